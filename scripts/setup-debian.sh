@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the system libraries that building and testing the game needs on Debian/Ubuntu:
+# pkg-config and headers for gamepads (libudev) and audio (ALSA); Xvfb and Mesa's software
+# Vulkan for the render tests. Does nothing when they are already there.
+set -euo pipefail
+packages=(pkg-config libudev-dev libasound2-dev)
+if [[ "${1:-}" == "--render" ]]; then
+  packages+=(xvfb mesa-vulkan-drivers libvulkan1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+if ! command -v apt-get >/dev/null; then
+  echo "please install the equivalents of: ${missing[*]}" >&2
+  exit 1
+fi
+sudo=""
+[[ $(id -u) -ne 0 ]] && sudo="sudo"
+echo "installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

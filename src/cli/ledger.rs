@@ -1,0 +1,231 @@
+//! `horizon ledger …`: verify, show, prove, check-receipt, simulate.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use horizon::economy::{CULTIVATION_POOL_CAP_MILLI, MILEAGE_POOL_CAP_MILLI, TOTAL_SUPPLY_CAP_MILLI, format_stones};
+use horizon::ledger::simulate::{SimulationOptions, simulate_ledger};
+use horizon::ledger::verify::verify_ledger;
+use horizon::ledger::{Ledger, LedgerState, Receipt, Role, VerifierKey};
+use horizon::profile::DataDir;
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Subcommand)]
+pub enum LedgerCommand {
+    /// Verify everything: checkpoint signature, every record, signature and rule, the Merkle root
+    Verify {
+        /// Ledger directory [default: the data directory's ledger]
+        path: Option<PathBuf>,
+        /// The log's verifier key (text or a file holding it) [default: the ledger's own log.vkey]
+        #[arg(long, value_name = "VKEY")]
+        key: Option<String>,
+    },
+    /// Size, latest checkpoint, verifier key, supply per pool, balances per player
+    Show {
+        path: Option<PathBuf>,
+        #[arg(long, value_name = "VKEY")]
+        key: Option<String>,
+        /// How many players to list (richest first)
+        #[arg(long, default_value_t = 20)]
+        players: usize,
+    },
+    /// Write a receipt (C2SP tlog-proof) for one entry
+    Prove {
+        index: u64,
+        path: Option<PathBuf>,
+        /// Where to write it ("-" for standard output) [default: entry-INDEX.tlog-proof]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Verify a receipt offline, with only the log's verifier key
+    CheckReceipt {
+        file: PathBuf,
+        /// The log's verifier key (text or a file holding it)
+        #[arg(long, value_name = "VKEY")]
+        key: String,
+    },
+    /// Build a realistic signed ledger of that size
+    Simulate {
+        #[arg(long)]
+        players: usize,
+        #[arg(long)]
+        entries: u64,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+pub fn run(cmd: LedgerCommand, data_dir: &DataDir) -> Result<ExitCode> {
+    let ledger_path = |p: Option<PathBuf>| p.unwrap_or_else(|| data_dir.ledger());
+    match cmd {
+        LedgerCommand::Verify { path, key } => verify(&ledger_path(path), key.as_deref()),
+        LedgerCommand::Show { path, key, players } => show(&ledger_path(path), key.as_deref(), players),
+        LedgerCommand::Prove { index, path, out } => prove(&ledger_path(path), index, out),
+        LedgerCommand::CheckReceipt { file, key } => check_receipt(&file, &key),
+        LedgerCommand::Simulate { players, entries, out, seed } => simulate(&out, players, entries, seed),
+    }
+}
+
+/// A verifier key given as text, or as the path of a file holding it.
+fn parse_key(arg: &str) -> Result<VerifierKey> {
+    let text = if Path::new(arg).is_file() {
+        std::fs::read_to_string(arg).with_context(|| format!("reading verifier key file {arg}"))?
+    } else {
+        arg.to_string()
+    };
+    VerifierKey::parse(&text).with_context(|| format!("--key {arg:?}"))
+}
+
+fn bar(len: u64, template: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    bar.set_style(ProgressStyle::with_template(template).expect("valid template").progress_chars("█▉▊▋▌▍▎▏ "));
+    bar
+}
+
+fn verify(path: &Path, key: Option<&str>) -> Result<ExitCode> {
+    let key = key.map(parse_key).transpose()?;
+    let progress = bar(0, "verifying {bar:40} {bytes}/{total_bytes} ({eta} left)");
+    let started = std::time::Instant::now();
+    let result = verify_ledger(path, key, &mut |done, total| {
+        progress.set_length(total);
+        progress.set_position(done);
+    });
+    progress.finish_and_clear();
+    match result {
+        Ok(report) => {
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "OK: {} entries verified in {secs:.1} s ({:.0} entries/s)",
+                report.checkpoint.size,
+                report.checkpoint.size as f64 / secs.max(1e-9)
+            );
+            println!("log          {}", report.checkpoint.origin);
+            println!("root         {}", report.checkpoint.root);
+            if report.key_from_ledger {
+                println!("verifier key {} (the ledger's own; pass --key to pin it)", report.key.text);
+            } else {
+                println!("verifier key {} (pinned)", report.key.text);
+            }
+            print_supply(&report.state);
+            if report.uncommitted > 0 {
+                println!("note: {} records past the checkpoint are not committed and were not verified", report.uncommitted);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            println!("FAILED: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn print_supply(state: &LedgerState) {
+    let s = &state.supply;
+    println!("supply       mileage      {:>20} of {} stones", format_stones(s.mileage_milli), format_stones(MILEAGE_POOL_CAP_MILLI));
+    println!("             cultivation  {:>20} of {} stones", format_stones(s.cultivation_milli), format_stones(CULTIVATION_POOL_CAP_MILLI));
+    println!("             total        {:>20} of {} stones", format_stones(s.total_milli()), format_stones(TOTAL_SUPPLY_CAP_MILLI));
+}
+
+fn show(path: &Path, key: Option<&str>, limit: usize) -> Result<ExitCode> {
+    let key = key.map(parse_key).transpose()?;
+    let (ledger, report) = Ledger::open(path, None, key).with_context(|| format!("opening ledger {}", path.display()))?;
+    let state = ledger.state();
+    let cp = ledger.checkpoint();
+    println!("ledger       {}", path.display());
+    println!("log          {}", cp.origin);
+    println!("entries      {}", ledger.size());
+    println!("checkpoint   size {} root {}", cp.size, cp.root);
+    println!("verifier key {}", ledger.verifier_key().text);
+    print_supply(state);
+    let kinds: Vec<String> = state.entries_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    println!("by kind      {}", kinds.join(", "));
+    if report.uncommitted > 0 {
+        println!("note: {} records past the checkpoint are not committed (the authority recovers them when it next opens the ledger)", report.uncommitted);
+    }
+    let mut players: Vec<_> = state.players.iter().collect();
+    players.sort_by(|a, b| b.1.stones_milli.cmp(&a.1.stones_milli).then(a.0.cmp(b.0)));
+    println!();
+    println!("players ({}):", players.len());
+    println!("  {:<16} {:<14} {:<12} {:>12} {:>9} {:>9} {:>5} {:>8}  upgrades", "key", "name", "role", "stones", "fragments", "crystals", "pity", "km");
+    for (key, p) in players.iter().take(limit) {
+        let role = match &p.role {
+            Role::Guest => "guest".to_string(),
+            Role::Owner { vehicle } => format!("owner {vehicle}"),
+        };
+        println!(
+            "  {:<16} {:<14} {:<12} {:>12} {:>9} {:>9} {:>5} {:>8}  {}",
+            key.fingerprint(),
+            p.name,
+            role,
+            format_stones(p.stones_milli),
+            p.fragments,
+            p.crystals,
+            p.pity,
+            p.km_attested,
+            p.purchases.join(", ")
+        );
+    }
+    if players.len() > limit {
+        println!("  … and {} more (--players N to list more)", players.len() - limit);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn prove(path: &Path, index: u64, out: Option<PathBuf>) -> Result<ExitCode> {
+    let (ledger, _) = Ledger::open(path, None, None).with_context(|| format!("opening ledger {}", path.display()))?;
+    let receipt = ledger.receipt(index)?;
+    let text = receipt.to_text();
+    let out = out.unwrap_or_else(|| PathBuf::from(format!("entry-{index}.tlog-proof")));
+    if out.as_os_str() == "-" {
+        print!("{text}");
+    } else {
+        std::fs::write(&out, &text).with_context(|| format!("writing {}", out.display()))?;
+        println!("wrote receipt for entry {index} (of {}) to {}", ledger.size(), out.display());
+        println!("check it with: horizon ledger check-receipt {} --key '{}'", out.display(), ledger.verifier_key().text);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_receipt(file: &Path, key: &str) -> Result<ExitCode> {
+    let key = parse_key(key)?;
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let receipt = match Receipt::parse(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            println!("FAILED: {}: {e}", file.display());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    match receipt.verify(&key) {
+        Ok(v) => {
+            println!("OK: entry {} is in log {} at size {}", v.index, v.checkpoint.origin, v.checkpoint.size);
+            println!("entry        {}", v.entry.summary());
+            println!("root         {}", v.checkpoint.root);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            println!("FAILED: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn simulate(out: &Path, players: usize, entries: u64, seed: u64) -> Result<ExitCode> {
+    if players == 0 {
+        bail!("--players must be at least 1");
+    }
+    let progress = bar(entries, "simulating {bar:40} {pos}/{len} entries ({eta} left)");
+    let opts = SimulationOptions { players, entries, seed, start_ms: super::now_ms() - 365 * 86_400_000 };
+    let summary = simulate_ledger(out, &opts, &mut |done, total| {
+        progress.set_length(total.max(done));
+        progress.set_position(done);
+    })?;
+    progress.finish_and_clear();
+    println!("wrote a simulated ledger of {} entries and {players} players to {}", summary.entries, out.display());
+    println!("verifier key {}", summary.verifier_key);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,39 @@
+//! The command line's handlers: each prints for people and returns the exit code.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use horizon::profile::{DataDir, load_or_create_key};
+
+pub mod ledger;
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+pub fn play(data_dir: &DataDir) -> Result<ExitCode> {
+    #[cfg(feature = "game")]
+    {
+        horizon::game::run(data_dir.0.clone())?;
+        Ok(ExitCode::SUCCESS)
+    }
+    #[cfg(not(feature = "game"))]
+    {
+        let _ = data_dir;
+        anyhow::bail!("this build has no game (built without the `game` feature); the tools still work: see `horizon --help`")
+    }
+}
+
+pub fn keys(data_dir: &DataDir) -> Result<ExitCode> {
+    let path = data_dir.player_key();
+    let (key, created) = load_or_create_key(&path, "player")?;
+    if created {
+        println!("created a new player key");
+    }
+    println!("key file     {} (private; never printed)", path.display());
+    println!("public key   {}", key.public_key().to_hex());
+    println!("fingerprint  {}", key.public_key().fingerprint());
+    println!("verifier key {}", key.verifier_key());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,23 @@
+//! The economy's fixed numbers (DESIGN 3). Amounts are integers: 1 stone = 1000 milli-stones.
+//! The rules that use them (emission, boxes, upgrades) arrive with the economy issue.
+
+/// Milli-stones in one stone. Floating point never touches balances.
+pub const MILLI_PER_STONE: u64 = 1_000;
+/// A fragment is worth a tenth of a stone; ten combine into one.
+pub const MILLI_PER_FRAGMENT: u64 = 100;
+/// Fragments that combine into one stone.
+pub const FRAGMENTS_PER_STONE: u64 = MILLI_PER_STONE / MILLI_PER_FRAGMENT;
+
+/// 70 % of all stones are mined by real mileage.
+pub const MILEAGE_POOL_CAP_MILLI: u64 = 210_000_000 * MILLI_PER_STONE;
+/// 30 % are mined by cultivation (tasks → crystals → blind boxes).
+pub const CULTIVATION_POOL_CAP_MILLI: u64 = 90_000_000 * MILLI_PER_STONE;
+/// 300,000,000 stones in all.
+pub const TOTAL_SUPPLY_CAP_MILLI: u64 = MILEAGE_POOL_CAP_MILLI + CULTIVATION_POOL_CAP_MILLI;
+
+/// Formats milli-stones as a decimal number of stones, e.g. `12.345`.
+pub fn format_stones(milli: u64) -> String {
+    format!("{}.{:03}", milli / MILLI_PER_STONE, milli % MILLI_PER_STONE)
+}
+
+pub mod mileage;

@@ -1,0 +1,492 @@
+//! Ledger entries: what the economy records, in one canonical encoding, signed by the actor.
+//!
+//! Layout of an encoded entry (all integers big-endian):
+//!
+//! ```text
+//! "CHE1" kind:u8 actor:[32] nonce:u64 time_ms:u64 body… signature:[64]
+//! ```
+//!
+//! The signature is Ed25519 by `actor` over every byte before it; the leading magic keeps a
+//! player's entry signatures apart from anything else the same key signs.
+
+use std::fmt;
+
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+
+use super::codec::{DecodeError, MAX_STRING_LEN, Reader, Writer};
+use crate::economy::format_stones;
+
+/// Domain-separating prefix of every entry.
+pub const ENTRY_MAGIC: &[u8; 4] = b"CHE1";
+/// Bytes of the signature that ends every entry.
+pub const SIGNATURE_LEN: usize = 64;
+
+/// An Ed25519 public key as stored in entries. Players are known by their key.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PublicKey(pub [u8; 32]);
+
+impl PublicKey {
+    pub fn from_signing_key(key: &SigningKey) -> Self {
+        PublicKey(key.verifying_key().to_bytes())
+    }
+
+    /// The short form shown to people: the first 8 bytes in hex.
+    pub fn fingerprint(&self) -> String {
+        hex::encode(&self.0[..8])
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    pub fn from_hex(s: &str) -> Option<Self> {
+        let bytes = hex::decode(s.trim()).ok()?;
+        Some(PublicKey(bytes.try_into().ok()?))
+    }
+
+    pub fn verifying_key(&self) -> Option<VerifyingKey> {
+        VerifyingKey::from_bytes(&self.0).ok()
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.fingerprint())
+    }
+}
+
+impl fmt::Display for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.fingerprint())
+    }
+}
+
+/// Whether a player owns a real car (and so may receive stones) or is a guest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    Guest,
+    /// The car is known only by a pseudonym (DESIGN 5).
+    Owner { vehicle: String },
+}
+
+/// What a player consents to share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    /// Trip distances and odometer readings.
+    Mileage,
+    /// Counts of hard braking and acceleration.
+    Behaviour,
+}
+
+/// The two pools that stones are mined from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pool {
+    Mileage,
+    Cultivation,
+}
+
+/// What a blind box held.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Prize {
+    Gift { item: String },
+    Fragments { count: u32 },
+    Stone { amount_milli: u64 },
+    Crystals { count: u64 },
+}
+
+/// The kinds of entry, for filtering and display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Genesis,
+    Enrol,
+    Consent,
+    MileageAttestation,
+    Mint,
+    CrystalAward,
+    BoxDraw,
+    Purchase,
+    Combine,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 9] = [
+        Kind::Genesis,
+        Kind::Enrol,
+        Kind::Consent,
+        Kind::MileageAttestation,
+        Kind::Mint,
+        Kind::CrystalAward,
+        Kind::BoxDraw,
+        Kind::Purchase,
+        Kind::Combine,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Genesis => "genesis",
+            Kind::Enrol => "enrol",
+            Kind::Consent => "consent",
+            Kind::MileageAttestation => "mileage-attestation",
+            Kind::Mint => "mint",
+            Kind::CrystalAward => "crystal-award",
+            Kind::BoxDraw => "box-draw",
+            Kind::Purchase => "purchase",
+            Kind::Combine => "combine",
+        }
+    }
+
+    fn tag(self) -> u8 {
+        self as u8
+    }
+
+    fn from_tag(tag: u8) -> Option<Kind> {
+        Kind::ALL.get(tag as usize).copied()
+    }
+
+    /// Kinds only the valley authority may sign; the rest are signed by the player.
+    pub fn signed_by_authority(self) -> bool {
+        !matches!(self, Kind::Consent | Kind::Purchase | Kind::Combine)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What an entry records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// Entry 0: names the log and its authority (the signer), and fixes the pool caps.
+    Genesis { origin: String, mileage_cap_milli: u64, cultivation_cap_milli: u64 },
+    /// The authority admits a player, as a car owner or a guest.
+    Enrol { player: PublicKey, role: Role, name: String },
+    /// The player grants or revokes a scope.
+    Consent { scope: Scope, granted: bool },
+    /// The authority attests verified kilometres from one consented trip summary.
+    /// `first_km` is the player's running km index of the first of these `km`, and `beacon`
+    /// the checkpoint root fixed before they were driven (the seed of the mileage draws).
+    MileageAttestation { player: PublicKey, trip: [u8; 32], day: u32, km: u32, first_km: u64, beacon: [u8; 32] },
+    /// The authority credits stones from a pool. `cause` is the index of the entry that
+    /// earned them (an attestation), `km_index` the kilometre whose draw paid.
+    Mint { player: PublicKey, pool: Pool, amount_milli: u64, cause: u64, km_index: u64 },
+    /// The authority awards crystals for a finished task.
+    CrystalAward { player: PublicKey, amount: u64, task: String },
+    /// The authority opens a blind box: the player pays crystals and receives the prize.
+    /// `commitment` is SHA-256(server_seed), published before the draw.
+    BoxDraw {
+        player: PublicKey,
+        price_crystals: u64,
+        table: [u8; 32],
+        commitment: [u8; 32],
+        server_seed: [u8; 32],
+        client_seed: [u8; 32],
+        draw: u64,
+        pity: u32,
+        prize: Prize,
+    },
+    /// The player spends stones on a catalogue item.
+    Purchase { item: String, price_milli: u64 },
+    /// The player combines fragments (a multiple of ten) into whole stones.
+    Combine { fragments: u32 },
+}
+
+impl Body {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Body::Genesis { .. } => Kind::Genesis,
+            Body::Enrol { .. } => Kind::Enrol,
+            Body::Consent { .. } => Kind::Consent,
+            Body::MileageAttestation { .. } => Kind::MileageAttestation,
+            Body::Mint { .. } => Kind::Mint,
+            Body::CrystalAward { .. } => Kind::CrystalAward,
+            Body::BoxDraw { .. } => Kind::BoxDraw,
+            Body::Purchase { .. } => Kind::Purchase,
+            Body::Combine { .. } => Kind::Combine,
+        }
+    }
+
+    /// The player an authority entry is about (None for genesis and player-signed entries).
+    pub fn subject(&self) -> Option<PublicKey> {
+        match self {
+            Body::Enrol { player, .. }
+            | Body::MileageAttestation { player, .. }
+            | Body::Mint { player, .. }
+            | Body::CrystalAward { player, .. }
+            | Body::BoxDraw { player, .. } => Some(*player),
+            _ => None,
+        }
+    }
+
+    fn strings(&self) -> Vec<&str> {
+        match self {
+            Body::Genesis { origin, .. } => vec![origin.as_str()],
+            Body::Enrol { role: Role::Owner { vehicle }, name, .. } => vec![vehicle.as_str(), name.as_str()],
+            Body::Enrol { name, .. } => vec![name.as_str()],
+            Body::CrystalAward { task, .. } => vec![task.as_str()],
+            Body::BoxDraw { prize: Prize::Gift { item }, .. } => vec![item.as_str()],
+            Body::Purchase { item, .. } => vec![item.as_str()],
+            _ => vec![],
+        }
+    }
+
+    fn encode(&self, w: &mut Writer) {
+        match self {
+            Body::Genesis { origin, mileage_cap_milli, cultivation_cap_milli } => {
+                w.string(origin);
+                w.u64(*mileage_cap_milli);
+                w.u64(*cultivation_cap_milli);
+            }
+            Body::Enrol { player, role, name } => {
+                w.bytes32(&player.0);
+                match role {
+                    Role::Guest => w.u8(0),
+                    Role::Owner { vehicle } => {
+                        w.u8(1);
+                        w.string(vehicle);
+                    }
+                }
+                w.string(name);
+            }
+            Body::Consent { scope, granted } => {
+                w.u8(*scope as u8);
+                w.bool(*granted);
+            }
+            Body::MileageAttestation { player, trip, day, km, first_km, beacon } => {
+                w.bytes32(&player.0);
+                w.bytes32(trip);
+                w.u32(*day);
+                w.u32(*km);
+                w.u64(*first_km);
+                w.bytes32(beacon);
+            }
+            Body::Mint { player, pool, amount_milli, cause, km_index } => {
+                w.bytes32(&player.0);
+                w.u8(*pool as u8);
+                w.u64(*amount_milli);
+                w.u64(*cause);
+                w.u64(*km_index);
+            }
+            Body::CrystalAward { player, amount, task } => {
+                w.bytes32(&player.0);
+                w.u64(*amount);
+                w.string(task);
+            }
+            Body::BoxDraw { player, price_crystals, table, commitment, server_seed, client_seed, draw, pity, prize } => {
+                w.bytes32(&player.0);
+                w.u64(*price_crystals);
+                w.bytes32(table);
+                w.bytes32(commitment);
+                w.bytes32(server_seed);
+                w.bytes32(client_seed);
+                w.u64(*draw);
+                w.u32(*pity);
+                match prize {
+                    Prize::Gift { item } => {
+                        w.u8(0);
+                        w.string(item);
+                    }
+                    Prize::Fragments { count } => {
+                        w.u8(1);
+                        w.u32(*count);
+                    }
+                    Prize::Stone { amount_milli } => {
+                        w.u8(2);
+                        w.u64(*amount_milli);
+                    }
+                    Prize::Crystals { count } => {
+                        w.u8(3);
+                        w.u64(*count);
+                    }
+                }
+            }
+            Body::Purchase { item, price_milli } => {
+                w.string(item);
+                w.u64(*price_milli);
+            }
+            Body::Combine { fragments } => w.u32(*fragments),
+        }
+    }
+
+    fn decode(kind: Kind, r: &mut Reader) -> Result<Body, DecodeError> {
+        let key = |r: &mut Reader, what: &str| r.bytes32(what).map(PublicKey);
+        Ok(match kind {
+            Kind::Genesis => Body::Genesis {
+                origin: r.string("origin")?,
+                mileage_cap_milli: r.u64("mileage pool cap")?,
+                cultivation_cap_milli: r.u64("cultivation pool cap")?,
+            },
+            Kind::Enrol => {
+                let player = key(r, "player key")?;
+                let role = match r.u8("role")? {
+                    0 => Role::Guest,
+                    1 => Role::Owner { vehicle: r.string("vehicle pseudonym")? },
+                    _ => return Err(r.error("role 0 (guest) or 1 (owner)")),
+                };
+                Body::Enrol { player, role, name: r.string("player name")? }
+            }
+            Kind::Consent => {
+                let scope = match r.u8("scope")? {
+                    0 => Scope::Mileage,
+                    1 => Scope::Behaviour,
+                    _ => return Err(r.error("scope 0 (mileage) or 1 (behaviour)")),
+                };
+                Body::Consent { scope, granted: r.bool("granted flag")? }
+            }
+            Kind::MileageAttestation => Body::MileageAttestation {
+                player: key(r, "player key")?,
+                trip: r.bytes32("trip digest")?,
+                day: r.u32("day")?,
+                km: r.u32("kilometres")?,
+                first_km: r.u64("first km index")?,
+                beacon: r.bytes32("beacon")?,
+            },
+            Kind::Mint => Body::Mint {
+                player: key(r, "player key")?,
+                pool: match r.u8("pool")? {
+                    0 => Pool::Mileage,
+                    1 => Pool::Cultivation,
+                    _ => return Err(r.error("pool 0 (mileage) or 1 (cultivation)")),
+                },
+                amount_milli: r.u64("amount")?,
+                cause: r.u64("cause entry index")?,
+                km_index: r.u64("km index")?,
+            },
+            Kind::CrystalAward => Body::CrystalAward {
+                player: key(r, "player key")?,
+                amount: r.u64("crystal amount")?,
+                task: r.string("task id")?,
+            },
+            Kind::BoxDraw => Body::BoxDraw {
+                player: key(r, "player key")?,
+                price_crystals: r.u64("price")?,
+                table: r.bytes32("odds table digest")?,
+                commitment: r.bytes32("commitment")?,
+                server_seed: r.bytes32("server seed")?,
+                client_seed: r.bytes32("client seed")?,
+                draw: r.u64("draw number")?,
+                pity: r.u32("pity counter")?,
+                prize: match r.u8("prize kind")? {
+                    0 => Prize::Gift { item: r.string("gift item")? },
+                    1 => Prize::Fragments { count: r.u32("fragment count")? },
+                    2 => Prize::Stone { amount_milli: r.u64("stone amount")? },
+                    3 => Prize::Crystals { count: r.u64("crystal count")? },
+                    _ => return Err(r.error("prize kind 0..=3")),
+                },
+            },
+            Kind::Purchase => Body::Purchase { item: r.string("item id")?, price_milli: r.u64("price")? },
+            Kind::Combine => Body::Combine { fragments: r.u32("fragment count")? },
+        })
+    }
+}
+
+/// One signed ledger entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub actor: PublicKey,
+    /// Per-actor sequence number: strictly increasing, so no signed entry can be replayed.
+    pub nonce: u64,
+    /// When the authority sequenced it (Unix milliseconds).
+    pub time_ms: u64,
+    pub body: Body,
+    pub signature: [u8; 64],
+}
+
+/// A string field too long to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StringTooLong(pub usize);
+
+impl fmt::Display for StringTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a text field of {} bytes is longer than the {MAX_STRING_LEN} an entry allows", self.0)
+    }
+}
+
+impl std::error::Error for StringTooLong {}
+
+impl Entry {
+    /// Builds and signs an entry.
+    pub fn sign(body: Body, key: &SigningKey, nonce: u64, time_ms: u64) -> Result<Entry, StringTooLong> {
+        if let Some(s) = body.strings().into_iter().find(|s| s.len() > MAX_STRING_LEN) {
+            return Err(StringTooLong(s.len()));
+        }
+        let mut entry =
+            Entry { actor: PublicKey::from_signing_key(key), nonce, time_ms, body, signature: [0; 64] };
+        let unsigned = entry.unsigned_bytes();
+        entry.signature = key.sign(&unsigned).to_bytes();
+        Ok(entry)
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.body.kind()
+    }
+
+    fn unsigned_bytes(&self) -> Vec<u8> {
+        let mut w = Writer { bytes: Vec::with_capacity(256) };
+        w.raw(ENTRY_MAGIC);
+        w.u8(self.kind().tag());
+        w.bytes32(&self.actor.0);
+        w.u64(self.nonce);
+        w.u64(self.time_ms);
+        self.body.encode(&mut w);
+        w.bytes
+    }
+
+    /// The canonical bytes: what is stored, hashed into the tree and signed.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = self.unsigned_bytes();
+        bytes.extend_from_slice(&self.signature);
+        bytes
+    }
+
+    /// Parses canonical bytes; anything but exactly one well-formed entry is an error.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Entry, DecodeError> {
+        let mut r = Reader::new(bytes);
+        let magic = r.u32("entry magic \"CHE1\"")?;
+        if magic.to_be_bytes() != *ENTRY_MAGIC {
+            return Err(DecodeError { offset: 0, expected: "entry magic \"CHE1\"".into() });
+        }
+        let tag = r.u8("entry kind")?;
+        let kind = Kind::from_tag(tag).ok_or_else(|| DecodeError {
+            offset: 4,
+            expected: format!("entry kind 0..={}, found {tag}", Kind::ALL.len() - 1),
+        })?;
+        let actor = PublicKey(r.bytes32("actor key")?);
+        let nonce = r.u64("nonce")?;
+        let time_ms = r.u64("time")?;
+        let body = Body::decode(kind, &mut r)?;
+        let signature = r.bytes64("signature")?;
+        r.finish()?;
+        Ok(Entry { actor, nonce, time_ms, body, signature })
+    }
+
+    /// Checks the actor's signature on its own (see `verify` for batches).
+    pub fn signature_is_valid(&self) -> bool {
+        let Some(key) = self.actor.verifying_key() else { return false };
+        key.verify(&self.unsigned_bytes(), &Signature::from_bytes(&self.signature)).is_ok()
+    }
+
+    /// One line for people: kind, actor and the gist of the body.
+    pub fn summary(&self) -> String {
+        let gist = match &self.body {
+            Body::Genesis { origin, .. } => format!("log {origin}"),
+            Body::Enrol { player, role: Role::Guest, name } => format!("{player} \"{name}\" as guest"),
+            Body::Enrol { player, role: Role::Owner { vehicle }, name } => {
+                format!("{player} \"{name}\" as owner of {vehicle}")
+            }
+            Body::Consent { scope, granted } => {
+                format!("{} {:?}", if *granted { "grants" } else { "revokes" }, scope).to_lowercase()
+            }
+            Body::MileageAttestation { player, km, day, .. } => format!("{player}: {km} km on day {day}"),
+            Body::Mint { player, pool, amount_milli, .. } => {
+                format!("{player}: {} stones from the {pool:?} pool", format_stones(*amount_milli)).to_lowercase()
+            }
+            Body::CrystalAward { player, amount, task } => format!("{player}: {amount} crystals for {task}"),
+            Body::BoxDraw { player, prize, draw, .. } => format!("{player}: box #{draw} → {prize:?}"),
+            Body::Purchase { item, price_milli } => format!("{item} for {} stones", format_stones(*price_milli)),
+            Body::Combine { fragments } => format!("{fragments} fragments into stones"),
+        };
+        format!("{} by {} (nonce {}): {gist}", self.kind(), self.actor, self.nonce)
+    }
+}

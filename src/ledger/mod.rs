@@ -1,0 +1,23 @@
+//! The signed, tamper-evident stone ledger (DESIGN 4): canonical entries signed by their
+//! actors, an RFC 6962 Merkle log, C2SP checkpoints and receipts, crash-safe storage, and a
+//! replay that recomputes every balance and checks every invariant.
+
+pub mod checkpoint;
+pub mod codec;
+pub mod entry;
+pub mod merkle;
+pub mod receipt;
+pub mod replay;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod simulate;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod store;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod verify;
+
+pub use checkpoint::{NamedKey, SignedCheckpoint, VerifierKey};
+pub use entry::{Body, Entry, Kind, Pool, Prize, PublicKey, Role, Scope};
+pub use receipt::Receipt;
+pub use replay::{LedgerState, PlayerState, Supply, Violation};
+#[cfg(not(target_arch = "wasm32"))]
+pub use store::{Ledger, LedgerError, OpenReport};

@@ -1,0 +1,81 @@
+//! Where a player's things live on this machine (`--data-dir`): keys, the embedded
+//! authority and its ledger. Native only; the browser keeps them in its own storage.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::ledger::NamedKey;
+
+/// The platform's data directory for the game, e.g. `~/.local/share/crypto-horizon`.
+pub fn default_data_dir() -> PathBuf {
+    directories::ProjectDirs::from("org", "Crypto Horizon", "crypto-horizon")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".crypto-horizon"))
+}
+
+/// Paths inside a data directory.
+#[derive(Clone, Debug)]
+pub struct DataDir(pub PathBuf);
+
+impl DataDir {
+    pub fn player_key(&self) -> PathBuf {
+        self.0.join("keys").join("player.key")
+    }
+    pub fn authority_key(&self) -> PathBuf {
+        self.0.join("authority").join("log.key")
+    }
+    pub fn ledger(&self) -> PathBuf {
+        self.0.join("ledger")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Key { path: PathBuf, source: crate::ledger::checkpoint::KeyError },
+    #[error("{path} is readable by other users (mode {mode:o}); run `chmod 600 {path}`")]
+    TooOpen { path: PathBuf, mode: u32 },
+}
+
+/// Loads the key at `path`, or creates one named `name` there (readable by the owner only).
+/// Returns the key and whether it was created now.
+pub fn load_or_create_key(path: &Path, name: &str) -> Result<(NamedKey, bool), KeyFileError> {
+    let io = |source| KeyFileError::Io { path: path.into(), source };
+    match fs::read_to_string(path) {
+        Ok(text) => {
+            check_private(path)?;
+            let key = NamedKey::from_signer_string(&text).map_err(|source| KeyFileError::Key { path: path.into(), source })?;
+            Ok((key, false))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = NamedKey::generate(name).map_err(|source| KeyFileError::Key { path: path.into(), source })?;
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir).map_err(io)?;
+            }
+            let mut options = fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut f = options.open(path).map_err(io)?;
+            f.write_all(format!("{}\n", key.to_signer_string()).as_bytes()).map_err(io)?;
+            f.sync_all().map_err(io)?;
+            Ok((key, true))
+        }
+        Err(e) => Err(io(e)),
+    }
+}
+
+fn check_private(path: &Path) -> Result<(), KeyFileError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path).map_err(|source| KeyFileError::Io { path: path.into(), source })?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Err(KeyFileError::TooOpen { path: path.into(), mode: mode & 0o777 });
+        }
+    }
+    Ok(())
+}

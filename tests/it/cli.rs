@@ -1,0 +1,122 @@
+//! The `horizon` command line as a user runs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn horizon(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_horizon")).args(args).output().expect("horizon runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn keys_are_created_once_private_to_the_owner_and_never_printed() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path().to_str().unwrap();
+    let first = horizon(&["keys", "--data-dir", d]);
+    assert!(first.status.success(), "{first:?}");
+    let text = stdout(&first);
+    assert!(text.contains("created a new player key"), "{text}");
+    assert!(!text.contains("PRIVATE"), "the private key is never printed:\n{text}");
+    let key_file = data.path().join("keys/player.key");
+    let secret = std::fs::read_to_string(&key_file).unwrap();
+    assert!(secret.starts_with("PRIVATE+KEY+player+"));
+    assert!(!text.contains(secret.trim().rsplit('+').next().unwrap()));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600);
+
+    let second = horizon(&["keys", "--data-dir", d]);
+    let again = stdout(&second);
+    assert!(!again.contains("created"), "{again}");
+    let public = |t: &str| t.lines().find(|l| l.starts_with("public key")).unwrap().to_string();
+    assert_eq!(public(&text), public(&again), "the same key is shown again");
+
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let open = horizon(&["keys", "--data-dir", d]);
+    assert!(!open.status.success());
+    assert!(String::from_utf8_lossy(&open.stderr).contains("chmod 600"), "{open:?}");
+}
+
+fn vkey_of(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("log.vkey")).unwrap().trim().to_string()
+}
+
+#[test]
+fn simulate_verify_show_prove_and_check_a_receipt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = tmp.path().join("sim");
+    let l = ledger.to_str().unwrap();
+    let sim = horizon(&["ledger", "simulate", "--players", "12", "--entries", "3000", "--out", l]);
+    assert!(sim.status.success(), "{sim:?}");
+    let vkey = vkey_of(&ledger);
+
+    let verify = horizon(&["ledger", "verify", l, "--key", &vkey]);
+    let text = stdout(&verify);
+    assert!(verify.status.success(), "{text}");
+    assert!(text.starts_with("OK: 30"), "{text}");
+    assert!(text.contains("(pinned)"));
+
+    let show = horizon(&["ledger", "show", l]);
+    let text = stdout(&show);
+    assert!(show.status.success(), "{text}");
+    for needle in ["verifier key", "mileage", "cultivation", "players (12)", "owner EV-", "guest"] {
+        assert!(text.contains(needle), "show lacks {needle:?}:\n{text}");
+    }
+
+    let receipt = tmp.path().join("r.tlog-proof");
+    let r = receipt.to_str().unwrap();
+    let prove = horizon(&["ledger", "prove", "1234", l, "--out", r]);
+    assert!(prove.status.success(), "{prove:?}");
+    let text = std::fs::read_to_string(&receipt).unwrap();
+    assert!(text.starts_with("c2sp.org/tlog-proof@v1\nextra "), "{text}");
+    assert!(text.contains("\nindex 1234\n"));
+
+    // Offline: the ledger is gone, only the receipt and the key remain.
+    std::fs::rename(&ledger, tmp.path().join("elsewhere")).unwrap();
+    let key_file = tmp.path().join("log.vkey");
+    std::fs::write(&key_file, &vkey).unwrap();
+    let check = horizon(&["ledger", "check-receipt", r, "--key", key_file.to_str().unwrap()]);
+    let out = stdout(&check);
+    assert!(check.status.success(), "{out}");
+    assert!(out.starts_with("OK: entry 1234 is in log crypto-horizon.example/simulated-valley"), "{out}");
+
+    let forged = text.replace("\nindex 1234\n", "\nindex 1235\n");
+    std::fs::write(&receipt, forged).unwrap();
+    let check = horizon(&["ledger", "check-receipt", r, "--key", &vkey]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stdout(&check).contains("FAILED: entry 1235 is not in the checkpointed tree"), "{}", stdout(&check));
+}
+
+#[test]
+fn verify_fails_with_the_first_bad_entry_and_a_nonzero_exit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = tmp.path().join("sim");
+    let l = ledger.to_str().unwrap();
+    assert!(horizon(&["ledger", "simulate", "--players", "3", "--entries", "200", "--out", l]).status.success());
+    // Flip one byte inside the signature of the 101st record.
+    let log = ledger.join("entries.log");
+    let mut bytes = std::fs::read(&log).unwrap();
+    let records = crate::support::split_records(&bytes);
+    let offset: usize = 16 + records[..100].iter().map(Vec::len).sum::<usize>() + records[100].len() - 5;
+    bytes[offset] ^= 0x10;
+    // Keep the frame's checksum right, so that only the signature can catch it.
+    let body_start = 16 + records[..100].iter().map(Vec::len).sum::<usize>();
+    let crc = crc32fast::hash(&bytes[body_start + 8..body_start + records[100].len()]);
+    bytes[body_start + 4..body_start + 8].copy_from_slice(&crc.to_be_bytes());
+    std::fs::write(&log, bytes).unwrap();
+    let verify = horizon(&["ledger", "verify", l]);
+    assert_eq!(verify.status.code(), Some(1));
+    let text = stdout(&verify);
+    assert!(text.contains("FAILED: entry 100 has an invalid signature"), "{text}");
+}
+
+#[test]
+fn a_missing_ledger_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = horizon(&["ledger", "show", tmp.path().join("nothing").to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not a ledger directory"), "{err}");
+}

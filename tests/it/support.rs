@@ -1,0 +1,105 @@
+//! Shared helpers: small ledgers with known content.
+
+use std::path::Path;
+
+use horizon::economy::MILLI_PER_STONE;
+use horizon::ledger::checkpoint::sign_checkpoint;
+use horizon::ledger::merkle::{RootAccumulator, leaf_hash};
+use horizon::ledger::store::{CHECKPOINT_FILE, LOG_FILE, LOG_HEADER, VKEY_FILE, frame_record};
+use horizon::ledger::{Body, Entry, Ledger, NamedKey, Pool, Role, Scope};
+
+pub const ORIGIN: &str = "test.crypto-horizon/valley";
+pub const T0: u64 = 1_760_000_000_000;
+
+pub fn log_key() -> NamedKey {
+    NamedKey::from_seed(ORIGIN, [7; 32]).unwrap()
+}
+
+pub fn player_key(n: u8) -> NamedKey {
+    NamedKey::from_seed("player", [100 + n; 32]).unwrap()
+}
+
+/// A ledger with an owner (player 1, who has stones and crystals) and a guest (player 2).
+pub fn small_ledger(dir: &Path) -> Ledger {
+    let mut ledger = Ledger::create(dir, log_key(), T0).unwrap();
+    let owner = player_key(1);
+    let guest = player_key(2);
+    let enrol_owner = ledger
+        .sign_as_authority(
+            Body::Enrol { player: owner.public_key(), role: Role::Owner { vehicle: "EV-7F3A".into() }, name: "ada".into() },
+            T0 + 1,
+        )
+        .unwrap();
+    ledger.append(&[enrol_owner]).unwrap();
+    let enrol_guest = ledger
+        .sign_as_authority(Body::Enrol { player: guest.public_key(), role: Role::Guest, name: "bo".into() }, T0 + 2)
+        .unwrap();
+    ledger.append(&[enrol_guest]).unwrap();
+    let consent = player_entry(&ledger, &owner, Body::Consent { scope: Scope::Mileage, granted: true });
+    ledger.append(&[consent]).unwrap();
+    let attest = ledger
+        .sign_as_authority(
+            Body::MileageAttestation {
+                player: owner.public_key(),
+                trip: [1; 32],
+                day: 20_000,
+                km: 40,
+                first_km: 0,
+                beacon: ledger.checkpoint().root.0,
+            },
+            T0 + 4,
+        )
+        .unwrap();
+    let cause = ledger.append(&[attest]).unwrap();
+    for (i, km_index) in [3u64, 17, 29].into_iter().enumerate() {
+        let mint = ledger
+            .sign_as_authority(
+                Body::Mint { player: owner.public_key(), pool: Pool::Mileage, amount_milli: MILLI_PER_STONE, cause, km_index },
+                T0 + 5 + i as u64,
+            )
+            .unwrap();
+        ledger.append(&[mint]).unwrap();
+    }
+    for p in [&owner, &guest] {
+        let award = ledger
+            .sign_as_authority(Body::CrystalAward { player: p.public_key(), amount: 150, task: "visit-lookout".into() }, T0 + 9)
+            .unwrap();
+        ledger.append(&[award]).unwrap();
+    }
+    let buy = player_entry(&ledger, &owner, Body::Purchase { item: "tyres-t1".into(), price_milli: 1_000 });
+    ledger.append(&[buy]).unwrap();
+    ledger
+}
+
+/// An entry signed by a player with their next nonce.
+pub fn player_entry(ledger: &Ledger, key: &NamedKey, body: Body) -> Entry {
+    let nonce = ledger.state().next_nonce(&key.public_key());
+    Entry::sign(body, &key.signing_key, nonce, T0 + 100 + nonce).unwrap()
+}
+
+/// Writes a ledger straight to disk, bypassing every check of `Ledger::append`, with a valid
+/// signed checkpoint: what a dishonest or buggy authority could publish.
+pub fn write_raw_ledger(dir: &Path, key: &NamedKey, entries: &[Vec<u8>]) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut log = LOG_HEADER.to_vec();
+    let mut tree = RootAccumulator::default();
+    for bytes in entries {
+        frame_record(bytes, &mut log);
+        tree.push(leaf_hash(bytes));
+    }
+    std::fs::write(dir.join(LOG_FILE), log).unwrap();
+    std::fs::write(dir.join(CHECKPOINT_FILE), sign_checkpoint(key, tree.size(), tree.root()).note).unwrap();
+    std::fs::write(dir.join(VKEY_FILE), key.verifier_key()).unwrap();
+}
+
+/// Splits a log file into its header and framed records (frame included).
+pub fn split_records(log: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut pos = LOG_HEADER.len();
+    while pos < log.len() {
+        let len = u32::from_be_bytes(log[pos..pos + 4].try_into().unwrap()) as usize;
+        out.push(log[pos..pos + 8 + len].to_vec());
+        pos += 8 + len;
+    }
+    out
+}

@@ -1,0 +1,118 @@
+//! Any change to a stored ledger is detected: every single byte, dropped, reordered and
+//! duplicated records, and a log shorter than its checkpoint.
+
+use horizon::ledger::store::{CHECKPOINT_FILE, LOG_FILE, LOG_HEADER, LedgerError};
+use horizon::ledger::verify::verify_ledger;
+use horizon::ledger::{Ledger, VerifierKey};
+
+use crate::support::{log_key, small_ledger, split_records};
+
+fn pinned() -> Option<VerifierKey> {
+    Some(VerifierKey::parse(&log_key().verifier_key()).unwrap())
+}
+
+fn verify(dir: &std::path::Path) -> Result<u64, LedgerError> {
+    verify_ledger(dir, pinned(), &mut |_, _| {}).map(|r| r.checkpoint.size)
+}
+
+#[test]
+fn an_untouched_ledger_verifies_and_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let size = small_ledger(dir.path()).size();
+    assert_eq!(verify(dir.path()).unwrap(), size);
+    let (ledger, report) = Ledger::open(dir.path(), None, pinned()).unwrap();
+    assert_eq!(ledger.size(), size);
+    assert_eq!(report, Default::default());
+}
+
+#[test]
+fn every_single_byte_change_of_the_log_or_checkpoint_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(small_ledger(dir.path()));
+    for file in [LOG_FILE, CHECKPOINT_FILE] {
+        let path = dir.path().join(file);
+        let original = std::fs::read(&path).unwrap();
+        for i in 0..original.len() {
+            for flip in [0x01u8, 0x80] {
+                let mut bad = original.clone();
+                bad[i] ^= flip;
+                std::fs::write(&path, &bad).unwrap();
+                assert!(verify(dir.path()).is_err(), "{file}: byte {i} ^ {flip:#x} not detected by verify");
+                assert!(
+                    Ledger::open(dir.path(), None, pinned()).is_err(),
+                    "{file}: byte {i} ^ {flip:#x} not detected on open"
+                );
+            }
+        }
+        std::fs::write(&path, &original).unwrap();
+    }
+    verify(dir.path()).expect("restored ledger verifies again");
+}
+
+fn rewrite(dir: &std::path::Path, change: impl FnOnce(&mut Vec<Vec<u8>>)) {
+    let path = dir.join(LOG_FILE);
+    let mut records = split_records(&std::fs::read(&path).unwrap());
+    change(&mut records);
+    let mut log = LOG_HEADER.to_vec();
+    for r in records {
+        log.extend(r);
+    }
+    std::fs::write(path, log).unwrap();
+}
+
+#[test]
+fn dropped_records_are_refused_as_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let size = small_ledger(dir.path()).size();
+    rewrite(dir.path(), |r| {
+        r.pop();
+    });
+    let err = verify(dir.path()).unwrap_err();
+    assert!(matches!(err, LedgerError::MissingRecords { found, committed } if found == size - 1 && committed == size), "{err}");
+    let err = Ledger::open(dir.path(), Some(log_key()), None).unwrap_err();
+    assert!(err.to_string().contains("refusing to open"), "{err}");
+}
+
+#[test]
+fn a_record_dropped_from_the_middle_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(small_ledger(dir.path()));
+    rewrite(dir.path(), |r| {
+        r.remove(4);
+    });
+    assert!(verify(dir.path()).is_err());
+    assert!(Ledger::open(dir.path(), Some(log_key()), None).is_err());
+}
+
+#[test]
+fn reordered_records_are_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(small_ledger(dir.path()));
+    rewrite(dir.path(), |r| r.swap(5, 6)); // two mints: each is valid in either order
+    let err = verify(dir.path()).unwrap_err();
+    assert!(matches!(err, LedgerError::RootMismatch { .. } | LedgerError::Rule { .. }), "{err}");
+    assert!(Ledger::open(dir.path(), Some(log_key()), None).is_err());
+}
+
+#[test]
+fn a_duplicated_record_is_a_reused_nonce() {
+    let dir = tempfile::tempdir().unwrap();
+    let size = small_ledger(dir.path()).size();
+    rewrite(dir.path(), |r| {
+        let last = r.last().unwrap().clone();
+        r.insert(r.len() - 1, last);
+    });
+    // The duplicate sits inside the committed range: the rules catch it before the root does.
+    let err = verify(dir.path()).unwrap_err();
+    assert!(matches!(err, LedgerError::Rule { index, .. } if index == size - 1), "{err}");
+    assert!(err.to_string().contains("nonce"), "{err}");
+}
+
+#[test]
+fn a_different_log_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(small_ledger(dir.path()));
+    let stranger = horizon::ledger::NamedKey::from_seed(crate::support::ORIGIN, [3; 32]).unwrap();
+    let err = verify_ledger(dir.path(), Some(VerifierKey::parse(&stranger.verifier_key()).unwrap()), &mut |_, _| {}).unwrap_err();
+    assert!(err.to_string().contains("not signed by"), "{err}");
+}

@@ -133,7 +133,7 @@ pub enum CheckpointError {
 }
 
 /// A checkpoint whose signature has been verified.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SignedCheckpoint {
     pub origin: String,
     pub size: u64,

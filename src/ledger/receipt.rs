@@ -23,7 +23,7 @@ use super::merkle::leaf_hash;
 const HEADER: &str = "c2sp.org/tlog-proof@v1";
 
 /// A parsed receipt (not yet verified).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Receipt {
     pub entry_bytes: Vec<u8>,
     pub index: u64,

@@ -47,8 +47,10 @@ fn spending_more_than_the_balance_is_rejected() {
     // 3 stones mined, 1 spent: 2 left.
     assert_eq!(ledger.state().player(&owner.public_key()).unwrap().stones_milli, 2 * MILLI_PER_STONE);
     let spend = |l: &Ledger| player_entry(l, &owner, Body::Purchase { item: "battery-t1".into(), price_milli: 2 * MILLI_PER_STONE });
-    ledger.append(&[spend(&ledger)]).unwrap();
-    let err = rejected(&mut ledger, spend(&ledger));
+    let first = spend(&ledger);
+    ledger.append(&[first]).unwrap();
+    let second = spend(&ledger);
+    let err = rejected(&mut ledger, second);
     assert!(
         matches!(err, LedgerError::Rule { violation: Violation::Insufficient { have: 0, need: 2000, .. }, .. }),
         "double spend: {err}"

@@ -1,11 +1,11 @@
 //! Any change to a stored ledger is detected: every single byte, dropped, reordered and
 //! duplicated records, and a log shorter than its checkpoint.
 
-use horizon::ledger::store::{CHECKPOINT_FILE, LOG_FILE, LOG_HEADER, LedgerError};
+use horizon::ledger::store::{CHECKPOINT_FILE, LOG_FILE, LOG_HEADER, LedgerError, frame_record};
 use horizon::ledger::verify::verify_ledger;
-use horizon::ledger::{Ledger, VerifierKey};
+use horizon::ledger::{Body, Ledger, VerifierKey};
 
-use crate::support::{log_key, small_ledger, split_records};
+use crate::support::{T0, log_key, player_key, small_ledger, split_records};
 
 fn pinned() -> Option<VerifierKey> {
     Some(VerifierKey::parse(&log_key().verifier_key()).unwrap())
@@ -97,15 +97,51 @@ fn reordered_records_are_detected() {
 #[test]
 fn a_duplicated_record_is_a_reused_nonce() {
     let dir = tempfile::tempdir().unwrap();
-    let size = small_ledger(dir.path()).size();
+    drop(small_ledger(dir.path()));
     rewrite(dir.path(), |r| {
-        let last = r.last().unwrap().clone();
-        r.insert(r.len() - 1, last);
+        let mint = r[5].clone();
+        r.insert(6, mint);
     });
-    // The duplicate sits inside the committed range: the rules catch it before the root does.
+    // The copy sits inside the committed range: the rules catch it before the root does.
     let err = verify(dir.path()).unwrap_err();
-    assert!(matches!(err, LedgerError::Rule { index, .. } if index == size - 1), "{err}");
+    assert!(matches!(err, LedgerError::Rule { index: 6, .. }), "{err}");
     assert!(err.to_string().contains("nonce"), "{err}");
+    assert!(Ledger::open(dir.path(), Some(log_key()), None).is_err());
+}
+
+#[test]
+fn a_valid_record_past_the_checkpoint_is_recovered_and_a_torn_one_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = small_ledger(dir.path());
+    let size = ledger.size();
+    let award = ledger
+        .sign_as_authority(Body::CrystalAward { player: player_key(2).public_key(), amount: 5, task: "t".into() }, T0)
+        .unwrap();
+    drop(ledger);
+    // As if the process died after writing the record but before the checkpoint, then
+    // again half-way through writing the next one.
+    let path = dir.path().join(LOG_FILE);
+    let mut log = std::fs::read(&path).unwrap();
+    let mut framed = Vec::new();
+    frame_record(&award.to_bytes(), &mut framed);
+    log.extend(&framed);
+    log.extend(&framed[..framed.len() / 2]);
+    std::fs::write(&path, &log).unwrap();
+
+    let (read_only, report) = Ledger::open(dir.path(), None, pinned()).unwrap();
+    assert_eq!((read_only.size(), report.uncommitted), (size, 1), "read-only shows committed state only");
+    drop(read_only);
+    assert_eq!(std::fs::read(&path).unwrap(), log, "a read-only open changes nothing");
+
+    let (ledger, report) = Ledger::open(dir.path(), Some(log_key()), None).unwrap();
+    assert_eq!(report.recovered, 1);
+    assert_eq!(report.dropped_bytes, (framed.len() / 2) as u64);
+    let torn = report.torn_copy.unwrap();
+    assert_eq!(std::fs::read(&torn).unwrap(), framed[..framed.len() / 2]);
+    assert_eq!(ledger.size(), size + 1);
+    assert_eq!(ledger.state().player(&player_key(2).public_key()).unwrap().crystals, 155);
+    drop(ledger);
+    assert_eq!(verify(dir.path()).unwrap(), size + 1);
 }
 
 #[test]

@@ -150,24 +150,33 @@ fn show(path: &Path, key: Option<&str>, limit: usize) -> Result<ExitCode> {
     players.sort_by(|a, b| b.1.stones_milli.cmp(&a.1.stones_milli).then(a.0.cmp(b.0)));
     println!();
     println!("players ({}):", players.len());
-    println!("  {:<16} {:<14} {:<12} {:>12} {:>9} {:>9} {:>5} {:>8}  upgrades", "key", "name", "role", "stones", "fragments", "crystals", "pity", "km");
+    println!(
+        "  {:<16} {:<12} {:<13} {:>10} {:>9} {:>9} {:>8} {:>6} {:>7}",
+        "key", "name", "role", "stones", "unmined", "fragments", "crystals", "pity", "km"
+    );
     for (key, p) in players.iter().take(limit) {
         let role = match &p.role {
             Role::Guest => "guest".to_string(),
             Role::Owner { vehicle } => format!("owner {vehicle}"),
         };
         println!(
-            "  {:<16} {:<14} {:<12} {:>12} {:>9} {:>9} {:>5} {:>8}  {}",
+            "  {:<16} {:<12} {:<13} {:>10} {:>9} {:>9} {:>8} {:>6} {:>7}",
             key.fingerprint(),
             p.name,
             role,
             format_stones(p.stones_milli),
+            format_stones(p.unmined_milli()),
             p.fragments,
             p.crystals,
             p.pity,
             p.km_attested,
-            p.purchases.join(", ")
         );
+        if !p.items.is_empty() {
+            println!("  {:<16} upgrades: {}", "", p.items.iter().cloned().collect::<Vec<_>>().join(", "));
+        }
+        for v in &p.vouchers {
+            println!("  {:<16} voucher {} for {}", "", v.id, v.item);
+        }
     }
     if players.len() > limit {
         println!("  … and {} more (--players N to list more)", players.len() - limit);

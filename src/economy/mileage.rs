@@ -1,14 +1,33 @@
-//! Mileage mining's draw (DESIGN 3): each verified kilometre is one draw that yields a stone
-//! with the era's probability, decided by `SHA-256(beacon ‖ player key ‖ km index)`. The
-//! beacon is a checkpoint root fixed before the kilometres were driven, so nobody can grind
-//! it and anyone can re-check it.
+//! Mileage mining (DESIGN 3). Emission follows cumulative verified network kilometres,
+//! halving by era: era 0 covers the first 500,000,000 network-km at 0.21 stones/km, and each
+//! later era is as long and pays half the rate, so the pool converges on 210 M stones; the
+//! ledger's replay caps it exactly. Each verified km is one draw that yields a stone with the
+//! era's probability, decided by `SHA-256(beacon ‖ player key ‖ km index)`, where the beacon
+//! is a checkpoint root fixed before the kilometres were driven: nobody can grind it and
+//! anyone can re-check it.
 
 use sha2::{Digest, Sha256};
 
 use crate::ledger::PublicKey;
 
-/// Era 0 pays 0.21 stones per km, in stones per million km.
+/// Era 0 pays 0.21 stones per km, written as stones per million km.
 pub const ERA0_STONES_PER_MILLION_KM: u64 = 210_000;
+/// Network kilometres in each era.
+pub const ERA_KM: u64 = 500_000_000;
+/// Each drop is one stone (the very last drop of the pool may be less, to hit the cap).
+pub const DROP_MILLI: u64 = super::MILLI_PER_STONE;
+/// Unmined deposits are credited to their owner after this many days.
+pub const GRACE_DAYS: u64 = 30;
+
+/// The era of network kilometre `network_km` (0-based).
+pub fn era(network_km: u64) -> u32 {
+    (network_km / ERA_KM) as u32
+}
+
+/// Stones per million km paid in the era of network kilometre `network_km`.
+pub fn rate_per_million(network_km: u64) -> u64 {
+    ERA0_STONES_PER_MILLION_KM.checked_shr(era(network_km)).unwrap_or(0)
+}
 
 /// The draw's value for one kilometre: the first 8 bytes of the hash, as a number.
 pub fn km_draw_value(beacon: &[u8; 32], player: &PublicKey, km_index: u64) -> u64 {
@@ -21,6 +40,15 @@ pub fn km_draw_value(beacon: &[u8; 32], player: &PublicKey, km_index: u64) -> u6
 
 /// Whether kilometre `km_index` yields a stone at `per_million` stones per million km.
 pub fn km_draw_hits(beacon: &[u8; 32], player: &PublicKey, km_index: u64, per_million: u64) -> bool {
-    // value / 2^64 < per_million / 10^6, without floating point.
+    // value / 2^64 < per_million / 10^6, in integers.
     (u128::from(km_draw_value(beacon, player, km_index)) * 1_000_000) < (u128::from(per_million) << 64)
+}
+
+/// The player's km indexes among `first_km..first_km + km` whose draws hit, given that the
+/// first of them is network kilometre `network_first_km`.
+pub fn drops(beacon: &[u8; 32], player: &PublicKey, first_km: u64, km: u32, network_first_km: u64) -> Vec<u64> {
+    (0..u64::from(km))
+        .filter(|i| km_draw_hits(beacon, player, first_km + i, rate_per_million(network_first_km + i)))
+        .map(|i| first_km + i)
+        .collect()
 }

@@ -1,5 +1,12 @@
-//! The economy's fixed numbers (DESIGN 3). Amounts are integers: 1 stone = 1000 milli-stones.
-//! The rules that use them (emission, boxes, upgrades) arrive with the economy issue.
+//! The economy's rules (DESIGN 3). Amounts are integers: 1 stone = 1000 milli-stones.
+//! Pure and deterministic: shared by the ledger's replay, the authority, the game and the
+//! command line.
+
+pub mod boxes;
+pub mod mileage;
+pub mod tables;
+
+pub use tables::EconomyTables;
 
 /// Milli-stones in one stone. Floating point never touches balances.
 pub const MILLI_PER_STONE: u64 = 1_000;
@@ -19,5 +26,3 @@ pub const TOTAL_SUPPLY_CAP_MILLI: u64 = MILEAGE_POOL_CAP_MILLI + CULTIVATION_POO
 pub fn format_stones(milli: u64) -> String {
     format!("{}.{:03}", milli / MILLI_PER_STONE, milli % MILLI_PER_STONE)
 }
-
-pub mod mileage;

@@ -1,18 +1,26 @@
 //! Replaying the log: every balance is recomputed from the entries, and every entry must keep
-//! the economy's invariants. The same check guards appends, so a bad entry is never stored.
+//! the economy's rules. The same check guards appends, so a bad entry is never stored.
+//!
+//! What replay recomputes rather than trusts: each mileage attestation's drops (the draw of
+//! every km from the day's beacon, at the era's rate, capped so the pool is never exceeded),
+//! each box's prize (from its revealed seed and the published table), each purchase's price
+//! (from the catalogue), each task's reward.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 
 use super::entry::{Body, Entry, Kind, Pool, Prize, PublicKey, Role, Scope};
+use crate::economy::tables::{Category, Repeat};
 use crate::economy::{
-    CULTIVATION_POOL_CAP_MILLI, FRAGMENTS_PER_STONE, MILEAGE_POOL_CAP_MILLI, MILLI_PER_FRAGMENT, MILLI_PER_STONE,
-    TOTAL_SUPPLY_CAP_MILLI,
+    CULTIVATION_POOL_CAP_MILLI, EconomyTables, FRAGMENTS_PER_STONE, MILEAGE_POOL_CAP_MILLI, MILLI_PER_FRAGMENT,
+    MILLI_PER_STONE, TOTAL_SUPPLY_CAP_MILLI, boxes, mileage,
 };
 
 /// Most kilometres one car may mine in one day (DESIGN 3).
 pub const DAILY_KM_CAP: u32 = 500;
+/// Milliseconds in a day: ledger days are UTC days since the Unix epoch.
+pub const DAY_MS: u64 = 86_400_000;
 
 /// Why an entry breaks the ledger's rules.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -41,10 +49,14 @@ pub enum Violation {
     KmNotContiguous { player: PublicKey, expected: u64, found: u64 },
     #[error("{player} would mine {total} km on day {day}, over the daily cap of {DAILY_KM_CAP}")]
     DailyCap { player: PublicKey, day: u32, total: u64 },
-    #[error("mint cites entry {0}, which is not a mileage attestation for that player")]
-    BadMintCause(u64),
-    #[error("mint pays km {km_index}, outside the attested km or already paid")]
-    BadMintKm { km_index: u64 },
+    #[error("a trip on day {trip_day} attested on day {entry_day}, before it was driven")]
+    FutureTrip { trip_day: u32, entry_day: u32 },
+    #[error("the beacon is not the checkpoint root fixed before day {day} (expected {expected})")]
+    WrongBeacon { day: u32, expected: String },
+    #[error("mint of km {km_index} matches no unmined deposit of that player from entry {cause}")]
+    NoSuchDeposit { cause: u64, km_index: u64 },
+    #[error("mint pays {found} milli-stones, but the deposit holds {expected}")]
+    WrongMintAmount { expected: u64, found: u64 },
     #[error("cultivation stones are paid only by blind boxes, not by a mint")]
     CultivationMint,
     #[error("a zero amount")]
@@ -61,16 +73,65 @@ pub enum Violation {
     BadDrawNumber { player: PublicKey, expected: u64, found: u64 },
     #[error("box draw records pity {found}, but {player}'s counter is {expected}")]
     BadPity { player: PublicKey, expected: u32, found: u32 },
+    #[error("the box draw uses an odds table this ledger does not know")]
+    UnknownTable,
+    #[error("a box costs {expected} crystals, not {found}")]
+    WrongBoxPrice { expected: u64, found: u64 },
+    #[error("the box recorded {found:?}, but its revealed seed draws {expected:?}")]
+    WrongPrize { expected: Prize, found: Prize },
     #[error("guest {0} received stones or fragments from a box")]
     GuestPrize(PublicKey),
     #[error("fragments combine in tens, not {0}")]
     BadCombine(u32),
+    #[error("{0:?} is not in the upgrade catalogue")]
+    UnknownItem(String),
+    #[error("{0:?} comes only from blind boxes")]
+    BoxOnlyItem(String),
+    #[error("{item:?} costs {expected} milli-stones, not {found}")]
+    WrongPrice { item: String, expected: u64, found: u64 },
+    #[error("{0:?} is already owned")]
+    AlreadyOwned(String),
+    #[error("{item:?} needs {requires:?} first")]
+    MissingRequirement { item: String, requires: String },
+    #[error("{0:?} is not a task")]
+    UnknownTask(String),
+    #[error("task {task:?} pays {expected} crystals, not {found}")]
+    WrongReward { task: String, expected: u64, found: u64 },
+    #[error("task {0:?} was already rewarded (once only)")]
+    TaskDone(String),
+    #[error("task {0:?} was already rewarded today")]
+    TaskDoneToday(String),
     #[error("the authority cannot enrol itself as a player")]
     AuthorityAsPlayer,
     #[error("{0} is not a valid Ed25519 public key")]
     BadKey(PublicKey),
     #[error("a balance overflowed")]
     Overflow,
+}
+
+/// Stones earned by mileage, waiting in the valley to be mined (or credited after the grace
+/// period).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deposit {
+    /// Index of the attestation that earned it.
+    pub cause: u64,
+    pub km_index: u64,
+    pub amount_milli: u64,
+    /// Day it was earned (for the grace period).
+    pub day: u32,
+}
+
+/// A real-car entitlement bought with stones: what a car backend redeems.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Voucher {
+    pub id: String,
+    pub item: String,
+}
+
+/// The voucher id of a purchase: derived from the signed purchase, so anyone can recompute it.
+pub fn voucher_id(player: &PublicKey, item: &str, nonce: u64) -> String {
+    let h = Sha256::new().chain_update(b"voucher").chain_update(player.0).chain_update(item).chain_update(nonce.to_be_bytes()).finalize();
+    format!("CHV-{}", hex::encode_upper(&h[..8]))
 }
 
 /// What the ledger says about one player.
@@ -81,25 +142,56 @@ pub struct PlayerState {
     pub stones_milli: u64,
     pub fragments: u64,
     pub crystals: u64,
-    /// Boxes opened since the last stone (the pity counter players see).
+    /// Boxes opened since the last pity prize (the counter players see).
     pub pity: u32,
     pub boxes_opened: u64,
     pub km_attested: u64,
     pub consents: BTreeMap<Scope, bool>,
-    pub purchases: Vec<String>,
-    /// Next kilometre index that may still be paid by a mint.
-    next_mintable_km: u64,
+    /// Upgrades bought and cosmetics won.
+    pub items: BTreeSet<String>,
+    pub vouchers: Vec<Voucher>,
+    /// Unmined deposits by km index.
+    pub deposits: BTreeMap<u64, Deposit>,
+    /// XP from tasks (the twin adds XP from kilometres).
+    pub task_xp: u64,
+    /// Day each task was last rewarded.
+    pub tasks: BTreeMap<String, u32>,
     /// The day of the latest attestation and the km attested on it, for the daily cap.
     day_km: (u32, u64),
 }
 
 impl PlayerState {
+    fn new(name: String, role: Role) -> Self {
+        PlayerState {
+            name,
+            role,
+            stones_milli: 0,
+            fragments: 0,
+            crystals: 0,
+            pity: 0,
+            boxes_opened: 0,
+            km_attested: 0,
+            consents: BTreeMap::new(),
+            items: BTreeSet::new(),
+            vouchers: Vec::new(),
+            deposits: BTreeMap::new(),
+            task_xp: 0,
+            tasks: BTreeMap::new(),
+            day_km: (0, 0),
+        }
+    }
+
     pub fn is_owner(&self) -> bool {
         matches!(self.role, Role::Owner { .. })
     }
 
     pub fn consented(&self, scope: Scope) -> bool {
         self.consents.get(&scope).copied().unwrap_or(false)
+    }
+
+    /// Milli-stones in unmined deposits.
+    pub fn unmined_milli(&self) -> u64 {
+        self.deposits.values().map(|d| d.amount_milli).sum()
     }
 }
 
@@ -108,20 +200,18 @@ impl PlayerState {
 pub struct Supply {
     pub mileage_milli: u64,
     pub cultivation_milli: u64,
+    /// Mileage stones earned, including deposits not yet mined (never above the cap).
+    pub mileage_earned_milli: u64,
 }
 
 impl Supply {
     pub fn total_milli(&self) -> u64 {
         self.mileage_milli + self.cultivation_milli
     }
-}
 
-/// A mileage attestation remembered so that the mints it causes can be checked.
-#[derive(Clone, Copy, Debug)]
-struct Attested {
-    player: PublicKey,
-    first_km: u64,
-    km: u32,
+    pub fn cultivation_left_milli(&self) -> u64 {
+        CULTIVATION_POOL_CAP_MILLI - self.cultivation_milli
+    }
 }
 
 /// The state the log replays to.
@@ -133,8 +223,13 @@ pub struct LedgerState {
     pub supply: Supply,
     pub entries: u64,
     pub entries_by_kind: BTreeMap<Kind, u64>,
+    /// Verified kilometres of the whole network (the era clock).
+    pub network_km: u64,
     nonces: HashMap<PublicKey, u64>,
-    attestations: HashMap<u64, Attested>,
+    /// Day → the tree root before the first entry of that day (or of the first later day
+    /// with entries): the beacon of trips driven that day.
+    beacons: BTreeMap<u32, [u8; 32]>,
+    last_day: Option<u32>,
 }
 
 fn add(a: u64, b: u64) -> Result<u64, Violation> {
@@ -153,6 +248,17 @@ impl LedgerState {
     /// The nonce the actor must use next.
     pub fn next_nonce(&self, actor: &PublicKey) -> u64 {
         self.nonces.get(actor).map_or(0, |n| n + 1)
+    }
+
+    /// The beacon for trips driven on `day`, once the ledger has an entry on or after it.
+    pub fn beacon_for_day(&self, day: u32) -> Option<[u8; 32]> {
+        self.beacons.range(day..).next().map(|(_, root)| *root)
+    }
+
+    /// The beacon an attestation appended now writes for a trip on `day`, given the current
+    /// tree root (which becomes the beacon if the attestation opens a new day).
+    pub fn beacon_at(&self, day: u32, current_root: [u8; 32]) -> [u8; 32] {
+        self.beacon_for_day(day).unwrap_or(current_root)
     }
 
     fn enrolled(&self, key: &PublicKey) -> Result<&PlayerState, Violation> {
@@ -182,8 +288,15 @@ impl LedgerState {
     }
 
     /// Checks entry `index` against everything before it and, if it keeps every rule, applies
-    /// it. On error nothing changes. Signatures are checked by the caller (in batches).
-    pub fn apply(&mut self, index: u64, entry: &Entry) -> Result<(), Violation> {
+    /// it; on error nothing that matters changes. `root_before` gives the tree root before
+    /// this entry; it is called only on the first entry of a day (to fix that day's beacon).
+    /// Signatures are checked by the caller (in batches).
+    pub fn apply(&mut self, index: u64, entry: &Entry, root_before: impl FnOnce() -> [u8; 32]) -> Result<(), Violation> {
+        let entry_day = (entry.time_ms / DAY_MS) as u32;
+        if self.last_day.is_none_or(|d| entry_day > d) {
+            self.beacons.insert(entry_day, root_before());
+            self.last_day = Some(entry_day);
+        }
         let kind = entry.kind();
         let actor = entry.actor;
         match (index, &entry.body) {
@@ -206,6 +319,7 @@ impl LedgerState {
         {
             return Err(Violation::ReusedNonce { actor, nonce: entry.nonce, last });
         }
+        let tables = EconomyTables::bundled();
 
         match &entry.body {
             Body::Genesis { origin, mileage_cap_milli, cultivation_cap_milli } => {
@@ -228,31 +342,22 @@ impl LedgerState {
                 if player.verifying_key().is_none() {
                     return Err(Violation::BadKey(*player));
                 }
-                self.players.insert(
-                    *player,
-                    PlayerState {
-                        name: name.clone(),
-                        role: role.clone(),
-                        stones_milli: 0,
-                        fragments: 0,
-                        crystals: 0,
-                        pity: 0,
-                        boxes_opened: 0,
-                        km_attested: 0,
-                        consents: BTreeMap::new(),
-                        purchases: Vec::new(),
-                        next_mintable_km: 0,
-                        day_km: (0, 0),
-                    },
-                );
+                self.players.insert(*player, PlayerState::new(name.clone(), role.clone()));
             }
             Body::Consent { scope, granted } => {
                 self.players.get_mut(&actor).expect("checked above").consents.insert(*scope, *granted);
             }
-            Body::MileageAttestation { player, day, km, first_km, .. } => {
+            Body::MileageAttestation { player, day, km, first_km, beacon, .. } => {
                 let p = self.owner(player)?;
                 if !p.consented(Scope::Mileage) {
                     return Err(Violation::NoMileageConsent(*player));
+                }
+                if *day > entry_day {
+                    return Err(Violation::FutureTrip { trip_day: *day, entry_day });
+                }
+                let expected = self.beacon_for_day(*day).expect("today's beacon was just recorded");
+                if *beacon != expected {
+                    return Err(Violation::WrongBeacon { day: *day, expected: hex::encode(expected) });
                 }
                 if *first_km != p.km_attested {
                     return Err(Violation::KmNotContiguous { player: *player, expected: p.km_attested, found: *first_km });
@@ -263,41 +368,69 @@ impl LedgerState {
                     return Err(Violation::DailyCap { player: *player, day: *day, total });
                 }
                 let km_attested = add(p.km_attested, u64::from(*km))?;
+                let drops = mileage::drops(beacon, player, *first_km, *km, self.network_km);
+                let mut earned = self.supply.mileage_earned_milli;
                 let p = self.players.get_mut(player).expect("checked above");
+                for km_index in drops {
+                    // The pool is capped exactly: the last drop pays what is left.
+                    let amount = mileage::DROP_MILLI.min(MILEAGE_POOL_CAP_MILLI - earned);
+                    if amount == 0 {
+                        break;
+                    }
+                    earned += amount;
+                    p.deposits.insert(km_index, Deposit { cause: index, km_index, amount_milli: amount, day: *day });
+                }
                 p.km_attested = km_attested;
                 p.day_km = (*day, total);
-                self.attestations.insert(index, Attested { player: *player, first_km: *first_km, km: *km });
+                self.supply.mileage_earned_milli = earned;
+                self.network_km = add(self.network_km, u64::from(*km))?;
             }
             Body::Mint { player, pool, amount_milli, cause, km_index } => {
                 let p = self.owner(player)?;
                 if *pool == Pool::Cultivation {
                     return Err(Violation::CultivationMint);
                 }
-                if *amount_milli == 0 {
-                    return Err(Violation::ZeroAmount);
-                }
-                let att = self.attestations.get(cause).filter(|a| a.player == *player).ok_or(Violation::BadMintCause(*cause))?;
-                let in_attestation = (att.first_km..att.first_km + u64::from(att.km)).contains(km_index);
-                if !in_attestation || *km_index < p.next_mintable_km {
-                    return Err(Violation::BadMintKm { km_index: *km_index });
+                let deposit = p
+                    .deposits
+                    .get(km_index)
+                    .filter(|d| d.cause == *cause)
+                    .ok_or(Violation::NoSuchDeposit { cause: *cause, km_index: *km_index })?;
+                if deposit.amount_milli != *amount_milli {
+                    return Err(Violation::WrongMintAmount { expected: deposit.amount_milli, found: *amount_milli });
                 }
                 let stones = add(p.stones_milli, *amount_milli)?;
                 self.supply = self.issue(*pool, *amount_milli)?;
                 let p = self.players.get_mut(player).expect("checked above");
                 p.stones_milli = stones;
-                p.next_mintable_km = km_index + 1;
+                p.deposits.remove(km_index);
             }
-            Body::CrystalAward { player, amount, .. } => {
+            Body::CrystalAward { player, amount, task } => {
                 let p = self.enrolled(player)?;
-                if *amount == 0 {
-                    return Err(Violation::ZeroAmount);
+                let t = tables.task(task).ok_or_else(|| Violation::UnknownTask(task.clone()))?;
+                if t.crystals != *amount {
+                    return Err(Violation::WrongReward { task: task.clone(), expected: t.crystals, found: *amount });
+                }
+                match (t.repeat, p.tasks.get(task)) {
+                    (Repeat::Once, Some(_)) => return Err(Violation::TaskDone(task.clone())),
+                    (Repeat::Daily, Some(&d)) if d == entry_day => return Err(Violation::TaskDoneToday(task.clone())),
+                    _ => {}
                 }
                 let crystals = add(p.crystals, *amount)?;
-                self.players.get_mut(player).expect("checked above").crystals = crystals;
+                let xp = add(p.task_xp, t.xp)?;
+                let p = self.players.get_mut(player).expect("checked above");
+                p.crystals = crystals;
+                p.task_xp = xp;
+                p.tasks.insert(task.clone(), entry_day);
             }
-            Body::BoxDraw { player, price_crystals, commitment, server_seed, draw, pity, prize, .. } => {
+            Body::BoxDraw { player, price_crystals, table, commitment, server_seed, client_seed, draw, pity, prize } => {
                 let p = self.enrolled(player)?;
-                if Sha256::digest(server_seed).as_slice() != commitment {
+                if *table != tables.box_table_digest {
+                    return Err(Violation::UnknownTable);
+                }
+                if *price_crystals != tables.boxes.price_crystals {
+                    return Err(Violation::WrongBoxPrice { expected: tables.boxes.price_crystals, found: *price_crystals });
+                }
+                if boxes::commitment(server_seed) != *commitment {
                     return Err(Violation::BadCommitment);
                 }
                 if *draw != p.boxes_opened {
@@ -306,13 +439,27 @@ impl LedgerState {
                 if *pity != p.pity {
                     return Err(Violation::BadPity { player: *player, expected: p.pity, found: *pity });
                 }
+                let expected = boxes::resolve(
+                    &tables.boxes,
+                    p.is_owner(),
+                    p.pity,
+                    server_seed,
+                    client_seed,
+                    *draw,
+                    self.supply.cultivation_left_milli(),
+                );
+                if expected != *prize {
+                    return Err(Violation::WrongPrize { expected, found: prize.clone() });
+                }
                 let mut next = p.clone();
                 next.crystals = take(*player, "crystals", p.crystals, *price_crystals)?;
                 next.boxes_opened += 1;
-                next.pity = p.pity.saturating_add(1);
+                next.pity = tables.boxes.odds(p.is_owner()).next_pity(p.pity, prize);
                 let mut supply = self.supply;
                 match prize {
-                    Prize::Gift { .. } => {}
+                    Prize::Gift { item } => {
+                        next.items.insert(item.clone());
+                    }
                     Prize::Crystals { count } => next.crystals = add(next.crystals, *count)?,
                     Prize::Fragments { count } => {
                         if !p.is_owner() {
@@ -327,7 +474,6 @@ impl LedgerState {
                         }
                         supply = self.issue(Pool::Cultivation, *amount_milli)?;
                         next.stones_milli = add(next.stones_milli, *amount_milli)?;
-                        next.pity = 0;
                     }
                 }
                 self.supply = supply;
@@ -335,13 +481,28 @@ impl LedgerState {
             }
             Body::Purchase { item, price_milli } => {
                 let p = self.enrolled(&actor)?;
-                if *price_milli == 0 {
-                    return Err(Violation::ZeroAmount);
+                let u = tables.upgrade(item).ok_or_else(|| Violation::UnknownItem(item.clone()))?;
+                if u.box_only {
+                    return Err(Violation::BoxOnlyItem(item.clone()));
+                }
+                if u.price_milli != *price_milli {
+                    return Err(Violation::WrongPrice { item: item.clone(), expected: u.price_milli, found: *price_milli });
+                }
+                if p.items.contains(item) {
+                    return Err(Violation::AlreadyOwned(item.clone()));
+                }
+                if let Some(req) = &u.requires
+                    && !p.items.contains(req)
+                {
+                    return Err(Violation::MissingRequirement { item: item.clone(), requires: req.clone() });
                 }
                 let stones = take(actor, "milli-stones", p.stones_milli, *price_milli)?;
                 let p = self.players.get_mut(&actor).expect("checked above");
                 p.stones_milli = stones;
-                p.purchases.push(item.clone());
+                p.items.insert(item.clone());
+                if u.category == Category::Entitlement {
+                    p.vouchers.push(Voucher { id: voucher_id(&actor, item, entry.nonce), item: item.clone() });
+                }
             }
             Body::Combine { fragments } => {
                 let p = self.enrolled(&actor)?;

@@ -7,24 +7,19 @@ use std::path::Path;
 
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
-use sha2::{Digest, Sha256};
 
 use super::checkpoint::NamedKey;
-use super::entry::{Body, Entry, Prize, PublicKey, Role, Scope};
-use super::replay::{DAILY_KM_CAP, LedgerState};
+use super::entry::{Body, Entry, Pool, PublicKey, Role, Scope};
+use super::merkle::{RootAccumulator, leaf_hash};
+use super::replay::{DAILY_KM_CAP, DAY_MS, Deposit, LedgerState, PlayerState};
 use super::store::{Ledger, LedgerError};
-use crate::economy::mileage::{ERA0_STONES_PER_MILLION_KM, km_draw_hits};
-use crate::economy::{FRAGMENTS_PER_STONE, MILLI_PER_STONE};
+use crate::economy::tables::Repeat;
+use crate::economy::{EconomyTables, FRAGMENTS_PER_STONE, boxes};
 
 /// Origin (and log key name) of simulated ledgers.
 pub const SIMULATION_ORIGIN: &str = "crypto-horizon.example/simulated-valley";
-/// Price of one blind box in crystals (DESIGN 3).
-const BOX_PRICE: u64 = 100;
 /// Entries per durable append.
 const BATCH: usize = 1024;
-/// Upgrades the simulated players buy, with prices in milli-stones.
-const UPGRADES: [(&str, u64); 4] =
-    [("motor-t1", 2_000), ("tyres-t1", 1_000), ("battery-t1", 3_000), ("paint-aurora", 1_000)];
 
 #[derive(Clone, Debug)]
 pub struct SimulationOptions {
@@ -46,11 +41,11 @@ struct Simulation {
     rng: ChaCha20Rng,
     players: Vec<SimPlayer>,
     authority: NamedKey,
-    /// Mirror of the ledger's state including the batch not yet appended.
+    /// Mirror of the ledger's state (and tree) including the batch not yet appended.
     shadow: LedgerState,
+    shadow_tree: RootAccumulator,
     batch: Vec<Entry>,
     time_ms: u64,
-    beacon: [u8; 32],
 }
 
 impl Simulation {
@@ -62,10 +57,17 @@ impl Simulation {
         let nonce = self.shadow.next_nonce(&key.public_key());
         let entry = Entry::sign(body, &key.signing_key, nonce, self.time_ms)?;
         let index = self.shadow.entries;
-        self.shadow.apply(index, &entry).expect("the simulation only writes valid entries");
+        let tree = &self.shadow_tree;
+        self.shadow.apply(index, &entry, || tree.root().0).expect("the simulation only writes valid entries");
+        self.shadow_tree.push(leaf_hash(&entry.to_bytes()));
         self.batch.push(entry);
         self.time_ms += 1 + self.rng.next_u64() % 60_000;
         Ok(())
+    }
+
+    /// Nothing to do for this player now: let an hour pass.
+    fn idle(&mut self) {
+        self.time_ms += 3_600_000;
     }
 
     fn seed32(&mut self) -> [u8; 32] {
@@ -78,95 +80,137 @@ impl Simulation {
         self.players[p].key.public_key()
     }
 
+    fn today(&self) -> u32 {
+        (self.time_ms / DAY_MS) as u32
+    }
+
     fn trip(&mut self, p: usize) -> Result<(), LedgerError> {
-        let day = (self.time_ms / 86_400_000) as u32;
-        let player = &mut self.players[p];
-        if player.day != day {
-            player.day = day;
-            player.km_today = 0;
+        let day = self.today();
+        if self.players[p].day != day {
+            self.players[p].day = day;
+            self.players[p].km_today = 0;
         }
-        let km = (5 + self.rng.next_u64() % 80) as u32;
-        let km = km.min(DAILY_KM_CAP - self.players[p].km_today);
+        let km = ((5 + self.rng.next_u64() % 80) as u32).min(DAILY_KM_CAP - self.players[p].km_today);
         if km == 0 {
+            self.idle();
             return Ok(());
         }
         self.players[p].km_today += km;
-        let pk = self.pk(p);
-        let first_km = self.shadow.player(&pk).expect("enrolled").km_attested;
+        let player = self.pk(p);
+        let first_km = self.shadow.player(&player).expect("enrolled").km_attested;
         let trip = self.seed32();
-        let beacon = self.beacon;
-        let cause = self.shadow.entries;
-        self.push(None, Body::MileageAttestation { player: pk, trip, day, km, first_km, beacon })?;
-        for km_index in first_km..first_km + u64::from(km) {
-            if km_draw_hits(&beacon, &pk, km_index, ERA0_STONES_PER_MILLION_KM) {
-                let body = Body::Mint {
-                    player: pk,
-                    pool: super::entry::Pool::Mileage,
-                    amount_milli: MILLI_PER_STONE,
-                    cause,
-                    km_index,
-                };
-                self.push(None, body)?;
-            }
-        }
-        Ok(())
+        let beacon = self.shadow.beacon_at(day, self.shadow_tree.root().0);
+        self.push(None, Body::MileageAttestation { player, trip, day, km, first_km, beacon })
+    }
+
+    fn mine(&mut self, p: usize, deposit: Deposit) -> Result<(), LedgerError> {
+        let player = self.pk(p);
+        let body = Body::Mint {
+            player,
+            pool: Pool::Mileage,
+            amount_milli: deposit.amount_milli,
+            cause: deposit.cause,
+            km_index: deposit.km_index,
+        };
+        self.push(None, body)
     }
 
     fn open_box(&mut self, p: usize) -> Result<(), LedgerError> {
-        let pk = self.pk(p);
-        let state = self.shadow.player(&pk).expect("enrolled").clone();
+        let tables = EconomyTables::bundled();
+        let player = self.pk(p);
+        let state = self.shadow.player(&player).expect("enrolled").clone();
         let server_seed = self.seed32();
         let client_seed = self.seed32();
-        let roll = Sha256::new()
-            .chain_update(server_seed)
-            .chain_update(client_seed)
-            .chain_update(state.boxes_opened.to_be_bytes())
-            .finalize();
-        let roll = u32::from_be_bytes(roll[..4].try_into().expect("4 bytes")) % 10_000;
-        let prize = match (self.players[p].owner, roll) {
-            (true, _) if state.pity >= 79 => Prize::Stone { amount_milli: MILLI_PER_STONE },
-            (true, 0..100) => Prize::Stone { amount_milli: MILLI_PER_STONE },
-            (true, 100..1100) => Prize::Fragments { count: 1 },
-            (_, r) if r % 10 == 0 => Prize::Crystals { count: 20 },
-            (_, r) => Prize::Gift { item: ["paint-aurora", "decal-spire", "horn-chime"][r as usize % 3].into() },
-        };
+        let draw = state.boxes_opened;
+        let prize = boxes::resolve(
+            &tables.boxes,
+            state.is_owner(),
+            state.pity,
+            &server_seed,
+            &client_seed,
+            draw,
+            self.shadow.supply.cultivation_left_milli(),
+        );
         let body = Body::BoxDraw {
-            player: pk,
-            price_crystals: BOX_PRICE,
-            table: Sha256::digest(b"simulated odds table").into(),
-            commitment: Sha256::digest(server_seed).into(),
+            player,
+            price_crystals: tables.boxes.price_crystals,
+            table: tables.box_table_digest,
+            commitment: boxes::commitment(&server_seed),
             server_seed,
             client_seed,
-            draw: state.boxes_opened,
+            draw,
             pity: state.pity,
             prize,
         };
         self.push(None, body)
     }
 
+    /// Something a player could buy now, if anything.
+    fn affordable_upgrade(&mut self, state: &PlayerState) -> Option<(String, u64)> {
+        let options: Vec<_> = EconomyTables::bundled()
+            .upgrades
+            .iter()
+            .filter(|u| !u.box_only && u.price_milli <= state.stones_milli && !state.items.contains(&u.id))
+            .filter(|u| u.requires.as_ref().is_none_or(|r| state.items.contains(r)))
+            .collect();
+        if options.is_empty() {
+            return None;
+        }
+        let u = options[(self.rng.next_u64() % options.len() as u64) as usize];
+        Some((u.id.clone(), u.price_milli))
+    }
+
+    /// A task the player may still be rewarded for today, if any.
+    fn open_task(&mut self, state: &PlayerState) -> Option<(String, u64)> {
+        let today = self.today();
+        let options: Vec<_> = EconomyTables::bundled()
+            .tasks
+            .iter()
+            .filter(|t| match (t.repeat, state.tasks.get(&t.id)) {
+                (_, None) => true,
+                (Repeat::Daily, Some(&d)) => d != today,
+                (Repeat::Once, Some(_)) => false,
+            })
+            .collect();
+        if options.is_empty() {
+            return None;
+        }
+        let t = options[(self.rng.next_u64() % options.len() as u64) as usize];
+        Some((t.id.clone(), t.crystals))
+    }
+
     fn step(&mut self) -> Result<(), LedgerError> {
         let p = (self.rng.next_u64() % self.players.len() as u64) as usize;
-        let pk = self.pk(p);
-        let state = self.shadow.player(&pk).expect("enrolled");
-        let (crystals, fragments, stones) = (state.crystals, state.fragments, state.stones_milli);
+        let player = self.pk(p);
+        let state = self.shadow.player(&player).expect("enrolled").clone();
         let owner = self.players[p].owner;
+        let price = EconomyTables::bundled().boxes.price_crystals;
         let choice = self.rng.next_u64() % 100;
+        if let Some(deposit) = state.deposits.values().next().copied()
+            && choice < 70
+        {
+            return self.mine(p, deposit);
+        }
         match choice {
-            0..45 if owner => self.trip(p),
-            _ if fragments >= FRAGMENTS_PER_STONE => {
-                self.push(Some(p), Body::Combine { fragments: (fragments / FRAGMENTS_PER_STONE * FRAGMENTS_PER_STONE) as u32 })
+            0..30 if owner => self.trip(p),
+            _ if state.fragments >= FRAGMENTS_PER_STONE => {
+                let fragments = (state.fragments / FRAGMENTS_PER_STONE * FRAGMENTS_PER_STONE) as u32;
+                self.push(Some(p), Body::Combine { fragments })
             }
-            45..60 if owner && stones >= 1_000 => {
-                let (item, price) = UPGRADES[(self.rng.next_u64() % 4) as usize];
-                let price = price.min(stones);
-                self.push(Some(p), Body::Purchase { item: item.into(), price_milli: price })
-            }
-            _ if crystals >= BOX_PRICE && choice % 2 == 0 => self.open_box(p),
-            _ => {
-                let amount = 10 + self.rng.next_u64() % 50;
-                let task = ["visit-lookout", "lap-lakeside", "daily-streak", "drive-10km"][(choice % 4) as usize];
-                self.push(None, Body::CrystalAward { player: pk, amount, task: task.into() })
-            }
+            30..50 if owner => match self.affordable_upgrade(&state) {
+                Some((item, price_milli)) => self.push(Some(p), Body::Purchase { item, price_milli }),
+                None => self.trip(p),
+            },
+            _ if state.crystals >= price && choice % 2 == 0 => self.open_box(p),
+            _ => match self.open_task(&state) {
+                Some((task, amount)) => self.push(None, Body::CrystalAward { player, amount, task }),
+                None if owner => self.trip(p),
+                None if state.crystals >= price => self.open_box(p),
+                None => {
+                    self.idle();
+                    Ok(())
+                }
+            },
         }
     }
 }
@@ -195,10 +239,11 @@ pub fn simulate_ledger(
         players: Vec::new(),
         authority,
         shadow: ledger.state().clone(),
+        shadow_tree: RootAccumulator::default(),
         batch: Vec::new(),
         time_ms: opts.start_ms + 1,
-        beacon: ledger.checkpoint().root.0,
     };
+    sim.shadow_tree.push(leaf_hash(&ledger.read_entry(0)?.1));
     for i in 0..opts.players.max(1) {
         let mut seed = [0u8; 32];
         sim.rng.fill_bytes(&mut seed);
@@ -217,7 +262,6 @@ pub fn simulate_ledger(
         sim.step()?;
         if sim.batch.len() >= BATCH {
             ledger.append(&std::mem::take(&mut sim.batch))?;
-            sim.beacon = ledger.checkpoint().root.0;
             progress(ledger.size(), opts.entries);
         }
     }

@@ -364,7 +364,7 @@ impl Ledger {
                     if index == 0 {
                         self.check_genesis_authority(&entry)?;
                     }
-                    self.state.apply(index, &entry).map_err(|violation| LedgerError::Rule { index, violation })
+                    self.state.apply(index, &entry, || self.tree.root().0).map_err(|violation| LedgerError::Rule { index, violation })
                 });
             match checked {
                 Ok(()) => {}
@@ -456,17 +456,19 @@ impl Ledger {
         if first == 0 {
             self.check_genesis_authority(&entries[0])?;
         }
-        for (i, entry) in entries.iter().enumerate() {
+        for (i, (entry, bytes)) in entries.iter().zip(&encoded).enumerate() {
             let index = first + i as u64;
-            if let Err(violation) = self.state.apply(index, entry) {
+            if let Err(violation) = self.state.apply(index, entry, || self.tree.root().0) {
                 // `apply` changes nothing on error, but earlier entries of this batch were
                 // applied: replay the committed log to drop them (rare: batches come from
                 // the authority's own sequencing).
+                self.tree.truncate(first);
                 if i > 0 {
                     self.rebuild_state()?;
                 }
                 return Err(LedgerError::Rule { index, violation });
             }
+            self.tree.push(leaf_hash(bytes));
         }
 
         let mut buf = Vec::with_capacity(encoded.iter().map(|b| b.len() + FRAME_LEN).sum());
@@ -475,7 +477,6 @@ impl Ledger {
             self.offsets.push(offset);
             offset += (FRAME_LEN + bytes.len()) as u64;
             frame_record(bytes, &mut buf);
-            self.tree.push(leaf_hash(bytes));
         }
         let path = self.dir.join(LOG_FILE);
         let written = self
@@ -499,8 +500,10 @@ impl Ledger {
 
     fn rebuild_state(&mut self) -> Result<()> {
         let mut state = LedgerState::default();
+        let mut tree = super::merkle::RootAccumulator::default();
         for (index, entry) in self.entries()?.iter().enumerate() {
-            state.apply(index as u64, entry).map_err(|violation| LedgerError::Rule { index: index as u64, violation })?;
+            state.apply(index as u64, entry, || tree.root().0).map_err(|violation| LedgerError::Rule { index: index as u64, violation })?;
+            tree.push(leaf_hash(&entry.to_bytes()));
         }
         self.state = state;
         Ok(())

@@ -145,7 +145,7 @@ pub fn verify_ledger(
             pending.check()?;
             return Err(LedgerError::BadSignature { index, actor: entry.actor });
         };
-        if let Err(violation) = state.apply(index, &entry) {
+        if let Err(violation) = state.apply(index, &entry, || tree.root().0) {
             pending.check()?;
             return Err(LedgerError::Rule { index, violation });
         }

@@ -17,26 +17,28 @@ use crate::support::{T0, log_key, player_key};
 const CHILD_ENV: &str = "HORIZON_CRASH_TEST_DIR";
 const KILLS: usize = 200;
 
-/// Crystals awarded by entry `index`: lets the parent check every entry's content.
-fn amount_for(index: u64) -> u64 {
-    index * 7 + 1
+/// The player enrolled by entry `index`: lets the parent check every entry's content.
+fn enrolment(index: u64) -> Body {
+    let mut seed = [0u8; 32];
+    seed[..8].copy_from_slice(&index.to_be_bytes());
+    let player = horizon::ledger::NamedKey::from_seed("player", seed).unwrap().public_key();
+    Body::Enrol { player, role: Role::Guest, name: format!("driver-{index}") }
 }
 
-/// The child: appends batches of 1–5 awards until killed, reporting each committed size.
+/// The child: appends batches of 1–5 enrolments until killed, reporting each committed size.
 /// Does nothing unless started by `appends_survive_sigkill`.
 #[test]
 #[ignore = "child process of appends_survive_sigkill"]
 fn crash_child_appends_until_killed() {
     let Ok(dir) = std::env::var(CHILD_ENV) else { return };
     let (mut ledger, _) = Ledger::open(dir.as_ref(), Some(log_key()), None).expect("child opens the ledger");
-    let player = player_key(1).public_key();
     let mut out = std::io::stdout().lock();
     let started = Instant::now();
     let mut n = ledger.size();
     while started.elapsed() < Duration::from_secs(30) {
         let batch: Vec<_> = (0..1 + n % 5)
             .map(|i| {
-                let body = Body::CrystalAward { player, amount: amount_for(ledger.size() + i), task: "drive-10km".into() };
+                let body = enrolment(ledger.size() + i);
                 let nonce = ledger.state().next_nonce(&ledger.authority()) + i;
                 horizon::ledger::Entry::sign(body, &log_key().signing_key, nonce, T0 + n + i).unwrap()
             })
@@ -92,10 +94,7 @@ fn appends_survive_sigkill() {
         torn += u64::from(report.dropped_bytes > 0);
         assert!(ledger.size() >= committed, "round {round}: {} entries, but {committed} were committed", ledger.size());
         for (index, entry) in ledger.entries().unwrap().iter().enumerate().skip(2) {
-            match &entry.body {
-                Body::CrystalAward { amount, .. } => assert_eq!(*amount, amount_for(index as u64), "round {round}: entry {index}"),
-                other => panic!("round {round}: entry {index} is {other:?}"),
-            }
+            assert_eq!(entry.body, enrolment(index as u64), "round {round}: entry {index}");
         }
         committed = ledger.size();
         drop(ledger);

@@ -2,10 +2,11 @@
 //! reused nonces are rejected with their reason: on append (nothing is stored) and in a
 //! published ledger (verify names the first bad entry).
 
-use horizon::economy::{MILEAGE_POOL_CAP_MILLI, MILLI_PER_STONE};
+use horizon::economy::{EconomyTables, MILEAGE_POOL_CAP_MILLI, MILLI_PER_STONE, boxes};
+use horizon::ledger::replay::DAY_MS;
 use horizon::ledger::store::LedgerError;
 use horizon::ledger::verify::verify_ledger;
-use horizon::ledger::{Body, Entry, Ledger, Pool, Prize, Violation};
+use horizon::ledger::{Body, Entry, Ledger, Pool, Prize, PublicKey, Violation};
 
 use crate::support::{T0, log_key, player_entry, player_key, small_ledger, write_raw_ledger};
 
@@ -46,10 +47,9 @@ fn spending_more_than_the_balance_is_rejected() {
     let owner = player_key(1);
     // 3 stones mined, 1 spent: 2 left.
     assert_eq!(ledger.state().player(&owner.public_key()).unwrap().stones_milli, 2 * MILLI_PER_STONE);
-    let spend = |l: &Ledger| player_entry(l, &owner, Body::Purchase { item: "battery-t1".into(), price_milli: 2 * MILLI_PER_STONE });
-    let first = spend(&ledger);
+    let first = player_entry(&ledger, &owner, Body::Purchase { item: "motor-1".into(), price_milli: 2 * MILLI_PER_STONE });
     ledger.append(&[first]).unwrap();
-    let second = spend(&ledger);
+    let second = player_entry(&ledger, &owner, Body::Purchase { item: "aero-1".into(), price_milli: 2 * MILLI_PER_STONE });
     let err = rejected(&mut ledger, second);
     assert!(
         matches!(err, LedgerError::Rule { violation: Violation::Insufficient { have: 0, need: 2000, .. }, .. }),
@@ -64,8 +64,8 @@ fn a_batch_with_one_bad_entry_stores_nothing() {
     let mut ledger = small_ledger(dir.path());
     let owner = player_key(1);
     let before = ledger.state().player(&owner.public_key()).unwrap().clone();
-    let first = player_entry(&ledger, &owner, Body::Purchase { item: "a".into(), price_milli: 1_500 });
-    let second = Entry::sign(Body::Purchase { item: "b".into(), price_milli: 1_500 }, &owner.signing_key, first.nonce + 1, T0).unwrap();
+    let first = player_entry(&ledger, &owner, Body::Purchase { item: "motor-1".into(), price_milli: 2_000 });
+    let second = Entry::sign(Body::Purchase { item: "aero-1".into(), price_milli: 2_000 }, &owner.signing_key, first.nonce + 1, T0).unwrap();
     let size = ledger.size();
     assert!(ledger.append(&[first, second]).is_err());
     assert_eq!(ledger.size(), size);
@@ -81,82 +81,94 @@ fn a_reused_nonce_is_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let mut ledger = small_ledger(dir.path());
     let owner = player_key(1);
-    let entry = player_entry(&ledger, &owner, Body::Purchase { item: "a".into(), price_milli: 100 });
-    let replay = Entry::sign(Body::Purchase { item: "b".into(), price_milli: 100 }, &owner.signing_key, entry.nonce, T0).unwrap();
+    let entry = player_entry(&ledger, &owner, Body::Purchase { item: "paint-aurora".into(), price_milli: 500 });
+    let replay = Entry::sign(Body::Purchase { item: "paint-jade".into(), price_milli: 500 }, &owner.signing_key, entry.nonce, T0).unwrap();
     ledger.append(&[entry]).unwrap();
     let err = rejected(&mut ledger, replay);
     assert!(matches!(err, LedgerError::Rule { violation: Violation::ReusedNonce { .. }, .. }), "{err}");
+}
+
+fn draw_body(player: PublicKey, pity: u32, server_seed: [u8; 32], prize: Prize) -> Body {
+    let tables = EconomyTables::bundled();
+    Body::BoxDraw {
+        player,
+        price_crystals: tables.boxes.price_crystals,
+        table: tables.box_table_digest,
+        commitment: boxes::commitment(&server_seed),
+        server_seed,
+        client_seed: [6; 32],
+        draw: 0,
+        pity,
+        prize,
+    }
 }
 
 #[test]
 fn guests_never_receive_stones() {
     let dir = tempfile::tempdir().unwrap();
     let mut ledger = small_ledger(dir.path());
+    let owner = player_key(1).public_key();
+    let deposit = *ledger.state().player(&owner).unwrap().deposits.values().next().unwrap();
     let guest = player_key(2).public_key();
     let mint = ledger
-        .sign_as_authority(Body::Mint { player: guest, pool: Pool::Mileage, amount_milli: 1_000, cause: 4, km_index: 30 }, T0)
-        .unwrap();
-    assert!(matches!(rejected(&mut ledger, mint), LedgerError::Rule { violation: Violation::GuestCannotMine(_), .. }));
-    let server_seed = [5u8; 32];
-    let draw = ledger
         .sign_as_authority(
-            Body::BoxDraw {
-                player: guest,
-                price_crystals: 100,
-                table: [0; 32],
-                commitment: <sha2::Sha256 as sha2::Digest>::digest(server_seed).into(),
-                server_seed,
-                client_seed: [6; 32],
-                draw: 0,
-                pity: 0,
-                prize: Prize::Fragments { count: 1 },
-            },
+            Body::Mint { player: guest, pool: Pool::Mileage, amount_milli: 1_000, cause: deposit.cause, km_index: deposit.km_index },
             T0,
         )
         .unwrap();
-    assert!(matches!(rejected(&mut ledger, draw), LedgerError::Rule { violation: Violation::GuestPrize(_), .. }));
+    assert!(matches!(rejected(&mut ledger, mint), LedgerError::Rule { violation: Violation::GuestCannotMine(_), .. }));
+    let award = ledger.sign_as_authority(Body::CrystalAward { player: guest, amount: 100, task: "co-creation".into() }, T0).unwrap();
+    ledger.append(&[award]).unwrap();
+    let draw = ledger.sign_as_authority(draw_body(guest, 0, [5; 32], Prize::Fragments { count: 1 }), T0).unwrap();
+    let err = rejected(&mut ledger, draw);
+    assert!(matches!(err, LedgerError::Rule { violation: Violation::WrongPrize { .. }, .. }), "{err}");
 }
 
 #[test]
-fn a_draw_whose_seed_does_not_match_its_commitment_is_rejected() {
+fn a_box_prize_must_be_what_its_revealed_seed_draws() {
     let dir = tempfile::tempdir().unwrap();
     let mut ledger = small_ledger(dir.path());
-    let draw = ledger
-        .sign_as_authority(
-            Body::BoxDraw {
-                player: player_key(1).public_key(),
-                price_crystals: 100,
-                table: [0; 32],
-                commitment: [0; 32],
-                server_seed: [5; 32],
-                client_seed: [6; 32],
-                draw: 0,
-                pity: 0,
-                prize: Prize::Gift { item: "decal-spire".into() },
-            },
-            T0,
-        )
-        .unwrap();
-    assert!(matches!(rejected(&mut ledger, draw), LedgerError::Rule { violation: Violation::BadCommitment, .. }));
+    let owner = player_key(1).public_key();
+    let award = ledger.sign_as_authority(Body::CrystalAward { player: owner, amount: 100, task: "co-creation".into() }, T0).unwrap();
+    ledger.append(&[award]).unwrap();
+    let seed = [5u8; 32];
+    let tables = EconomyTables::bundled();
+    let fair = boxes::resolve(&tables.boxes, true, 0, &seed, &[6; 32], 0, u64::MAX);
+    let unfair = if fair == (Prize::Stone { amount_milli: 1000 }) { Prize::Crystals { count: 20 } } else { Prize::Stone { amount_milli: 1000 } };
+    let cheat = ledger.sign_as_authority(draw_body(owner, 0, seed, unfair), T0).unwrap();
+    assert!(matches!(rejected(&mut ledger, cheat), LedgerError::Rule { violation: Violation::WrongPrize { .. }, .. }));
+    let mut bad_seed = draw_body(owner, 0, seed, fair.clone());
+    if let Body::BoxDraw { commitment, .. } = &mut bad_seed {
+        *commitment = [0; 32];
+    }
+    let bad_seed = ledger.sign_as_authority(bad_seed, T0).unwrap();
+    assert!(matches!(rejected(&mut ledger, bad_seed), LedgerError::Rule { violation: Violation::BadCommitment, .. }));
+    let refund = if let Prize::Crystals { count } = fair { count } else { 0 };
+    let honest = ledger.sign_as_authority(draw_body(owner, 0, seed, fair), T0).unwrap();
+    ledger.append(&[honest]).unwrap();
+    assert_eq!(ledger.state().player(&owner).unwrap().crystals, 30 + refund, "130 crystals, one box of 100");
 }
 
 #[test]
 fn a_mint_that_would_overflow_the_mileage_pool_is_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = small_ledger(dir.path());
+    let owner = player_key(1).public_key();
+    let deposit = *ledger.state().player(&owner).unwrap().deposits.values().next().unwrap();
     let mut state = ledger.state().clone();
     state.supply.mileage_milli = MILEAGE_POOL_CAP_MILLI - 500;
     let mint = ledger
         .sign_as_authority(
-            Body::Mint { player: player_key(1).public_key(), pool: Pool::Mileage, amount_milli: 1_000, cause: 4, km_index: 35 },
+            Body::Mint { player: owner, pool: Pool::Mileage, amount_milli: deposit.amount_milli, cause: deposit.cause, km_index: deposit.km_index },
             T0,
         )
         .unwrap();
-    let err = state.apply(ledger.size(), &mint).unwrap_err();
+    let root = ledger.checkpoint().root.0;
+    let err = state.apply(ledger.size(), &mint, || root).unwrap_err();
     assert!(matches!(err, Violation::PoolCap { pool: Pool::Mileage, .. }), "{err}");
     // Exactly reaching the cap is allowed.
     state.supply.mileage_milli = MILEAGE_POOL_CAP_MILLI - 1_000;
-    state.apply(ledger.size(), &mint).unwrap();
+    state.apply(ledger.size(), &mint, || root).unwrap();
     assert_eq!(state.supply.mileage_milli, MILEAGE_POOL_CAP_MILLI);
 }
 
@@ -164,13 +176,49 @@ fn a_mint_that_would_overflow_the_mileage_pool_is_rejected() {
 fn the_same_kilometre_is_never_paid_twice() {
     let dir = tempfile::tempdir().unwrap();
     let mut ledger = small_ledger(dir.path());
-    let again = ledger
-        .sign_as_authority(
-            Body::Mint { player: player_key(1).public_key(), pool: Pool::Mileage, amount_milli: 1_000, cause: 4, km_index: 17 },
-            T0,
-        )
-        .unwrap();
-    assert!(matches!(rejected(&mut ledger, again), LedgerError::Rule { violation: Violation::BadMintKm { km_index: 17 }, .. }));
+    let (first_mint, _) = ledger.read_entry(5).unwrap();
+    let Body::Mint { km_index, .. } = first_mint.body else { panic!("entry 5 is a mint") };
+    let again = ledger.sign_as_authority(first_mint.body.clone(), T0).unwrap();
+    let err = rejected(&mut ledger, again);
+    assert!(matches!(err, LedgerError::Rule { violation: Violation::NoSuchDeposit { km_index: k, .. }, .. } if k == km_index), "{err}");
+}
+
+#[test]
+fn purchases_follow_the_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = small_ledger(dir.path());
+    let owner = player_key(1);
+    for (item, price, expected) in [
+        ("motor-2", 5_000, "needs \"motor-1\" first"),
+        ("motor-1", 1, "costs 2000 milli-stones, not 1"),
+        ("tyres-1", 1_000, "already owned"),
+        ("flux-capacitor", 1_000, "not in the upgrade catalogue"),
+        ("paint-celestial", 0, "comes only from blind boxes"),
+    ] {
+        let e = player_entry(&ledger, &owner, Body::Purchase { item: item.into(), price_milli: price });
+        let err = rejected(&mut ledger, e);
+        assert!(err.to_string().contains(expected), "{item}: {err}");
+    }
+}
+
+#[test]
+fn tasks_pay_their_published_reward_and_respect_repeats() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = small_ledger(dir.path());
+    let owner = player_key(1).public_key();
+    let award = |l: &Ledger, task: &str, amount: u64, t: u64| {
+        l.sign_as_authority(Body::CrystalAward { player: owner, amount, task: task.into() }, t).unwrap()
+    };
+    let e = award(&ledger, "visit-lookout", 30, T0 + 50);
+    assert!(rejected(&mut ledger, e).to_string().contains("already rewarded (once only)"));
+    let e = award(&ledger, "drive-5km", 999, T0 + 50);
+    assert!(rejected(&mut ledger, e).to_string().contains("pays 20 crystals, not 999"));
+    let e = award(&ledger, "drive-5km", 20, T0 + 50);
+    ledger.append(&[e]).unwrap();
+    let e = award(&ledger, "drive-5km", 20, T0 + 60);
+    assert!(rejected(&mut ledger, e).to_string().contains("already rewarded today"));
+    let e = award(&ledger, "drive-5km", 20, T0 + DAY_MS);
+    ledger.append(&[e]).unwrap();
 }
 
 /// A dishonest authority can sign entries that break the rules; verification names the first.
@@ -182,7 +230,7 @@ fn verify_names_the_first_rule_breaking_entry_of_a_published_ledger() {
     let mut entries: Vec<Vec<u8>> = ledger.entries().unwrap().iter().map(Entry::to_bytes).collect();
     // A second purchase the owner cannot afford, properly signed by the owner.
     let owner = player_key(1);
-    let overspend = player_entry(&ledger, &owner, Body::Purchase { item: "motor-t3".into(), price_milli: 50 * MILLI_PER_STONE });
+    let overspend = player_entry(&ledger, &owner, Body::Purchase { item: "ota-sport-mode".into(), price_milli: 20 * MILLI_PER_STONE });
     entries.push(overspend.to_bytes());
     write_raw_ledger(dir.path(), &log_key(), &entries);
     let err = verify_ledger(dir.path(), None, &mut |_, _| {}).unwrap_err();

@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
-use horizon::economy::MILLI_PER_STONE;
 use horizon::ledger::checkpoint::sign_checkpoint;
 use horizon::ledger::merkle::{RootAccumulator, leaf_hash};
 use horizon::ledger::store::{CHECKPOINT_FILE, LOG_FILE, LOG_HEADER, VKEY_FILE, frame_record};
+use horizon::ledger::replay::DAY_MS;
 use horizon::ledger::{Body, Entry, Ledger, NamedKey, Pool, Role, Scope};
 
 pub const ORIGIN: &str = "test.crypto-horizon/valley";
@@ -19,7 +19,8 @@ pub fn player_key(n: u8) -> NamedKey {
     NamedKey::from_seed("player", [100 + n; 32]).unwrap()
 }
 
-/// A ledger with an owner (player 1, who has stones and crystals) and a guest (player 2).
+/// A ledger with an owner (player 1: 3 stones mined, 1 spent on tyres, more deposits
+/// waiting, 30 crystals) and a guest (player 2: 30 crystals). Entries 5, 6, 7 are mints.
 pub fn small_ledger(dir: &Path) -> Ledger {
     let mut ledger = Ledger::create(dir, log_key(), T0).unwrap();
     let owner = player_key(1);
@@ -42,19 +43,28 @@ pub fn small_ledger(dir: &Path) -> Ledger {
             Body::MileageAttestation {
                 player: owner.public_key(),
                 trip: [1; 32],
-                day: 20_000,
-                km: 40,
+                day: (T0 / DAY_MS) as u32,
+                km: 80,
                 first_km: 0,
-                beacon: ledger.checkpoint().root.0,
+                beacon: ledger.state().beacon_at((T0 / DAY_MS) as u32, ledger.checkpoint().root.0),
             },
             T0 + 4,
         )
         .unwrap();
-    let cause = ledger.append(&[attest]).unwrap();
-    for (i, km_index) in [3u64, 17, 29].into_iter().enumerate() {
+    ledger.append(&[attest]).unwrap();
+    let deposits: Vec<_> = ledger.state().player(&owner.public_key()).unwrap().deposits.values().copied().collect();
+    assert!(deposits.len() >= 4, "80 km at 0.21 stones/km drop {} stones", deposits.len());
+    // Mine three of them; the rest stay in the valley.
+    for (i, d) in deposits.iter().take(3).enumerate() {
         let mint = ledger
             .sign_as_authority(
-                Body::Mint { player: owner.public_key(), pool: Pool::Mileage, amount_milli: MILLI_PER_STONE, cause, km_index },
+                Body::Mint {
+                    player: owner.public_key(),
+                    pool: Pool::Mileage,
+                    amount_milli: d.amount_milli,
+                    cause: d.cause,
+                    km_index: d.km_index,
+                },
                 T0 + 5 + i as u64,
             )
             .unwrap();
@@ -62,11 +72,11 @@ pub fn small_ledger(dir: &Path) -> Ledger {
     }
     for p in [&owner, &guest] {
         let award = ledger
-            .sign_as_authority(Body::CrystalAward { player: p.public_key(), amount: 150, task: "visit-lookout".into() }, T0 + 9)
+            .sign_as_authority(Body::CrystalAward { player: p.public_key(), amount: 30, task: "visit-lookout".into() }, T0 + 9)
             .unwrap();
         ledger.append(&[award]).unwrap();
     }
-    let buy = player_entry(&ledger, &owner, Body::Purchase { item: "tyres-t1".into(), price_milli: 1_000 });
+    let buy = player_entry(&ledger, &owner, Body::Purchase { item: "tyres-1".into(), price_milli: 1_000 });
     ledger.append(&[buy]).unwrap();
     ledger
 }

@@ -23,9 +23,14 @@ enum Command {
     Play,
     /// Create or show the player's key
     Keys,
+    /// Import a trip file (this project's JSON trip summaries) into the local profile
+    Import { file: PathBuf },
     /// Verify, inspect, prove and simulate ledgers
     #[command(subcommand)]
     Ledger(cli::ledger::LedgerCommand),
+    /// Run the economy's rules on synthetic fleets
+    #[command(subcommand)]
+    Economy(cli::economy::EconomyCommand),
 }
 
 fn main() -> ExitCode {
@@ -34,7 +39,9 @@ fn main() -> ExitCode {
     let result = match args.command.unwrap_or(Command::Play) {
         Command::Play => cli::play(&data_dir),
         Command::Keys => cli::keys(&data_dir),
+        Command::Import { file } => cli::economy::import(&data_dir, &file),
         Command::Ledger(cmd) => cli::ledger::run(cmd, &data_dir),
+        Command::Economy(cmd) => cli::economy::run(cmd),
     };
     match result {
         Ok(code) => code,

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use horizon::profile::{DataDir, load_or_create_key};
 
+pub mod chart;
+pub mod economy;
 pub mod ledger;
 
 /// Milliseconds since the Unix epoch.

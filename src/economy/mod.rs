@@ -4,6 +4,7 @@
 
 pub mod boxes;
 pub mod mileage;
+pub mod simulate;
 pub mod tables;
 
 pub use tables::EconomyTables;

@@ -49,6 +49,8 @@ pub enum Violation {
     KmNotContiguous { player: PublicKey, expected: u64, found: u64 },
     #[error("{player} would mine {total} km on day {day}, over the daily cap of {DAILY_KM_CAP}")]
     DailyCap { player: PublicKey, day: u32, total: u64 },
+    #[error("trip {0} was already attested")]
+    TripAttestedTwice(String),
     #[error("a trip on day {trip_day} attested on day {entry_day}, before it was driven")]
     FutureTrip { trip_day: u32, entry_day: u32 },
     #[error("the beacon is not the checkpoint root fixed before day {day} (expected {expected})")]
@@ -117,7 +119,7 @@ pub struct Deposit {
     pub cause: u64,
     pub km_index: u64,
     pub amount_milli: u64,
-    /// Day it was earned (for the grace period).
+    /// Day it was earned, i.e. attested (the grace period runs from it).
     pub day: u32,
 }
 
@@ -156,6 +158,8 @@ pub struct PlayerState {
     pub task_xp: u64,
     /// Day each task was last rewarded.
     pub tasks: BTreeMap<String, u32>,
+    /// Digests of the trip summaries attested, so that no trip is paid twice.
+    pub trips: BTreeSet<[u8; 32]>,
     /// The day of the latest attestation and the km attested on it, for the daily cap.
     day_km: (u32, u64),
 }
@@ -177,6 +181,7 @@ impl PlayerState {
             deposits: BTreeMap::new(),
             task_xp: 0,
             tasks: BTreeMap::new(),
+            trips: BTreeSet::new(),
             day_km: (0, 0),
         }
     }
@@ -347,8 +352,11 @@ impl LedgerState {
             Body::Consent { scope, granted } => {
                 self.players.get_mut(&actor).expect("checked above").consents.insert(*scope, *granted);
             }
-            Body::MileageAttestation { player, day, km, first_km, beacon, .. } => {
+            Body::MileageAttestation { player, trip, day, km, first_km, beacon } => {
                 let p = self.owner(player)?;
+                if p.trips.contains(trip) {
+                    return Err(Violation::TripAttestedTwice(hex::encode(&trip[..8])));
+                }
                 if !p.consented(Scope::Mileage) {
                     return Err(Violation::NoMileageConsent(*player));
                 }
@@ -378,10 +386,11 @@ impl LedgerState {
                         break;
                     }
                     earned += amount;
-                    p.deposits.insert(km_index, Deposit { cause: index, km_index, amount_milli: amount, day: *day });
+                    p.deposits.insert(km_index, Deposit { cause: index, km_index, amount_milli: amount, day: entry_day });
                 }
                 p.km_attested = km_attested;
                 p.day_km = (*day, total);
+                p.trips.insert(*trip);
                 self.supply.mileage_earned_milli = earned;
                 self.network_km = add(self.network_km, u64::from(*km))?;
             }

@@ -4,6 +4,9 @@ mod support;
 
 mod cli;
 mod crash;
+mod economy;
 mod merkle_kat;
 mod rules;
 mod tamper;
+mod telemetry;
+mod valley;

@@ -1,0 +1,132 @@
+//! `horizon import` and `horizon economy …`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use horizon::economy::simulate::{FleetOptions, simulate_fleet};
+use horizon::economy::{CULTIVATION_POOL_CAP_MILLI, MILEAGE_POOL_CAP_MILLI, MILLI_PER_STONE, format_stones};
+use horizon::profile::DataDir;
+use horizon::telemetry::{Verdict, format_time, parse_trip_json};
+use horizon::valley::embedded::system_clock;
+use horizon::valley::{EmbeddedValley, ValleyService};
+
+#[derive(Subcommand)]
+pub enum EconomyCommand {
+    /// Run the economy on a synthetic fleet; write supply.csv and supply.png
+    Simulate {
+        #[arg(long, default_value_t = 1000)]
+        cars: usize,
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        /// Real cars each simulated car stands for (drives the era clock and the pools)
+        #[arg(long, default_value_t = 300)]
+        fleet_scale: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output directory
+        #[arg(long, default_value = "economy-simulation")]
+        out: PathBuf,
+    },
+}
+
+/// Imports a trip file into the local profile (creating it on first use).
+pub fn import(data: &DataDir, file: &Path) -> Result<ExitCode> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let trips = parse_trip_json(&file.display().to_string(), &text)?;
+    let (mut valley, player) = EmbeddedValley::open_with_player(data, system_clock)?;
+    let key = player.public_key();
+    let report = pollster(valley.import_trips(&key, trips))?;
+    println!("{} trips in {} for player {}", report.checked.len() + report.already_imported, file.display(), key.fingerprint());
+    let mut accepted = 0;
+    for c in &report.checked {
+        let when = format_time(c.trip.start).replace('T', " ");
+        let when = &when[..16.min(when.len())];
+        match &c.verdict {
+            Verdict::Accepted { minable_km, note } => {
+                accepted += 1;
+                println!("  accepted  {when}  {:>7.1} km  {minable_km} km minable{}", c.trip.distance_km(), note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default());
+            }
+            Verdict::Rejected { reason } => println!("  REJECTED  {when}  {:>7.1} km  {reason}", c.trip.distance_km()),
+        }
+    }
+    if report.already_imported > 0 {
+        println!("  {} trips were imported before and are skipped", report.already_imported);
+    }
+    let stones: u64 = report.new_deposits.iter().map(|d| d.amount_milli).sum();
+    println!(
+        "accepted {accepted}, rejected {}; {} km attested; {} stones ({} deposits) dropped into the valley: mine them by driving to them (unmined ones are credited after {} days)",
+        report.checked.len() - accepted,
+        report.attested_km,
+        format_stones(stones),
+        report.new_deposits.len(),
+        horizon::economy::mileage::GRACE_DAYS
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs a future that is ready at once (the embedded authority's).
+pub fn pollster<F: std::future::Future>(future: F) -> F::Output {
+    let waker = std::task::Waker::noop();
+    let mut cx = std::task::Context::from_waker(waker);
+    let mut future = std::pin::pin!(future);
+    match future.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(v) => v,
+        std::task::Poll::Pending => panic!("the embedded valley never waits"),
+    }
+}
+
+pub fn run(cmd: EconomyCommand) -> Result<ExitCode> {
+    let EconomyCommand::Simulate { cars, days, fleet_scale, seed, out } = cmd;
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let opts = FleetOptions { cars, days, seed, fleet_scale: fleet_scale.max(1), ..FleetOptions::default() };
+    let csv_path = out.join("supply.csv");
+    let mut csv = std::io::BufWriter::new(std::fs::File::create(&csv_path).with_context(|| format!("creating {}", csv_path.display()))?);
+    writeln!(csv, "day,active_cars,network_km,era,mileage_stones,cultivation_stones,total_stones,mileage_cap,cultivation_cap,early_stones_per_km,late_stones_per_km")?;
+    let mut rows = Vec::with_capacity(days as usize);
+    let started = std::time::Instant::now();
+    let mut io_error = None;
+    simulate_fleet(&opts, |r| {
+        let written = writeln!(
+            csv,
+            "{},{},{},{},{},{},{},{},{},{:.4},{:.4}",
+            r.day,
+            r.active_cars,
+            r.network_km,
+            r.era,
+            format_stones(r.mileage_milli),
+            format_stones(r.cultivation_milli),
+            format_stones(r.mileage_milli + r.cultivation_milli),
+            MILEAGE_POOL_CAP_MILLI / MILLI_PER_STONE,
+            CULTIVATION_POOL_CAP_MILLI / MILLI_PER_STONE,
+            r.early_milli_per_km / MILLI_PER_STONE as f64,
+            r.late_milli_per_km / MILLI_PER_STONE as f64,
+        );
+        if let Err(e) = written {
+            io_error.get_or_insert(e);
+        }
+        rows.push(r.clone());
+    });
+    if let Some(e) = io_error {
+        return Err(e).context(format!("writing {}", csv_path.display()));
+    }
+    csv.flush()?;
+    let secs = started.elapsed().as_secs_f64();
+    let png = out.join("supply.png");
+    super::chart::draw_supply(&png, &rows, &opts).with_context(|| format!("drawing {}", png.display()))?;
+    let last = rows.last().context("--days must be at least 1")?;
+    println!("simulated {cars} cars for {days} days (each standing for {fleet_scale}) in {secs:.1} s");
+    println!("network km    {} (era {})", last.network_km, last.era);
+    println!("mileage pool  {} of {} stones", format_stones(last.mileage_milli), MILEAGE_POOL_CAP_MILLI / MILLI_PER_STONE);
+    println!("cultivation   {} of {} stones", format_stones(last.cultivation_milli), CULTIVATION_POOL_CAP_MILLI / MILLI_PER_STONE);
+    println!(
+        "per km        first tenth of cars to join: {:.4} stones/km; last tenth: {:.4} stones/km",
+        last.early_milli_per_km / MILLI_PER_STONE as f64,
+        last.late_milli_per_km / MILLI_PER_STONE as f64
+    );
+    println!("wrote {} and {}", csv_path.display(), png.display());
+    Ok(ExitCode::SUCCESS)
+}
+

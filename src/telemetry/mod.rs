@@ -1,0 +1,159 @@
+//! Real driving data, desensitised (DESIGN 5): the unit is a trip summary (vehicle
+//! pseudonym, start and end, odometer, energy, counts of hard events); no coordinates, no
+//! VIN. Summaries are read from files and checked for plausibility before anything is
+//! minted for them.
+
+pub mod plausibility;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+pub use plausibility::{CheckedTrip, TripHistory, Verdict, check_trips};
+
+/// Format tag of this project's JSON trip files.
+pub const TRIPS_FORMAT: &str = "crypto-horizon/trips@1";
+
+/// One trip, as much as leaves the car.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TripSummary {
+    /// The car's pseudonym (never its VIN).
+    pub vehicle: String,
+    /// Start and end, Unix seconds (UTC).
+    pub start: i64,
+    pub end: i64,
+    pub odometer_start_km: f64,
+    pub odometer_end_km: f64,
+    pub energy_kwh: f64,
+    pub hard_brakes: u32,
+    pub hard_accelerations: u32,
+}
+
+impl TripSummary {
+    pub fn distance_km(&self) -> f64 {
+        self.odometer_end_km - self.odometer_start_km
+    }
+
+    pub fn hours(&self) -> f64 {
+        (self.end - self.start) as f64 / 3600.0
+    }
+
+    /// UTC day of the start (days since the Unix epoch).
+    pub fn day(&self) -> u32 {
+        self.start.div_euclid(86_400) as u32
+    }
+
+    /// Whole kilometres this trip adds to the odometer's km count: kilometre boundaries
+    /// crossed, so that fractions carry over between trips and nothing is counted twice.
+    pub fn whole_km(&self) -> u32 {
+        (self.odometer_end_km.floor() - self.odometer_start_km.floor()).max(0.0) as u32
+    }
+
+    /// SHA-256 of the summary's canonical JSON: what an attestation records.
+    pub fn digest(&self) -> [u8; 32] {
+        Sha256::digest(serde_json::to_vec(self).expect("plain data serialises")).into()
+    }
+}
+
+/// A trip file's problem: where and what.
+#[derive(Debug, thiserror::Error)]
+pub enum TripFileError {
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}:{line}:{column}: {message}")]
+    Json { path: String, line: usize, column: usize, message: String },
+    #[error("{path}: trip {trip}: {message}")]
+    Trip { path: String, trip: usize, message: String },
+    #[error("{path}: format is {found:?}, expected {TRIPS_FORMAT:?}")]
+    Format { path: String, found: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TripFile {
+    format: String,
+    vehicle: String,
+    trips: Vec<TripRecord>,
+}
+
+/// A trip as written in the JSON file: times are RFC 3339 strings.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TripRecord {
+    start: String,
+    end: String,
+    odometer_start_km: f64,
+    odometer_end_km: f64,
+    energy_kwh: f64,
+    #[serde(default)]
+    hard_brakes: u32,
+    #[serde(default)]
+    hard_accelerations: u32,
+}
+
+fn parse_time(s: &str) -> Result<i64, String> {
+    OffsetDateTime::parse(s, &Rfc3339).map(|t| t.unix_timestamp()).map_err(|e| format!("{s:?} is not an RFC 3339 time ({e})"))
+}
+
+/// Formats Unix seconds as RFC 3339 (UTC).
+pub fn format_time(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_else(|| unix.to_string())
+}
+
+/// Parses this project's JSON trip file (see the README for the format). `path` names the
+/// file in errors.
+pub fn parse_trip_json(path: &str, text: &str) -> Result<Vec<TripSummary>, TripFileError> {
+    let file: TripFile = serde_json::from_str(text).map_err(|e| TripFileError::Json {
+        path: path.into(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string().split(" at line").next().unwrap_or_default().to_string(),
+    })?;
+    if file.format != TRIPS_FORMAT {
+        return Err(TripFileError::Format { path: path.into(), found: file.format });
+    }
+    file.trips
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let err = |message: String| TripFileError::Trip { path: path.into(), trip: i + 1, message };
+            let summary = TripSummary {
+                vehicle: file.vehicle.clone(),
+                start: parse_time(&t.start).map_err(err)?,
+                end: parse_time(&t.end).map_err(err)?,
+                odometer_start_km: t.odometer_start_km,
+                odometer_end_km: t.odometer_end_km,
+                energy_kwh: t.energy_kwh,
+                hard_brakes: t.hard_brakes,
+                hard_accelerations: t.hard_accelerations,
+            };
+            for (name, v) in [("odometer_start_km", t.odometer_start_km), ("odometer_end_km", t.odometer_end_km), ("energy_kwh", t.energy_kwh)] {
+                if !v.is_finite() || v < 0.0 {
+                    return Err(err(format!("{name} must be a number ≥ 0, found {v}")));
+                }
+            }
+            Ok(summary)
+        })
+        .collect()
+}
+
+/// Writes trips in this project's JSON format (all for one vehicle).
+pub fn to_trip_json(vehicle: &str, trips: &[TripSummary]) -> String {
+    let trips: Vec<serde_json::Value> = trips
+        .iter()
+        .map(|t| {
+            serde_json::json!({
+                "start": format_time(t.start),
+                "end": format_time(t.end),
+                "odometer_start_km": t.odometer_start_km,
+                "odometer_end_km": t.odometer_end_km,
+                "energy_kwh": t.energy_kwh,
+                "hard_brakes": t.hard_brakes,
+                "hard_accelerations": t.hard_accelerations,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({ "format": TRIPS_FORMAT, "vehicle": vehicle, "trips": trips }))
+        .expect("plain data serialises")
+}

@@ -1,0 +1,312 @@
+//! The embedded valley authority: the rules applied in-process, writing the ledger under
+//! `--data-dir`, with no server. The first run creates a profile for a sample owner car
+//! with a bundled sample trip file, so a newcomer has stones to mine at once.
+//!
+//! ```text
+//! DATA/authority/log.key   the authority's (log) signing key, owner-only
+//! DATA/ledger/             the ledger (see ledger::store)
+//! DATA/keys/player.key     the player's signing key, owner-only
+//! DATA/valley/trips.json   accepted trip summaries and plausibility history per player
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use rand_core::RngCore;
+use serde::{Deserialize, Serialize};
+
+use super::{BoxOpening, ImportReport, PlayerView, ValleyError, ValleyService};
+use crate::economy::tables::Repeat;
+use crate::economy::{EconomyTables, boxes, mileage};
+use crate::ledger::replay::{DAY_MS, Deposit, PlayerState};
+use crate::ledger::store::write_atomically;
+use crate::ledger::{Body, Entry, Ledger, NamedKey, Pool, PublicKey, Role, Scope};
+use crate::profile::{DataDir, load_or_create_key};
+use crate::telemetry::{CheckedTrip, TripHistory, TripSummary, Verdict, check_trips, parse_trip_json};
+use crate::twin::{TwinInputs, TwinStats, twin_stats};
+
+/// Origin (and log key name) of an embedded, single-player valley.
+pub const EMBEDDED_ORIGIN: &str = "crypto-horizon.local/valley";
+/// The sample owner car of a first run, and its bundled trips.
+pub const SAMPLE_VEHICLE: &str = "EV-DEMO-01";
+pub const SAMPLE_TRIPS: &str = include_str!("../../assets/sample/trips.json");
+
+/// Milliseconds since the Unix epoch; injectable so that tests control time.
+pub type Clock = fn() -> u64;
+
+pub fn system_clock() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct PlayerTrips {
+    history: TripHistory,
+    accepted: Vec<TripSummary>,
+}
+
+/// Accepted trips per player (keyed by public key hex).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct TripStore {
+    players: BTreeMap<String, PlayerTrips>,
+}
+
+pub struct EmbeddedValley {
+    data: DataDir,
+    ledger: Ledger,
+    trips: TripStore,
+    /// Server seeds committed to and not yet revealed, per player.
+    commitments: HashMap<PublicKey, [u8; 32]>,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for EmbeddedValley {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "EmbeddedValley({})", self.data.0.display())
+    }
+}
+
+fn store_error(path: &std::path::Path, e: impl std::fmt::Display) -> ValleyError {
+    ValleyError::Store { path: path.display().to_string(), message: e.to_string() }
+}
+
+impl EmbeddedValley {
+    /// Opens the valley under `data`, creating the authority's key and ledger on first use.
+    pub fn open(data: &DataDir, clock: Clock) -> Result<EmbeddedValley, ValleyError> {
+        let (log_key, _) = load_or_create_key(&data.authority_key(), EMBEDDED_ORIGIN)?;
+        let ledger_dir = data.ledger();
+        let ledger = if ledger_dir.join(crate::ledger::store::LOG_FILE).exists() {
+            Ledger::open(&ledger_dir, Some(log_key), None)?.0
+        } else {
+            Ledger::create(&ledger_dir, log_key, clock())?
+        };
+        let path = trips_path(data);
+        let trips = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| store_error(&path, e))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => TripStore::default(),
+            Err(e) => return Err(store_error(&path, e)),
+        };
+        let mut valley = EmbeddedValley { data: data.clone(), ledger, trips, commitments: HashMap::new(), clock };
+        valley.credit_expired_deposits()?;
+        Ok(valley)
+    }
+
+    /// Opens the valley and makes sure the local player exists: on the first run, enrols
+    /// the player's key as the owner of the sample car, grants both consent scopes and
+    /// imports the bundled sample trips. Returns the valley and the player's key.
+    pub fn open_with_player(data: &DataDir, clock: Clock) -> Result<(EmbeddedValley, NamedKey), ValleyError> {
+        let mut valley = EmbeddedValley::open(data, clock)?;
+        let (player, _) = load_or_create_key(&data.player_key(), "player")?;
+        if valley.ledger.state().player(&player.public_key()).is_none() {
+            let role = Role::Owner { vehicle: SAMPLE_VEHICLE.into() };
+            valley.enrol(player.public_key(), role, "Driver")?;
+            for scope in [Scope::Mileage, Scope::Behaviour] {
+                let consent = valley.sign_for(&player, Body::Consent { scope, granted: true })?;
+                valley.ledger.append(&[consent])?;
+            }
+            let trips = parse_trip_json("assets/sample/trips.json", SAMPLE_TRIPS).expect("the bundled sample trips parse");
+            valley.import(&player.public_key(), trips)?;
+        }
+        Ok((valley, player))
+    }
+
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    pub fn now(&self) -> u64 {
+        (self.clock)()
+    }
+
+    /// Signs `body` as the player's next entry.
+    pub fn sign_for(&self, player: &NamedKey, body: Body) -> Result<Entry, ValleyError> {
+        let nonce = self.ledger.state().next_nonce(&player.public_key());
+        Ok(Entry::sign(body, &player.signing_key, nonce, self.now()).map_err(crate::ledger::LedgerError::from)?)
+    }
+
+    fn authority(&mut self, body: Body) -> Result<u64, ValleyError> {
+        let entry = self.ledger.sign_as_authority(body, self.now())?;
+        Ok(self.ledger.append(&[entry])?)
+    }
+
+    /// Admits a player (the authority's decision: owners are verified car owners).
+    pub fn enrol(&mut self, player: PublicKey, role: Role, name: &str) -> Result<u64, ValleyError> {
+        self.authority(Body::Enrol { player, role, name: name.into() })
+    }
+
+    fn enrolled(&self, key: &PublicKey) -> Result<&PlayerState, ValleyError> {
+        self.ledger.state().player(key).ok_or(ValleyError::NotEnrolled(*key))
+    }
+
+    /// The player's accepted trips.
+    pub fn accepted_trips(&self, key: &PublicKey) -> &[TripSummary] {
+        self.trips.players.get(&key.to_hex()).map_or(&[], |p| &p.accepted)
+    }
+
+    /// The twin's stats from the accepted trips, consents and upgrades.
+    pub fn stats(&self, key: &PublicKey) -> Result<TwinStats, ValleyError> {
+        let state = self.enrolled(key)?;
+        Ok(twin_stats(TwinInputs {
+            trips: self.accepted_trips(key),
+            behaviour_consent: state.consented(Scope::Behaviour),
+            items: &state.items,
+            task_xp: state.task_xp,
+            game_km: 0.0,
+        }))
+    }
+
+    fn save_trips(&self) -> Result<(), ValleyError> {
+        let path = trips_path(&self.data);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| store_error(dir, e))?;
+        }
+        let bytes = serde_json::to_vec_pretty(&self.trips).expect("plain data serialises");
+        write_atomically(&path, &bytes)?;
+        Ok(())
+    }
+
+    fn import(&mut self, key: &PublicKey, trips: Vec<TripSummary>) -> Result<ImportReport, ValleyError> {
+        let state = self.enrolled(key)?.clone();
+        let Role::Owner { vehicle } = &state.role else { return Err(ValleyError::GuestHasNoCar) };
+        if !state.consented(Scope::Mileage) {
+            return Err(ValleyError::NoMileageConsent);
+        }
+        let behaviour = state.consented(Scope::Behaviour);
+        let now_s = (self.now() / 1000) as i64;
+        // A trip already attested (say, before a crash) is skipped, never paid twice.
+        let (fresh, seen): (Vec<_>, Vec<_>) = trips.into_iter().partition(|t| !state.trips.contains(&t.digest()));
+        let mut player_trips = self.trips.players.get(&key.to_hex()).cloned().unwrap_or_default();
+        let mut checked = check_trips(&mut player_trips.history, vehicle, fresh);
+        let mut report = ImportReport { checked: Vec::new(), already_imported: seen.len(), attested_km: 0, new_deposits: Vec::new() };
+        for CheckedTrip { trip, verdict } in &mut checked {
+            if trip.end > now_s {
+                *verdict = Verdict::Rejected { reason: format!("it ends in the future ({})", crate::telemetry::format_time(trip.end)) };
+                continue;
+            }
+            if !behaviour {
+                // Without the behaviour scope, hard-event counts are neither used nor kept.
+                trip.hard_brakes = 0;
+                trip.hard_accelerations = 0;
+            }
+            let Verdict::Accepted { minable_km, .. } = verdict else { continue };
+            let minable_km = *minable_km;
+            if minable_km > 0 {
+                let state = self.enrolled(key)?;
+                let first_km = state.km_attested;
+                let before: Vec<u64> = state.deposits.keys().copied().collect();
+                let day = trip.day();
+                let beacon = self.ledger.state().beacon_at(day, self.ledger.checkpoint().root.0);
+                let body = Body::MileageAttestation { player: *key, trip: trip.digest(), day, km: minable_km, first_km, beacon };
+                self.authority(body)?;
+                report.attested_km += u64::from(minable_km);
+                let state = self.enrolled(key)?;
+                report.new_deposits.extend(state.deposits.values().filter(|d| !before.contains(&d.km_index)).copied());
+            }
+            player_trips.accepted.push(trip.clone());
+        }
+        self.trips.players.insert(key.to_hex(), player_trips);
+        self.save_trips()?;
+        report.checked = checked;
+        Ok(report)
+    }
+
+    /// Credits deposits whose grace period has passed, so that nothing earned is lost.
+    /// Returns how many were credited.
+    pub fn credit_expired_deposits(&mut self) -> Result<u64, ValleyError> {
+        let today = self.now() / DAY_MS;
+        let expired: Vec<(PublicKey, Deposit)> = self
+            .ledger
+            .state()
+            .players
+            .iter()
+            .flat_map(|(k, p)| p.deposits.values().filter(|d| u64::from(d.day) + mileage::GRACE_DAYS < today).map(|d| (*k, *d)))
+            .collect();
+        for (player, d) in &expired {
+            self.authority(Body::Mint { player: *player, pool: Pool::Mileage, amount_milli: d.amount_milli, cause: d.cause, km_index: d.km_index })?;
+        }
+        Ok(expired.len() as u64)
+    }
+}
+
+fn trips_path(data: &DataDir) -> PathBuf {
+    data.0.join("valley").join("trips.json")
+}
+
+impl ValleyService for EmbeddedValley {
+    async fn player(&mut self, key: &PublicKey) -> Result<PlayerView, ValleyError> {
+        self.credit_expired_deposits()?;
+        Ok(PlayerView { key: *key, state: self.enrolled(key)?.clone(), stats: self.stats(key)? })
+    }
+
+    async fn import_trips(&mut self, key: &PublicKey, trips: Vec<TripSummary>) -> Result<ImportReport, ValleyError> {
+        self.import(key, trips)
+    }
+
+    async fn mine(&mut self, key: &PublicKey, km_index: u64) -> Result<Deposit, ValleyError> {
+        let d = *self.enrolled(key)?.deposits.get(&km_index).ok_or(ValleyError::NoSuchDeposit(km_index))?;
+        self.authority(Body::Mint { player: *key, pool: Pool::Mileage, amount_milli: d.amount_milli, cause: d.cause, km_index })?;
+        Ok(d)
+    }
+
+    async fn complete_task(&mut self, key: &PublicKey, task: &str) -> Result<u64, ValleyError> {
+        let t = EconomyTables::bundled().task(task).ok_or_else(|| ValleyError::UnknownTask(task.into()))?;
+        let today = (self.now() / DAY_MS) as u32;
+        match (t.repeat, self.enrolled(key)?.tasks.get(task)) {
+            (Repeat::Once, Some(_)) => return Err(ValleyError::TaskDone(task.into())),
+            (Repeat::Daily, Some(&d)) if d == today => return Err(ValleyError::TaskDone(task.into())),
+            _ => {}
+        }
+        self.authority(Body::CrystalAward { player: *key, amount: t.crystals, task: task.into() })?;
+        Ok(t.crystals)
+    }
+
+    async fn commit_box(&mut self, key: &PublicKey) -> Result<[u8; 32], ValleyError> {
+        self.enrolled(key)?;
+        let mut seed = [0u8; 32];
+        rand_core::OsRng.fill_bytes(&mut seed);
+        self.commitments.insert(*key, seed);
+        Ok(boxes::commitment(&seed))
+    }
+
+    async fn open_box(&mut self, key: &PublicKey, commitment: [u8; 32], client_seed: [u8; 32]) -> Result<BoxOpening, ValleyError> {
+        let tables = EconomyTables::bundled();
+        let state = self.enrolled(key)?.clone();
+        let server_seed = *self
+            .commitments
+            .get(key)
+            .filter(|s| boxes::commitment(s) == commitment)
+            .ok_or_else(|| ValleyError::NoCommitment(hex::encode(&commitment[..8])))?;
+        let price = tables.boxes.price_crystals;
+        if state.crystals < price {
+            return Err(ValleyError::NotEnoughCrystals { price, have: state.crystals });
+        }
+        let draw = state.boxes_opened;
+        let prize = boxes::resolve(
+            &tables.boxes,
+            state.is_owner(),
+            state.pity,
+            &server_seed,
+            &client_seed,
+            draw,
+            self.ledger.state().supply.cultivation_left_milli(),
+        );
+        let body = Body::BoxDraw {
+            player: *key,
+            price_crystals: price,
+            table: tables.box_table_digest,
+            commitment,
+            server_seed,
+            client_seed,
+            draw,
+            pity: state.pity,
+            prize: prize.clone(),
+        };
+        let entry = self.authority(body)?;
+        self.commitments.remove(key);
+        let pity_after = self.enrolled(key)?.pity;
+        Ok(BoxOpening { prize, commitment, server_seed, client_seed, draw, pity_before: state.pity, pity_after, entry })
+    }
+
+    async fn submit(&mut self, entry: Entry) -> Result<u64, ValleyError> {
+        Ok(self.ledger.append(&[entry])?)
+    }
+}

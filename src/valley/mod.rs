@@ -1,0 +1,96 @@
+//! The valley authority: the only place that turns facts into ledger entries (DESIGN 2).
+//! The game and the command line hold a [`ValleyService`] and send it intents; the embedded
+//! implementation runs in-process under `--data-dir`, and (later) an HTTP client implements
+//! the same trait against `horizon serve`.
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod embedded;
+
+use crate::ledger::replay::{Deposit, PlayerState};
+use crate::ledger::{Entry, Prize, PublicKey};
+use crate::telemetry::{CheckedTrip, TripSummary};
+use crate::twin::TwinStats;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use embedded::EmbeddedValley;
+
+/// Everything a player sees of themselves.
+#[derive(Clone, Debug)]
+pub struct PlayerView {
+    pub key: PublicKey,
+    /// The ledger's view: balances, pity, items, vouchers, deposits, consents.
+    pub state: PlayerState,
+    pub stats: TwinStats,
+}
+
+/// What an import accepted and rejected, and the stones it dropped into the valley.
+#[derive(Clone, Debug)]
+pub struct ImportReport {
+    pub checked: Vec<CheckedTrip>,
+    /// Trips skipped because they were imported before.
+    pub already_imported: usize,
+    pub attested_km: u64,
+    pub new_deposits: Vec<Deposit>,
+}
+
+/// The revealed result of a blind box.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoxOpening {
+    pub prize: Prize,
+    pub commitment: [u8; 32],
+    pub server_seed: [u8; 32],
+    pub client_seed: [u8; 32],
+    pub draw: u64,
+    pub pity_before: u32,
+    pub pity_after: u32,
+    /// Index of the box-draw entry in the ledger.
+    pub entry: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ValleyError {
+    #[error(transparent)]
+    Ledger(#[from] crate::ledger::LedgerError),
+    #[cfg(not(target_arch = "wasm32"))]
+    #[error(transparent)]
+    KeyFile(#[from] crate::profile::KeyFileError),
+    #[error("{path}: {message}")]
+    Store { path: String, message: String },
+    #[error("{0} is not enrolled in this valley")]
+    NotEnrolled(PublicKey),
+    #[error("importing trips needs the mileage consent; grant it with `horizon consent grant mileage`")]
+    NoMileageConsent,
+    #[error("guests have no car: only owners import trips")]
+    GuestHasNoCar,
+    #[error("there is no unmined deposit at km {0}")]
+    NoSuchDeposit(u64),
+    #[error("no box commitment {0} is open for this player (ask for a new one)")]
+    NoCommitment(String),
+    #[error("a box costs {price} crystals; you have {have}")]
+    NotEnoughCrystals { price: u64, have: u64 },
+    #[error("{0:?} is not a task")]
+    UnknownTask(String),
+    #[error("task {0:?} is done for now")]
+    TaskDone(String),
+}
+
+/// The authority's contract, shared by the embedded implementation and the HTTP client.
+/// Async so that the browser's fetch can implement it; the embedded futures are ready at once.
+#[allow(async_fn_in_trait)]
+pub trait ValleyService {
+    /// The player's balances, deposits and twin.
+    async fn player(&mut self, key: &PublicKey) -> Result<PlayerView, ValleyError>;
+    /// Checks and attests trip summaries (the mileage scope is needed); earned stones become
+    /// deposits in the valley.
+    async fn import_trips(&mut self, key: &PublicKey, trips: Vec<TripSummary>) -> Result<ImportReport, ValleyError>;
+    /// Mines the deposit at `km_index`: mints its stones to the player.
+    async fn mine(&mut self, key: &PublicKey, km_index: u64) -> Result<Deposit, ValleyError>;
+    /// Rewards a finished task with its crystals (once, or once a day).
+    async fn complete_task(&mut self, key: &PublicKey, task: &str) -> Result<u64, ValleyError>;
+    /// Commits to a server seed for the player's next box: returns SHA-256(seed).
+    async fn commit_box(&mut self, key: &PublicKey) -> Result<[u8; 32], ValleyError>;
+    /// Opens the committed box with the player's seed, revealing the server seed.
+    async fn open_box(&mut self, key: &PublicKey, commitment: [u8; 32], client_seed: [u8; 32]) -> Result<BoxOpening, ValleyError>;
+    /// Records an entry the player signed (consent, purchase, combine). Returns its index.
+    async fn submit(&mut self, entry: Entry) -> Result<u64, ValleyError>;
+}

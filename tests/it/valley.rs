@@ -1,0 +1,235 @@
+//! The embedded valley authority as the game and the command line use it.
+
+use std::process::Command;
+
+use horizon::economy::{CULTIVATION_POOL_CAP_MILLI, EconomyTables, MILEAGE_POOL_CAP_MILLI, boxes};
+use horizon::ledger::verify::verify_ledger;
+use horizon::ledger::{Body, Prize, Scope};
+use horizon::profile::DataDir;
+use horizon::telemetry::{TripSummary, Verdict};
+use horizon::valley::{EmbeddedValley, ValleyService};
+use proptest::prelude::*;
+
+/// A fixed clock: 2025-10-09, a month after the sample trips.
+fn clock() -> u64 {
+    1_760_000_000_000
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    let mut f = std::pin::pin!(f);
+    match f.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(v) => v,
+        std::task::Poll::Pending => panic!("the embedded valley never waits"),
+    }
+}
+
+#[test]
+fn the_first_run_has_a_sample_car_with_stones_to_mine() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir(dir.path().into());
+    let (mut valley, player) = EmbeddedValley::open_with_player(&data, clock).unwrap();
+    let key = player.public_key();
+    let view = block_on(valley.player(&key)).unwrap();
+    assert!(view.state.is_owner() && view.state.consented(Scope::Mileage));
+    assert_eq!(view.stats.trips, 10);
+    assert!(view.stats.real_km > 500.0);
+    let deposits: Vec<_> = view.state.deposits.values().copied().collect();
+    assert!(deposits.len() > 50, "{} deposits from ~580 km", deposits.len());
+
+    // Mining a deposit adds a signed mint and raises the balance by exactly that deposit.
+    let size = valley.ledger().size();
+    let mined = block_on(valley.mine(&key, deposits[3].km_index)).unwrap();
+    let after = block_on(valley.player(&key)).unwrap();
+    assert_eq!(after.state.stones_milli, mined.amount_milli);
+    assert_eq!(valley.ledger().size(), size + 1);
+    let (entry, _) = valley.ledger().read_entry(size).unwrap();
+    assert!(matches!(entry.body, Body::Mint { km_index, .. } if km_index == deposits[3].km_index));
+    assert!(block_on(valley.mine(&key, deposits[3].km_index)).is_err(), "a deposit is mined once");
+
+    // Reopening finds the same profile; nothing is imported twice.
+    drop(valley);
+    let (mut valley, again) = EmbeddedValley::open_with_player(&data, clock).unwrap();
+    assert_eq!(again.public_key(), key);
+    assert_eq!(block_on(valley.player(&key)).unwrap().state.deposits.len(), deposits.len() - 1);
+}
+
+#[test]
+fn unmined_deposits_are_credited_after_the_grace_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir(dir.path().into());
+    let (valley, player) = EmbeddedValley::open_with_player(&data, clock).unwrap();
+    let unmined = valley.ledger().state().player(&player.public_key()).unwrap().unmined_milli();
+    drop(valley);
+    fn later() -> u64 {
+        clock() + 31 * 86_400_000
+    }
+    let (valley, _) = EmbeddedValley::open_with_player(&data, later).unwrap();
+    let p = valley.ledger().state().player(&player.public_key()).unwrap();
+    assert_eq!((p.stones_milli, p.deposits.len()), (unmined, 0), "nothing earned is lost");
+}
+
+#[test]
+fn boxes_are_committed_before_and_recompute_from_the_revealed_seed_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut valley, player) = EmbeddedValley::open_with_player(&DataDir(dir.path().into()), clock).unwrap();
+    let key = player.public_key();
+    let commitment = block_on(valley.commit_box(&key)).unwrap();
+    let poor = block_on(valley.open_box(&key, commitment, [1; 32])).unwrap_err();
+    assert!(poor.to_string().contains("a box costs 100 crystals; you have 0"), "{poor}");
+    assert_eq!(block_on(valley.complete_task(&key, "co-creation")).unwrap(), 100);
+    assert!(block_on(valley.complete_task(&key, "co-creation")).unwrap_err().to_string().contains("done for now"));
+    assert!(block_on(valley.open_box(&key, [0; 32], [1; 32])).is_err(), "only the committed box opens");
+    let opened = block_on(valley.open_box(&key, commitment, [1; 32])).unwrap();
+    assert_eq!(boxes::commitment(&opened.server_seed), commitment);
+    let tables = EconomyTables::bundled();
+    let recomputed = boxes::resolve(&tables.boxes, true, opened.pity_before, &opened.server_seed, &opened.client_seed, opened.draw, u64::MAX);
+    assert_eq!(recomputed, opened.prize);
+    assert!(block_on(valley.open_box(&key, commitment, [1; 32])).is_err(), "a commitment opens one box");
+}
+
+#[test]
+fn buying_signs_a_purchase_changes_the_twin_and_entitlements_get_vouchers() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir(dir.path().into());
+    let (mut valley, player) = EmbeddedValley::open_with_player(&data, clock).unwrap();
+    let key = player.public_key();
+    let deposits: Vec<u64> = valley.ledger().state().player(&key).unwrap().deposits.keys().copied().collect();
+    for km in deposits.iter().take(30) {
+        block_on(valley.mine(&key, *km)).unwrap();
+    }
+    let before = block_on(valley.player(&key)).unwrap();
+    let buy = valley.sign_for(&player, Body::Purchase { item: "motor-1".into(), price_milli: 2_000 }).unwrap();
+    block_on(valley.submit(buy)).unwrap();
+    let after = block_on(valley.player(&key)).unwrap();
+    assert_eq!(after.state.stones_milli, before.state.stones_milli - 2_000);
+    assert_eq!(after.stats.power.value, before.stats.power.value + 6, "{}", after.stats.power.explanation);
+    let ota = valley.sign_for(&player, Body::Purchase { item: "ota-sport-mode".into(), price_milli: 20_000 }).unwrap();
+    block_on(valley.submit(ota)).unwrap();
+    let p = block_on(valley.player(&key)).unwrap().state;
+    assert_eq!(p.vouchers.len(), 1);
+    assert!(p.vouchers[0].id.starts_with("CHV-"));
+
+    drop(valley);
+    let out = Command::new(env!("CARGO_BIN_EXE_horizon")).args(["--data-dir", dir.path().to_str().unwrap(), "ledger", "show"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("upgrades: motor-1, ota-sport-mode"), "{text}");
+    assert!(text.contains(&format!("voucher {} for ota-sport-mode", p.vouchers[0].id)), "{text}");
+    assert!(text.contains("owner EV-DEMO-01"), "{text}");
+}
+
+#[test]
+fn import_attests_accepted_trips_and_explains_rejected_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut valley, player) = EmbeddedValley::open_with_player(&DataDir(dir.path().into()), clock).unwrap();
+    let key = player.public_key();
+    let base = TripSummary {
+        vehicle: "EV-DEMO-01".into(),
+        start: 1_759_300_000,
+        end: 1_759_303_600,
+        odometer_start_km: 13_061.5,
+        odometer_end_km: 13_101.5,
+        energy_kwh: 6.0,
+        hard_brakes: 0,
+        hard_accelerations: 0,
+    };
+    let bad = TripSummary { start: 1_759_310_000, end: 1_759_310_060, odometer_start_km: 13_101.5, odometer_end_km: 13_201.5, ..base.clone() };
+    let km_before = valley.ledger().state().player(&key).unwrap().km_attested;
+    let report = block_on(valley.import_trips(&key, vec![base.clone(), bad])).unwrap();
+    assert_eq!(report.attested_km, 40);
+    assert!(matches!(report.checked[0].verdict, Verdict::Accepted { minable_km: 40, .. }));
+    assert!(matches!(&report.checked[1].verdict, Verdict::Rejected { reason } if reason.contains("faster than a car")));
+    assert_eq!(valley.ledger().state().player(&key).unwrap().km_attested, km_before + 40);
+    let again = block_on(valley.import_trips(&key, vec![base])).unwrap();
+    assert_eq!((again.already_imported, again.attested_km), (1, 0), "a trip is never paid twice");
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Trip { km: u32, hours_later: u32 },
+    Mine(usize),
+    Task(usize),
+    OpenBox(u8),
+    Combine,
+    Buy(usize),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (1u32..400, 1u32..30).prop_map(|(km, hours_later)| Op::Trip { km, hours_later }),
+        (0usize..1000).prop_map(Op::Mine),
+        (0usize..8).prop_map(Op::Task),
+        any::<u8>().prop_map(Op::OpenBox),
+        Just(Op::Combine),
+        (0usize..20).prop_map(Op::Buy),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// Whatever players do, the pools never pass their caps, no balance goes negative (an
+    /// overdraft is refused), and the ledger verifies and replays to the same balances.
+    #[test]
+    fn any_sequence_of_actions_keeps_every_invariant(ops in proptest::collection::vec(op(), 1..40)) {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut valley, player) = EmbeddedValley::open_with_player(&DataDir(dir.path().into()), clock).unwrap();
+        let key = player.public_key();
+        let tables = EconomyTables::bundled();
+        let mut odometer = 13_061.5;
+        let mut time = 1_759_300_000i64;
+        for op in ops {
+            let state = valley.ledger().state().player(&key).unwrap().clone();
+            let _ = match op {
+                Op::Trip { km, hours_later } => {
+                    time += i64::from(hours_later) * 3600;
+                    let trip = TripSummary {
+                        vehicle: "EV-DEMO-01".into(),
+                        start: time,
+                        end: time + i64::from(km) * 60,
+                        odometer_start_km: odometer,
+                        odometer_end_km: odometer + f64::from(km),
+                        energy_kwh: f64::from(km) * 0.17,
+                        hard_brakes: 1,
+                        hard_accelerations: 1,
+                    };
+                    time = trip.end;
+                    odometer += f64::from(km);
+                    block_on(valley.import_trips(&key, vec![trip])).map(|_| ())
+                }
+                Op::Mine(i) => match state.deposits.keys().nth(i % state.deposits.len().max(1)) {
+                    Some(km) => block_on(valley.mine(&key, *km)).map(|_| ()),
+                    None => Ok(()),
+                },
+                Op::Task(i) => block_on(valley.complete_task(&key, &tables.tasks[i % tables.tasks.len()].id)).map(|_| ()),
+                Op::OpenBox(seed) => {
+                    let c = block_on(valley.commit_box(&key)).unwrap();
+                    block_on(valley.open_box(&key, c, [seed; 32])).map(|_| ())
+                }
+                Op::Combine => {
+                    let e = valley.sign_for(&player, Body::Combine { fragments: 10 }).unwrap();
+                    block_on(valley.submit(e)).map(|_| ())
+                }
+                Op::Buy(i) => {
+                    let u = &tables.upgrades[i % tables.upgrades.len()];
+                    let e = valley.sign_for(&player, Body::Purchase { item: u.id.clone(), price_milli: u.price_milli }).unwrap();
+                    block_on(valley.submit(e)).map(|_| ())
+                }
+            };
+            let supply = valley.ledger().state().supply;
+            prop_assert!(supply.mileage_earned_milli <= MILEAGE_POOL_CAP_MILLI);
+            prop_assert!(supply.mileage_milli <= supply.mileage_earned_milli);
+            prop_assert!(supply.cultivation_milli <= CULTIVATION_POOL_CAP_MILLI);
+        }
+        let live = valley.ledger().state().player(&key).unwrap().clone();
+        let size = valley.ledger().size();
+        drop(valley);
+        let report = verify_ledger(&dir.path().join("ledger"), None, &mut |_, _| {}).unwrap();
+        prop_assert_eq!(report.checkpoint.size, size);
+        prop_assert_eq!(report.state.player(&key).unwrap(), &live);
+        for prize in report.state.players.values().map(|p| p.stones_milli) {
+            prop_assert!(prize <= MILEAGE_POOL_CAP_MILLI + CULTIVATION_POOL_CAP_MILLI);
+        }
+        let _ = Prize::Crystals { count: 0 };
+    }
+}

@@ -59,7 +59,7 @@ fn main() {
         summary.entries as f64 / sim_secs
     );
 
-    let raw = raw_batch_rate(&dir, 200_000);
+    let raw_before = raw_batch_rate(&dir, 200_000);
     // Verify in a fresh process so that its peak memory is its own.
     let out = Command::new(std::env::current_exe().expect("own path"))
         .args(["--child-verify", dir.to_str().expect("utf-8 path")])
@@ -70,6 +70,8 @@ fn main() {
     assert_eq!(fields.first(), Some(&"child"), "child output: {line} {}", String::from_utf8_lossy(&out.stderr));
     let (n, secs, rss_kb): (f64, f64, f64) = (fields[1].parse().unwrap(), fields[2].parse().unwrap(), fields[3].parse().unwrap());
     let rate = n / secs;
+    // The raw rate is taken before and after; the faster one makes the ratio conservative.
+    let raw = raw_before.max(raw_batch_rate(&dir, 200_000));
     println!("\n| measure | value |\n|---|---|");
     println!("| raw Ed25519 batch verification (batches of {SIGNATURE_BATCH}, same signatures) | {raw:.0} signatures/s |");
     println!("| `ledger verify` (everything, streaming) | {rate:.0} entries/s ({n} entries in {secs:.1} s) |");
@@ -109,14 +111,15 @@ fn raw_batch_rate(dir: &Path, limit: usize) -> f64 {
 /// Appends `total` pre-signed entries in batches of `batch`, each batch durable.
 fn durable_appends(dir: &Path, batch: usize, total: usize) -> (f64, f64) {
     let key = NamedKey::from_seed("bench.crypto-horizon/valley", [1; 32]).unwrap();
-    let player = NamedKey::from_seed("player", [2; 32]).unwrap().public_key();
     let mut ledger = Ledger::create(dir, key.clone(), 0).unwrap();
-    let enrol = ledger.sign_as_authority(Body::Enrol { player, role: Role::Guest, name: "bench".into() }, 1).unwrap();
-    ledger.append(&[enrol]).unwrap();
     let first_nonce = ledger.state().next_nonce(&key.public_key());
+    // Enrolments: authority entries that every rule allows in any number.
     let entries: Vec<Entry> = (0..total as u64)
         .map(|i| {
-            let body = Body::CrystalAward { player, amount: 10, task: "drive-10km".into() };
+            let mut seed = [3u8; 32];
+            seed[..8].copy_from_slice(&i.to_be_bytes());
+            let player = NamedKey::from_seed("player", seed).unwrap().public_key();
+            let body = Body::Enrol { player, role: Role::Guest, name: format!("bench-{i}") };
             Entry::sign(body, &key.signing_key, first_nonce + i, 2 + i).unwrap()
         })
         .collect();

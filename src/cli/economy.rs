@@ -6,12 +6,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use horizon::economy::simulate::{FleetOptions, simulate_fleet};
+use horizon::economy::simulate::{FleetOptions, auto_fleet_scale, simulate_fleet};
 use horizon::economy::{CULTIVATION_POOL_CAP_MILLI, MILEAGE_POOL_CAP_MILLI, MILLI_PER_STONE, format_stones};
 use horizon::profile::DataDir;
 use horizon::telemetry::{Verdict, format_time, parse_trip_json};
 use horizon::valley::embedded::system_clock;
-use horizon::valley::{EmbeddedValley, ValleyService};
+use horizon::valley::{EmbeddedValley, ValleyService, block_on_ready};
 
 #[derive(Subcommand)]
 pub enum EconomyCommand {
@@ -22,8 +22,9 @@ pub enum EconomyCommand {
         #[arg(long, default_value_t = 365)]
         days: u32,
         /// Real cars each simulated car stands for (drives the era clock and the pools)
-        #[arg(long, default_value_t = 300)]
-        fleet_scale: u64,
+        /// [default: enough to cross six eras]
+        #[arg(long)]
+        fleet_scale: Option<u64>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Output directory
@@ -38,7 +39,7 @@ pub fn import(data: &DataDir, file: &Path) -> Result<ExitCode> {
     let trips = parse_trip_json(&file.display().to_string(), &text)?;
     let (mut valley, player) = EmbeddedValley::open_with_player(data, system_clock)?;
     let key = player.public_key();
-    let report = pollster(valley.import_trips(&key, trips))?;
+    let report = block_on_ready(valley.import_trips(&key, trips))?;
     println!("{} trips in {} for player {}", report.checked.len() + report.already_imported, file.display(), key.fingerprint());
     let mut accepted = 0;
     for c in &report.checked {
@@ -67,21 +68,12 @@ pub fn import(data: &DataDir, file: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs a future that is ready at once (the embedded authority's).
-pub fn pollster<F: std::future::Future>(future: F) -> F::Output {
-    let waker = std::task::Waker::noop();
-    let mut cx = std::task::Context::from_waker(waker);
-    let mut future = std::pin::pin!(future);
-    match future.as_mut().poll(&mut cx) {
-        std::task::Poll::Ready(v) => v,
-        std::task::Poll::Pending => panic!("the embedded valley never waits"),
-    }
-}
-
 pub fn run(cmd: EconomyCommand) -> Result<ExitCode> {
     let EconomyCommand::Simulate { cars, days, fleet_scale, seed, out } = cmd;
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    let opts = FleetOptions { cars, days, seed, fleet_scale: fleet_scale.max(1), ..FleetOptions::default() };
+    let defaults = FleetOptions::default();
+    let fleet_scale = fleet_scale.unwrap_or_else(|| auto_fleet_scale(cars, days, defaults.mean_daily_km)).max(1);
+    let opts = FleetOptions { cars, days, seed, fleet_scale, ..defaults };
     let csv_path = out.join("supply.csv");
     let mut csv = std::io::BufWriter::new(std::fs::File::create(&csv_path).with_context(|| format!("creating {}", csv_path.display()))?);
     writeln!(csv, "day,active_cars,network_km,era,mileage_stones,cultivation_stones,total_stones,mileage_cap,cultivation_cap,early_stones_per_km,late_stones_per_km")?;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use horizon::economy::{CULTIVATION_POOL_CAP_MILLI, MILEAGE_POOL_CAP_MILLI, TOTAL_SUPPLY_CAP_MILLI, format_stones};
+use horizon::economy::{CULTIVATION_POOL_CAP_MILLI, MILEAGE_POOL_CAP_MILLI, TOTAL_SUPPLY_CAP_MILLI, format_stones, format_stones_grouped};
 use horizon::ledger::simulate::{SimulationOptions, simulate_ledger};
 use horizon::ledger::verify::verify_ledger;
 use horizon::ledger::{Ledger, LedgerState, Receipt, Role, VerifierKey};
@@ -125,9 +125,16 @@ fn verify(path: &Path, key: Option<&str>) -> Result<ExitCode> {
 
 fn print_supply(state: &LedgerState) {
     let s = &state.supply;
-    println!("supply       mileage      {:>20} of {} stones", format_stones(s.mileage_milli), format_stones(MILEAGE_POOL_CAP_MILLI));
-    println!("             cultivation  {:>20} of {} stones", format_stones(s.cultivation_milli), format_stones(CULTIVATION_POOL_CAP_MILLI));
-    println!("             total        {:>20} of {} stones", format_stones(s.total_milli()), format_stones(TOTAL_SUPPLY_CAP_MILLI));
+    let line = |name: &str, issued: u64, cap: u64| {
+        println!("{:<13}{name:<13}{:>20} of {} stones", "", format_stones_grouped(issued), format_stones_grouped(cap));
+    };
+    println!("supply");
+    line("mileage", s.mileage_milli, MILEAGE_POOL_CAP_MILLI);
+    line("cultivation", s.cultivation_milli, CULTIVATION_POOL_CAP_MILLI);
+    line("total", s.total_milli(), TOTAL_SUPPLY_CAP_MILLI);
+    if s.mileage_earned_milli > s.mileage_milli {
+        println!("{:<13}{:<13}{:>20} stones earned by mileage, not yet mined", "", "unmined", format_stones_grouped(s.mileage_earned_milli - s.mileage_milli));
+    }
 }
 
 fn show(path: &Path, key: Option<&str>, limit: usize) -> Result<ExitCode> {

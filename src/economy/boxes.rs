@@ -10,7 +10,8 @@ use sha2::{Digest, Sha256};
 
 use super::tables::{BASIS_POINTS, BlindBoxTable, Odds, PrizeSpec};
 use super::MILLI_PER_FRAGMENT;
-use crate::ledger::Prize;
+use crate::ledger::replay::{LedgerState, PlayerState};
+use crate::ledger::{Body, Prize, PublicKey};
 
 /// The commitment published before a draw.
 pub fn commitment(server_seed: &[u8; 32]) -> [u8; 32] {
@@ -93,4 +94,24 @@ pub fn resolve(
         _ => 0,
     };
     if cost > cultivation_left_milli { Prize::Crystals { count: table.price_crystals } } else { prize }
+}
+
+/// The box-draw entry body for `player`'s next box with the bundled table: the prize the
+/// seeds draw, with the player's draw number and pity counter as the ledger has them.
+pub fn draw_body(ledger: &LedgerState, player: PublicKey, state: &PlayerState, server_seed: [u8; 32], client_seed: [u8; 32]) -> Body {
+    let tables = super::EconomyTables::bundled();
+    let draw = state.boxes_opened;
+    let cultivation_left = ledger.supply.cultivation_left_milli();
+    let prize = resolve(&tables.boxes, state.is_owner(), state.pity, &server_seed, &client_seed, draw, cultivation_left);
+    Body::BoxDraw {
+        player,
+        price_crystals: tables.boxes.price_crystals,
+        table: tables.box_table_digest,
+        commitment: commitment(&server_seed),
+        server_seed,
+        client_seed,
+        draw,
+        pity: state.pity,
+        prize,
+    }
 }

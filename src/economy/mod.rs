@@ -23,7 +23,20 @@ pub const CULTIVATION_POOL_CAP_MILLI: u64 = 90_000_000 * MILLI_PER_STONE;
 /// 300,000,000 stones in all.
 pub const TOTAL_SUPPLY_CAP_MILLI: u64 = MILEAGE_POOL_CAP_MILLI + CULTIVATION_POOL_CAP_MILLI;
 
-/// Formats milli-stones as a decimal number of stones, e.g. `12.345`.
+/// Formats milli-stones as a decimal number of stones, e.g. `12.345` (for files).
 pub fn format_stones(milli: u64) -> String {
     format!("{}.{:03}", milli / MILLI_PER_STONE, milli % MILLI_PER_STONE)
+}
+
+/// Formats milli-stones for people, with thousands grouped: `210,000,000.000`.
+pub fn format_stones_grouped(milli: u64) -> String {
+    let whole = (milli / MILLI_PER_STONE).to_string();
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{out}.{:03}", milli % MILLI_PER_STONE)
 }

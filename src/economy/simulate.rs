@@ -29,6 +29,16 @@ impl Default for FleetOptions {
     }
 }
 
+/// Network km a default run aims for: six eras, enough to see the halvings and the cap.
+pub const TARGET_NETWORK_KM: u64 = 6 * super::mileage::ERA_KM;
+
+/// The fleet scale at which `cars` driving for `days` reach [`TARGET_NETWORK_KM`].
+pub fn auto_fleet_scale(cars: usize, days: u32, mean_daily_km: u32) -> u64 {
+    // Cars join over the first three quarters of the run and drive five days in seven.
+    let km = cars as f64 * f64::from(days) * 0.625 * f64::from(mean_daily_km) * 5.0 / 7.0;
+    ((TARGET_NETWORK_KM as f64 / km.max(1.0)).round() as u64).max(1)
+}
+
 /// One day of the simulation (cumulative figures).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DayRow {

@@ -116,32 +116,10 @@ impl Simulation {
     }
 
     fn open_box(&mut self, p: usize) -> Result<(), LedgerError> {
-        let tables = EconomyTables::bundled();
         let player = self.pk(p);
         let state = self.shadow.player(&player).expect("enrolled").clone();
-        let server_seed = self.seed32();
-        let client_seed = self.seed32();
-        let draw = state.boxes_opened;
-        let prize = boxes::resolve(
-            &tables.boxes,
-            state.is_owner(),
-            state.pity,
-            &server_seed,
-            &client_seed,
-            draw,
-            self.shadow.supply.cultivation_left_milli(),
-        );
-        let body = Body::BoxDraw {
-            player,
-            price_crystals: tables.boxes.price_crystals,
-            table: tables.box_table_digest,
-            commitment: boxes::commitment(&server_seed),
-            server_seed,
-            client_seed,
-            draw,
-            pity: state.pity,
-            prize,
-        };
+        let (server_seed, client_seed) = (self.seed32(), self.seed32());
+        let body = boxes::draw_body(&self.shadow, player, &state, server_seed, client_seed);
         self.push(None, body)
     }
 

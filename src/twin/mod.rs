@@ -77,16 +77,8 @@ fn with_upgrades(base: u32, bonus: i32, mut explanation: String) -> Stat {
 }
 
 fn thousands(km: f64) -> String {
-    let n = km.round() as u64;
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    let grouped = crate::economy::format_stones_grouped(km.round().max(0.0) as u64 * crate::economy::MILLI_PER_STONE);
+    grouped.trim_end_matches(".000").to_string()
 }
 
 /// The twin's stats. Deterministic; more km never lowers power or XP.

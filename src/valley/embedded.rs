@@ -279,27 +279,8 @@ impl ValleyService for EmbeddedValley {
         if state.crystals < price {
             return Err(ValleyError::NotEnoughCrystals { price, have: state.crystals });
         }
-        let draw = state.boxes_opened;
-        let prize = boxes::resolve(
-            &tables.boxes,
-            state.is_owner(),
-            state.pity,
-            &server_seed,
-            &client_seed,
-            draw,
-            self.ledger.state().supply.cultivation_left_milli(),
-        );
-        let body = Body::BoxDraw {
-            player: *key,
-            price_crystals: price,
-            table: tables.box_table_digest,
-            commitment,
-            server_seed,
-            client_seed,
-            draw,
-            pity: state.pity,
-            prize: prize.clone(),
-        };
+        let body = boxes::draw_body(self.ledger.state(), *key, &state, server_seed, client_seed);
+        let Body::BoxDraw { prize, draw, .. } = body.clone() else { unreachable!("draw_body builds a box draw") };
         let entry = self.authority(body)?;
         self.commitments.remove(key);
         let pity_after = self.enrolled(key)?.pity;

@@ -94,3 +94,14 @@ pub trait ValleyService {
     /// Records an entry the player signed (consent, purchase, combine). Returns its index.
     async fn submit(&mut self, entry: Entry) -> Result<u64, ValleyError>;
 }
+
+/// Runs a future of the embedded authority, which is ready at once (it never waits on I/O
+/// that is not already done). Panics on a future that would wait: use an executor for those.
+pub fn block_on_ready<F: std::future::Future>(future: F) -> F::Output {
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    let mut future = std::pin::pin!(future);
+    match future.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(v) => v,
+        std::task::Poll::Pending => panic!("block_on_ready: the future is waiting; use an async executor"),
+    }
+}

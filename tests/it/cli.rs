@@ -120,3 +120,51 @@ fn a_missing_ledger_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is not a ledger directory"), "{err}");
 }
+
+#[test]
+fn import_prints_what_it_accepted_and_why_it_rejected_the_rest() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path().to_str().unwrap();
+    let file = data.path().join("trips.json");
+    std::fs::write(
+        &file,
+        r#"{ "format": "crypto-horizon/trips@1", "vehicle": "EV-DEMO-01", "trips": [
+            { "start": "2025-10-01T08:00:00Z", "end": "2025-10-01T09:00:00Z", "odometer_start_km": 13061.5, "odometer_end_km": 13121.0, "energy_kwh": 9.0 },
+            { "start": "2025-10-02T08:00:00Z", "end": "2025-10-02T08:05:00Z", "odometer_start_km": 13121.0, "odometer_end_km": 13221.0, "energy_kwh": 15.0 }
+        ] }"#,
+    )
+    .unwrap();
+    let out = horizon(&["--data-dir", d, "import", file.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("accepted  2025-10-01 08:00     59.5 km  60 km minable"), "{text}");
+    assert!(text.contains("REJECTED  2025-10-02 08:05") || text.contains("REJECTED  2025-10-02 08:00"), "{text}");
+    assert!(text.contains("faster than a car can go"), "{text}");
+    assert!(text.contains("accepted 1, rejected 1; 60 km attested;"), "{text}");
+
+    let bad = data.path().join("bad.json");
+    std::fs::write(&bad, "{ \"format\": \"crypto-horizon/trips@1\",\n  \"trips\": [ }").unwrap();
+    let out = horizon(&["--data-dir", d, "import", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{}:2:", bad.display())), "names the file and line: {err}");
+}
+
+#[test]
+fn economy_simulate_shows_the_caps_hold_and_early_cars_earn_more_per_km() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("econ");
+    let out = horizon(&["economy", "simulate", "--cars", "300", "--days", "120", "--out", out_dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = std::fs::read_to_string(out_dir.join("supply.csv")).unwrap();
+    let rows: Vec<Vec<f64>> = csv.lines().skip(1).map(|l| l.split(',').map(|v| v.parse().unwrap()).collect()).collect();
+    assert_eq!(rows.len(), 120);
+    for r in &rows {
+        assert!(r[4] <= r[7] && r[5] <= r[8], "a pool passed its cap: {r:?}");
+    }
+    let last = rows.last().unwrap();
+    assert!(last[3] >= 4.0, "crosses several eras: {last:?}");
+    assert!(last[9] > last[10], "early cars earn more per km than late ones: {last:?}");
+    let png = std::fs::read(out_dir.join("supply.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+}

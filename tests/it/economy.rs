@@ -209,3 +209,13 @@ fn broken_tables_name_the_file_the_entry_and_the_problem() {
     let e = table_error(&BOX.replacen("price_crystals: 100,", "price_crystals: 100", 1), UPGRADES);
     assert!(e.starts_with(&format!("{BLIND_BOX_FILE}:")) && e.chars().filter(|c| *c == ':').count() >= 3, "file:line:col: {e}");
 }
+
+#[test]
+fn an_empty_cultivation_pool_refunds_the_box_instead_of_overdrawing() {
+    let tables = EconomyTables::bundled();
+    // Box 80 always holds a stone, unless the pool cannot pay it.
+    let full = boxes::resolve(&tables.boxes, true, 79, &[1; 32], &[2; 32], 0, u64::MAX);
+    assert_eq!(full, Prize::Stone { amount_milli: 1000 });
+    let empty = boxes::resolve(&tables.boxes, true, 79, &[1; 32], &[2; 32], 0, 999);
+    assert_eq!(empty, Prize::Crystals { count: tables.boxes.price_crystals });
+}

@@ -129,8 +129,10 @@ proptest! {
         prop_assert!(b.power.value >= a.power.value);
         prop_assert!(b.xp > a.xp);
         prop_assert!(b.level >= a.level);
-        // Smooth, efficient km never lower handling or efficiency either.
+        // Smooth km at the same consumption never lower handling, efficiency or range either.
         prop_assert!(b.handling.value >= a.handling.value || before.is_empty());
+        prop_assert!(b.efficiency.value >= a.efficiency.value || before.is_empty());
+        prop_assert!(b.range.value >= a.range.value || before.is_empty());
     }
 }
 

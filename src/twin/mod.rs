@@ -64,8 +64,10 @@ pub fn level_for_xp(xp: u64) -> u32 {
     level
 }
 
+/// Whole points, rounded down; the tiny nudge keeps sums of the same rates (which float
+/// arithmetic may put a hair under a whole number) on the same side of it.
 fn clamp_stat(v: f64) -> u32 {
-    v.floor().clamp(0.0, 100.0) as u32
+    (v + 1e-9).floor().clamp(0.0, 100.0) as u32
 }
 
 fn with_upgrades(base: u32, bonus: i32, mut explanation: String) -> Stat {

@@ -172,21 +172,21 @@ impl EmbeddedValley {
         }
         let behaviour = state.consented(Scope::Behaviour);
         let now_s = (self.now() / 1000) as i64;
+        let mut trips = trips;
+        if !behaviour {
+            // Without the behaviour scope, hard-event counts are neither used nor kept.
+            for t in &mut trips {
+                t.hard_brakes = 0;
+                t.hard_accelerations = 0;
+            }
+        }
+        let (future, trips): (Vec<_>, Vec<_>) = trips.into_iter().partition(|t| t.end > now_s);
         // A trip already attested (say, before a crash) is skipped, never paid twice.
         let (fresh, seen): (Vec<_>, Vec<_>) = trips.into_iter().partition(|t| !state.trips.contains(&t.digest()));
         let mut player_trips = self.trips.players.get(&key.to_hex()).cloned().unwrap_or_default();
         let mut checked = check_trips(&mut player_trips.history, vehicle, fresh);
         let mut report = ImportReport { checked: Vec::new(), already_imported: seen.len(), attested_km: 0, new_deposits: Vec::new() };
-        for CheckedTrip { trip, verdict } in &mut checked {
-            if trip.end > now_s {
-                *verdict = Verdict::Rejected { reason: format!("it ends in the future ({})", crate::telemetry::format_time(trip.end)) };
-                continue;
-            }
-            if !behaviour {
-                // Without the behaviour scope, hard-event counts are neither used nor kept.
-                trip.hard_brakes = 0;
-                trip.hard_accelerations = 0;
-            }
+        for CheckedTrip { trip, verdict } in &checked {
             let Verdict::Accepted { minable_km, .. } = verdict else { continue };
             let minable_km = *minable_km;
             if minable_km > 0 {
@@ -205,6 +205,10 @@ impl EmbeddedValley {
         }
         self.trips.players.insert(key.to_hex(), player_trips);
         self.save_trips()?;
+        checked.extend(future.into_iter().map(|trip| {
+            let reason = format!("it ends in the future ({})", crate::telemetry::format_time(trip.end));
+            CheckedTrip { trip, verdict: Verdict::Rejected { reason } }
+        }));
         report.checked = checked;
         Ok(report)
     }

@@ -125,11 +125,14 @@ fn import_attests_accepted_trips_and_explains_rejected_ones() {
         hard_accelerations: 0,
     };
     let bad = TripSummary { start: 1_759_310_000, end: 1_759_310_060, odometer_start_km: 13_101.5, odometer_end_km: 13_201.5, ..base.clone() };
+    let tomorrow = (clock() / 1000) as i64 + 86_400;
+    let future = TripSummary { start: tomorrow, end: tomorrow + 3600, odometer_start_km: 13_101.5, odometer_end_km: 13_141.5, ..base.clone() };
     let km_before = valley.ledger().state().player(&key).unwrap().km_attested;
-    let report = block_on(valley.import_trips(&key, vec![base.clone(), bad])).unwrap();
+    let report = block_on(valley.import_trips(&key, vec![base.clone(), bad, future])).unwrap();
     assert_eq!(report.attested_km, 40);
     assert!(matches!(report.checked[0].verdict, Verdict::Accepted { minable_km: 40, .. }));
     assert!(matches!(&report.checked[1].verdict, Verdict::Rejected { reason } if reason.contains("faster than a car")));
+    assert!(matches!(&report.checked[2].verdict, Verdict::Rejected { reason } if reason.contains("ends in the future")));
     assert_eq!(valley.ledger().state().player(&key).unwrap().km_attested, km_before + 40);
     let again = block_on(valley.import_trips(&key, vec![base])).unwrap();
     assert_eq!((again.already_imported, again.attested_km), (1, 0), "a trip is never paid twice");

@@ -5,6 +5,7 @@
 
 pub mod economy;
 pub mod ledger;
+pub mod level;
 pub mod telemetry;
 pub mod twin;
 pub mod valley;

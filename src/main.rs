@@ -31,6 +31,9 @@ enum Command {
     /// Run the economy's rules on synthetic fleets
     #[command(subcommand)]
     Economy(cli::economy::EconomyCommand),
+    /// Check and preview level files
+    #[command(subcommand)]
+    Level(cli::level::LevelCommand),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::Import { file } => cli::economy::import(&data_dir, &file),
         Command::Ledger(cmd) => cli::ledger::run(cmd, &data_dir),
         Command::Economy(cmd) => cli::economy::run(cmd),
+        Command::Level(cmd) => cli::level::run(cmd),
     };
     match result {
         Ok(code) => code,

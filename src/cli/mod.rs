@@ -8,6 +8,7 @@ use horizon::profile::{DataDir, load_or_create_key};
 pub mod chart;
 pub mod economy;
 pub mod ledger;
+pub mod level;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {

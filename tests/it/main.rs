@@ -5,6 +5,7 @@ mod support;
 mod cli;
 mod crash;
 mod economy;
+mod level;
 mod merkle_kat;
 mod rules;
 mod tamper;

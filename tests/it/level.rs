@@ -1,0 +1,97 @@
+//! Levels are data: both bundled levels load, a broken one names its file, line and column,
+//! and the terrain they describe is deterministic and shaped as described.
+
+use horizon::level::{Heightfield, Level};
+
+fn load(name: &str) -> Level {
+    Level::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("levels").join(name)).unwrap()
+}
+
+#[test]
+fn the_bundled_levels_load() {
+    let valley = load("stone_valley.ron");
+    assert_eq!(valley.name, "Stone Valley");
+    for id in ["garage", "lookout", "spires", "arch"] {
+        assert!(valley.landmark(id).is_some(), "{id}");
+    }
+    assert!(valley.route("lakeside").is_some());
+    let quarry = load("quarry.ron");
+    assert!(quarry.terrain.lake.is_none() && quarry.terrain.river.is_none());
+}
+
+#[test]
+fn a_malformed_level_names_its_file_line_and_column_and_what_was_expected() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/levels/quarry.ron")).unwrap();
+    let broken = text.replace("seed: 7,", "seed: \"seven\",");
+    let e = Level::parse("levels/quarry.ron", &broken).unwrap_err();
+    let line = text.lines().position(|l| l.contains("seed: 7,")).unwrap() + 1;
+    assert_eq!((e.line, e.path.as_str()), (line, "levels/quarry.ron"), "{e}");
+    assert!(e.to_string().starts_with(&format!("levels/quarry.ron:{line}:")), "{e}");
+    assert!(e.message.to_lowercase().contains("expected"), "says what was expected: {e}");
+
+    let missing = text.replace("        rock_slope: 0.7,\n", "");
+    let e = Level::parse("q.ron", &missing).unwrap_err();
+    assert!(e.message.contains("rock_slope"), "{e}");
+
+    let outside = text.replace("position: (0.0, 20.0)", "position: (900.0, 20.0)");
+    let e = Level::parse("q.ron", &outside).unwrap_err();
+    assert_eq!(e.to_string(), "q.ron: landmark \"garage\": position (900.0, 20.0) is outside the 256 m terrain");
+
+    let e = Level::load(std::path::Path::new("levels/nowhere.ron")).unwrap_err();
+    assert!(e.to_string().starts_with("levels/nowhere.ron: "), "{e}");
+}
+
+#[test]
+fn terrain_is_deterministic_and_shaped_as_described() {
+    let level = load("stone_valley.ron");
+    let spec = &level.terrain;
+    let a = level.heightfield();
+    let b = level.heightfield();
+    assert_eq!(a, b, "the same level gives the same terrain");
+    assert_eq!(a.heights.len(), 257 * 257);
+    let mut other = spec.clone();
+    other.seed += 1;
+    assert_ne!(Heightfield::generate(&other, &[], &[]).heights, a.heights, "the seed matters");
+
+    let (lo, hi) = a.min_max();
+    assert!(lo < spec.water_level_m && hi > 60.0, "a lake below the water and ridges above: {lo}..{hi}");
+    let lake = spec.lake.as_ref().unwrap();
+    assert!(a.height_at(lake.center.0, lake.center.1) < spec.water_level_m - 3.0, "the lake is deep in the middle");
+    // The valley floor is low and the rim closes the horizon.
+    let floor = a.height_at(0.0, spec.valley_center_z(0.0));
+    assert!(floor < 15.0, "floor {floor}");
+    assert!(a.height_at(500.0, 500.0) > floor + 40.0, "rim");
+    // Landmarks stand on flat pads.
+    for l in &level.landmarks {
+        let (x, z) = l.position;
+        let spread = [(-8.0, 0.0), (8.0, 0.0), (0.0, -8.0), (0.0, 8.0)].iter().map(|(dx, dz)| a.height_at(x + dx, z + dz)).fold((f32::MAX, f32::MIN), |(lo, hi), h| (lo.min(h), hi.max(h)));
+        assert!(spread.1 - spread.0 < 0.5, "{} is on a pad: {spread:?}", l.id);
+        assert!(a.height_at(x, z) > spec.water_level_m, "{} is above water", l.id);
+    }
+}
+
+#[test]
+fn routes_are_closed_loops_on_dry_land_and_deposits_lie_in_their_fields() {
+    let level = load("stone_valley.ron");
+    let field = level.heightfield();
+    for route in &level.routes {
+        let (start, end) = (route.point_at(0.0), route.point_at(0.999_99));
+        assert!(((start.0 - end.0).powi(2) + (start.1 - end.1).powi(2)).sqrt() < 0.5, "{} closes", route.id);
+        let len = route.length_m();
+        assert!(len > 500.0 && len < 5000.0, "{}: {len} m", route.id);
+        let (t, d) = route.nearest(route.point_at(0.3));
+        assert!(d < 1.0 && (t - 0.3).abs() < 0.02, "nearest finds the point itself: {t} {d}");
+        for (_, (x, z)) in route.samples() {
+            assert!(field.slope_at(x, z) < 0.25, "{} is drivable at ({x:.0}, {z:.0}): slope {}", route.id, field.slope_at(x, z));
+            assert!(field.height_at(x, z) > level.terrain.water_level_m, "{} stays dry at ({x:.0}, {z:.0})", route.id);
+        }
+    }
+    for km in 0..200 {
+        let p = level.deposit_position(7, km);
+        assert_eq!(p, level.deposit_position(7, km), "deterministic");
+        assert!(
+            level.deposit_fields.iter().any(|f| ((p.0 - f.center.0).powi(2) + (p.1 - f.center.1).powi(2)).sqrt() <= f.radius_m + 1e-3),
+            "{p:?} is in a field"
+        );
+    }
+}

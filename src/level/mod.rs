@@ -3,6 +3,7 @@
 //! deposit fields, routes and lighting. Pure and deterministic: the game builds meshes and
 //! colliders from it, the tests and the server read it without Bevy.
 
+pub mod mesh;
 pub mod route;
 pub mod terrain;
 

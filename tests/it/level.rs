@@ -95,3 +95,33 @@ fn routes_are_closed_loops_on_dry_land_and_deposits_lie_in_their_fields() {
         );
     }
 }
+
+#[test]
+fn terrain_chunks_cover_the_heightfield_and_face_up() {
+    use horizon::level::mesh::{chunk_mesh, chunks_per_side};
+    let level = load("quarry.ron");
+    let field = level.heightfield();
+    let per_side = chunks_per_side(&field);
+    assert_eq!(per_side, 1);
+    let valley = load("stone_valley.ron");
+    let big = valley.heightfield();
+    assert_eq!(chunks_per_side(&big), 4);
+    let mut triangles = 0;
+    for cz in 0..4 {
+        for cx in 0..4 {
+            let m = chunk_mesh(&big, &valley.terrain, cx, cz);
+            assert_eq!(m.positions.len(), 65 * 65);
+            triangles += m.indices.len() / 3;
+            for tri in m.indices.chunks(3) {
+                let [a, b, c] = [m.positions[tri[0] as usize], m.positions[tri[1] as usize], m.positions[tri[2] as usize]];
+                // Cross product's y > 0: the triangle faces up (counter-clockwise from above).
+                let (u, v) = ([b[0] - a[0], b[2] - a[2]], [c[0] - a[0], c[2] - a[2]]);
+                assert!(u[1] * v[0] - u[0] * v[1] > 0.0, "triangle {tri:?} faces down");
+            }
+            for (p, h) in m.positions.iter().map(|p| (p, big.height_at(p[0], p[2]))) {
+                assert!((p[1] - h).abs() < 1e-3, "vertex on the heightfield");
+            }
+        }
+    }
+    assert_eq!(triangles, 256 * 256 * 2);
+}

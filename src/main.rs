@@ -20,7 +20,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Play (the default)
-    Play,
+    Play(cli::PlayArgs),
     /// Create or show the player's key
     Keys,
     /// Import a trip file (this project's JSON trip summaries) into the local profile
@@ -39,8 +39,8 @@ enum Command {
 fn main() -> ExitCode {
     let args = Cli::parse();
     let data_dir = horizon::profile::DataDir(args.data_dir.unwrap_or_else(horizon::profile::default_data_dir));
-    let result = match args.command.unwrap_or(Command::Play) {
-        Command::Play => cli::play(&data_dir),
+    let result = match args.command.unwrap_or(Command::Play(cli::PlayArgs::default())) {
+        Command::Play(play) => cli::play(&data_dir, play),
         Command::Keys => cli::keys(&data_dir),
         Command::Import { file } => cli::economy::import(&data_dir, &file),
         Command::Ledger(cmd) => cli::ledger::run(cmd, &data_dir),

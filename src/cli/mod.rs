@@ -15,15 +15,30 @@ pub fn now_ms() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }
 
-pub fn play(data_dir: &DataDir) -> Result<ExitCode> {
+/// What `horizon play` takes.
+#[derive(clap::Args, Default)]
+pub struct PlayArgs {
+    /// A level file [default: the Stone Valley]
+    #[arg(long, value_name = "FILE")]
+    pub level: Option<std::path::PathBuf>,
+    /// Run this many frames, then exit
+    #[arg(long, value_name = "N")]
+    pub frames: Option<u32>,
+    /// Save a screenshot of the last frame (needs --frames)
+    #[arg(long, value_name = "PATH", requires = "frames")]
+    pub screenshot: Option<std::path::PathBuf>,
+}
+
+pub fn play(data_dir: &DataDir, args: PlayArgs) -> Result<ExitCode> {
     #[cfg(feature = "game")]
     {
-        horizon::game::run(data_dir.0.clone())?;
+        let options = horizon::game::GameOptions { data_dir: data_dir.0.clone(), level: args.level, frames: args.frames, screenshot: args.screenshot };
+        horizon::game::run(options)?;
         Ok(ExitCode::SUCCESS)
     }
     #[cfg(not(feature = "game"))]
     {
-        let _ = data_dir;
+        let _ = (data_dir, args);
         anyhow::bail!("this build has no game (built without the `game` feature); the tools still work: see `horizon --help`")
     }
 }

@@ -1,70 +1,61 @@
-//! The Bevy game: a thin view over the pure core. The valley, the car and the screens
-//! arrive with the valley issue; for now the window shows the local profile that the
-//! embedded valley authority keeps (created on the first run with a sample car).
+//! The Bevy game: a thin view over the pure core. `main` only hands it its options; each
+//! plugin lives in its own file.
+
+mod automation;
+mod camera;
+mod hud;
+mod world;
 
 use std::path::PathBuf;
 
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass, egui};
+use bevy_egui::EguiPlugin;
 
-use crate::economy::format_stones_grouped;
+use crate::level::Level;
 use crate::profile::DataDir;
-use crate::valley::{EmbeddedValley, PlayerView, ValleyService, block_on_ready};
+use crate::valley::{EmbeddedValley, ValleyService, block_on_ready};
 
-/// What the title screen shows about the local profile.
-#[derive(Resource, Clone, Debug)]
-struct ProfileSummary {
-    data_dir: PathBuf,
-    player: PlayerView,
+/// The valley the game opens when no level is given (also built into the binary).
+pub const DEFAULT_LEVEL: &str = include_str!("../../levels/stone_valley.ron");
+
+/// What `horizon play` asks for.
+#[derive(Clone, Debug, Default)]
+pub struct GameOptions {
+    pub data_dir: PathBuf,
+    pub level: Option<PathBuf>,
+    /// Run this many frames, then exit.
+    pub frames: Option<u32>,
+    /// Save a screenshot of the last frame here.
+    pub screenshot: Option<PathBuf>,
+}
+
+/// System order within a frame, as the Bevy community templates do it.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AppSystems {
+    Input,
+    Simulation,
+    Presentation,
 }
 
 /// Opens the game window on the player's profile (created on the first run).
-pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
-    let data = DataDir(data_dir.clone());
+pub fn run(options: GameOptions) -> anyhow::Result<()> {
+    let level = match &options.level {
+        Some(path) => Level::load(path)?,
+        None => Level::parse("levels/stone_valley.ron", DEFAULT_LEVEL)?,
+    };
+    let data = DataDir(options.data_dir.clone());
     let (mut valley, key) = EmbeddedValley::open_with_player(&data, crate::valley::embedded::system_clock)?;
     let player = block_on_ready(valley.player(&key.public_key()))?;
-    App::new()
-        .add_plugins(DefaultPlugins.set(WindowPlugin {
-            primary_window: Some(Window { title: "Crypto Horizon".into(), ..default() }),
-            ..default()
-        }))
-        .add_plugins(EguiPlugin::default())
-        .add_plugins(bevy_rapier3d::prelude::RapierPhysicsPlugin::<bevy_rapier3d::prelude::NoUserData>::default())
-        .insert_resource(ProfileSummary { data_dir, player })
-        .add_systems(Startup, spawn_backdrop)
-        .add_systems(EguiPrimaryContextPass, title_panel)
-        .run();
-    Ok(())
-}
 
-fn spawn_backdrop(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
-    commands.spawn((Camera3d::default(), Transform::from_xyz(0.0, 6.0, 14.0).looking_at(Vec3::ZERO, Vec3::Y)));
-    commands.spawn((
-        DirectionalLight { illuminance: 12_000.0, shadow_maps_enabled: true, ..default() },
-        Transform::from_xyz(8.0, 12.0, 4.0).looking_at(Vec3::ZERO, Vec3::Y),
-    ));
-    commands.spawn((
-        Mesh3d(meshes.add(Plane3d::default().mesh().size(60.0, 60.0))),
-        MeshMaterial3d(materials.add(Color::srgb(0.42, 0.52, 0.36))),
-    ));
-    commands.spawn((
-        Mesh3d(meshes.add(Cuboid::new(2.0, 0.8, 4.2))),
-        MeshMaterial3d(materials.add(Color::srgb(0.1, 0.45, 0.85))),
-        Transform::from_xyz(0.0, 0.6, 0.0),
-    ));
-}
-
-fn title_panel(mut contexts: EguiContexts, profile: Res<ProfileSummary>) -> Result {
-    let p = &profile.player;
-    egui::Window::new("Crypto Horizon").show(contexts.ctx_mut()?, |ui| {
-        ui.heading("Stone Valley");
-        ui.label(format!("{} — level {} ({} XP)", p.state.name, p.stats.level, p.stats.xp));
-        ui.label(format!("stones {}   unmined {}", format_stones_grouped(p.state.stones_milli), format_stones_grouped(p.state.unmined_milli())));
-        ui.label(format!("crystals {}   fragments {}", p.state.crystals, p.state.fragments));
-        for stat in [&p.stats.power, &p.stats.handling, &p.stats.efficiency, &p.stats.range] {
-            ui.label(&stat.explanation);
-        }
-        ui.small(format!("profile: {}", profile.data_dir.display()));
-    });
+    let mut app = App::new();
+    app.add_plugins(DefaultPlugins.set(WindowPlugin {
+        primary_window: Some(Window { title: format!("Crypto Horizon — {}", level.name), resolution: (1280, 720).into(), ..default() }),
+        ..default()
+    }))
+    .add_plugins(EguiPlugin::default())
+    .add_plugins(bevy_rapier3d::prelude::RapierPhysicsPlugin::<bevy_rapier3d::prelude::NoUserData>::default())
+    .configure_sets(Update, (AppSystems::Input, AppSystems::Simulation, AppSystems::Presentation).chain())
+    .add_plugins((world::plugin(level), camera::plugin, hud::plugin(options.data_dir.clone(), player), automation::plugin(&options)));
+    app.run();
     Ok(())
 }

@@ -7,6 +7,7 @@ mod crash;
 mod economy;
 mod level;
 mod merkle_kat;
+mod render;
 mod rules;
 mod tamper;
 mod telemetry;

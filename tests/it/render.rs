@@ -1,0 +1,73 @@
+//! The real game under Xvfb with Mesa's software Vulkan (lavapipe): it starts, renders the
+//! valley, saves a screenshot and exits. The screenshots are kept under the build
+//! directory's `tmp/screenshots/` for people to look at.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn screenshot_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `horizon play` under Xvfb for `frames` frames and returns the screenshot's pixels.
+fn play_and_capture(name: &str, extra: &[&str], frames: u32) -> image::RgbaImage {
+    let data = tempfile::tempdir().unwrap();
+    let shot = screenshot_dir().join(format!("{name}.png"));
+    let _ = std::fs::remove_file(&shot);
+    let frames = frames.to_string();
+    let mut args = vec!["-a", "-s", "-screen 0 1280x720x24", env!("CARGO_BIN_EXE_horizon"), "--data-dir", data.path().to_str().unwrap(), "play"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--frames", &frames, "--screenshot", shot.to_str().unwrap()]);
+    let out = Command::new("xvfb-run")
+        .args(&args)
+        .env("WGPU_BACKEND", "vulkan")
+        .output()
+        .expect("xvfb-run runs (scripts/setup-debian.sh --render installs it)");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the game failed: {}", log.lines().rev().take(30).collect::<Vec<_>>().join("\n"));
+    eprintln!("screenshot: {}", shot.display());
+    image::open(&shot).unwrap_or_else(|e| panic!("{}: {e}", shot.display())).to_rgba8()
+}
+
+fn mean_color(img: &image::RgbaImage, y0: u32, y1: u32) -> [f32; 3] {
+    let mut sum = [0f64; 3];
+    let mut n = 0f64;
+    for y in y0..y1 {
+        for x in (0..img.width()).step_by(4) {
+            let p = img.get_pixel(x, y);
+            for c in 0..3 {
+                sum[c] += f64::from(p[c]);
+            }
+            n += 1.0;
+        }
+    }
+    sum.map(|s| (s / n) as f32)
+}
+
+#[test]
+fn the_valley_renders_sky_land_and_hud() {
+    let img = play_and_capture("valley", &[], 40);
+    assert_eq!((img.width(), img.height()), (1280, 720));
+    // Not blank: many distinct colours.
+    let distinct: std::collections::HashSet<[u8; 3]> = img.pixels().step_by(7).map(|p| [p[0] >> 2, p[1] >> 2, p[2] >> 2]).collect();
+    assert!(distinct.len() > 200, "only {} distinct colours: blank or flat", distinct.len());
+    // Sky at the top right (the HUD sits top left): bluish.
+    let sky = mean_color(&img, 0, 30);
+    assert!(sky[2] > sky[0] + 30.0, "the top is sky blue: {sky:?}");
+    // Land at the bottom: more green than blue.
+    let land = mean_color(&img, 620, 720);
+    assert!(land[1] > land[2] + 20.0, "the bottom is land: {land:?}");
+    // The HUD panel is dark at the top left.
+    let hud = img.get_pixel(120, 140);
+    assert!(hud[0] < 60 && hud[1] < 60 && hud[2] < 60, "the HUD panel is there: {hud:?}");
+}
+
+#[test]
+fn a_second_level_renders_too() {
+    let level = concat!(env!("CARGO_MANIFEST_DIR"), "/levels/quarry.ron");
+    let img = play_and_capture("quarry", &["--level", level], 40);
+    let distinct: std::collections::HashSet<[u8; 3]> = img.pixels().step_by(7).map(|p| [p[0] >> 2, p[1] >> 2, p[2] >> 2]).collect();
+    assert!(distinct.len() > 100, "only {} distinct colours", distinct.len());
+}

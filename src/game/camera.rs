@@ -1,9 +1,11 @@
-//! The camera: for now a slow flyover that circles the valley's spawn point (the chase and
-//! orbit cameras come with the car), with the level's fog.
+//! Cameras: a chase camera that follows the player's car smoothly and never goes under the
+//! terrain, and a flyover that circles the valley when there is no car to follow.
 
 use bevy::prelude::*;
 
 use super::AppSystems;
+use super::car::Car;
+use super::input::PlayerDriven;
 use super::world::CurrentLevel;
 
 /// Marks the game camera.
@@ -12,9 +14,14 @@ pub struct GameCamera;
 
 /// Seconds for one circle of the flyover.
 const FLYOVER_PERIOD_S: f32 = 90.0;
+/// Where the chase camera sits, in the car's frame (behind is +z), and how fast it follows.
+const CHASE_OFFSET: Vec3 = Vec3::new(0.0, 2.6, 7.8);
+const CHASE_STIFFNESS: f32 = 5.0;
+/// Clearance the camera keeps above the ground.
+const CAMERA_CLEARANCE_M: f32 = 1.2;
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(Startup, spawn_camera).add_systems(Update, fly_over.in_set(AppSystems::Presentation));
+    app.add_systems(Startup, spawn_camera).add_systems(Update, (chase, fly_over).in_set(AppSystems::Presentation));
 }
 
 fn spawn_camera(mut commands: Commands, current: Res<CurrentLevel>) {
@@ -34,15 +41,45 @@ fn spawn_camera(mut commands: Commands, current: Res<CurrentLevel>) {
     ));
 }
 
+/// Keeps `position` at least the clearance above the terrain (and the water).
+fn above_ground(current: &CurrentLevel, mut position: Vec3) -> Vec3 {
+    let ground = current.field.height_at(position.x, position.z).max(current.level.terrain.water_level_m);
+    position.y = position.y.max(ground + CAMERA_CLEARANCE_M);
+    position
+}
+
+fn chase(
+    time: Res<Time>,
+    current: Res<CurrentLevel>,
+    car: Query<&Transform, (With<Car>, With<PlayerDriven>, Without<GameCamera>)>,
+    mut camera: Query<&mut Transform, With<GameCamera>>,
+) {
+    let (Ok(car), Ok(mut cam)) = (car.single(), camera.single_mut()) else { return };
+    // Follow the car's heading only (not its pitch and roll), so bumps do not shake the view.
+    let (yaw, _, _) = car.rotation.to_euler(EulerRot::YXZ);
+    let wanted = above_ground(&current, car.translation + Quat::from_rotation_y(yaw) * CHASE_OFFSET);
+    let blend = 1.0 - (-CHASE_STIFFNESS * time.delta_secs()).exp();
+    let position = above_ground(&current, cam.translation.lerp(wanted, blend));
+    *cam = Transform::from_translation(position).looking_at(car.translation + Vec3::Y * 1.0, Vec3::Y);
+}
+
 /// Circles the spawn point at a height that keeps clear of the terrain, looking at it.
-fn fly_over(time: Res<Time>, current: Res<CurrentLevel>, mut camera: Query<&mut Transform, With<GameCamera>>) {
+fn fly_over(
+    time: Res<Time>,
+    current: Res<CurrentLevel>,
+    car: Query<(), (With<Car>, With<PlayerDriven>)>,
+    mut camera: Query<&mut Transform, With<GameCamera>>,
+) {
+    if !car.is_empty() {
+        return;
+    }
     let Ok(mut transform) = camera.single_mut() else { return };
     let (sx, sz) = current.level.spawn.position;
     let angle = time.elapsed_secs() / FLYOVER_PERIOD_S * std::f32::consts::TAU + 0.6;
     // Small levels get a smaller circle, so that the camera stays over the land.
     let radius = (current.level.terrain.size_m * 0.3).min(170.0);
     let (x, z) = (sx + radius * angle.cos(), sz + radius * angle.sin());
-    let ground = current.field.height_at(x, z).max(current.level.terrain.water_level_m);
+    let position = above_ground(&current, Vec3::new(x, current.field.height_at(x, z) + radius * 0.27, z));
     let target = Vec3::new(sx, current.field.height_at(sx, sz) + 4.0, sz);
-    *transform = Transform::from_xyz(x, ground + radius * 0.27, z).looking_at(target, Vec3::Y);
+    *transform = Transform::from_translation(position).looking_at(target, Vec3::Y);
 }

@@ -3,8 +3,10 @@
 
 mod automation;
 mod camera;
+pub mod car;
 mod hud;
-mod world;
+pub mod input;
+pub mod world;
 
 use std::path::PathBuf;
 
@@ -55,7 +57,41 @@ pub fn run(options: GameOptions) -> anyhow::Result<()> {
     .add_plugins(EguiPlugin::default())
     .add_plugins(bevy_rapier3d::prelude::RapierPhysicsPlugin::<bevy_rapier3d::prelude::NoUserData>::default())
     .configure_sets(Update, (AppSystems::Input, AppSystems::Simulation, AppSystems::Presentation).chain())
-    .add_plugins((world::plugin(level), camera::plugin, hud::plugin(options.data_dir.clone(), player), automation::plugin(&options)));
+    .insert_resource(PlayerCar(crate::twin::vehicle_params(&player.stats)))
+    .add_plugins((world::plugin(level), car::plugin, input::plugin, camera::plugin))
+    .add_plugins((hud::plugin(options.data_dir.clone(), player), automation::plugin(&options)))
+    .add_systems(Startup, spawn_player_car.after(world::spawn_landmarks));
     app.run();
     Ok(())
+}
+
+/// The player's car's physics, from the twin's stats.
+#[derive(Resource, Clone, Copy)]
+struct PlayerCar(crate::twin::VehicleParams);
+
+fn spawn_player_car(
+    mut commands: Commands,
+    current: Res<world::CurrentLevel>,
+    car: Res<PlayerCar>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let spawn = &current.level.spawn;
+    let entity = car::spawn_car(&mut commands, &current, car.0, spawn.position, spawn.heading_deg.to_radians(), Some((&mut meshes, &mut materials)));
+    commands.entity(entity).insert(input::PlayerDriven);
+}
+
+/// A headless app with the real simulation plugins (level colliders, the car's physics) and
+/// no window, renderer or assets: for tests and benchmarks. Physics takes one fixed step of
+/// 1/60 s per `update`.
+pub fn simulation_app(level: Level) -> App {
+    use bevy_rapier3d::prelude::{NoUserData, RapierPhysicsPlugin, TimestepMode};
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, TransformPlugin, RapierPhysicsPlugin::<NoUserData>::default()))
+        .insert_resource(TimestepMode::Fixed { dt: 1.0 / 60.0, substeps: 1 })
+        .configure_sets(Update, (AppSystems::Input, AppSystems::Simulation, AppSystems::Presentation).chain())
+        .add_plugins((world::plugin(level), car::plugin));
+    app.finish();
+    app.cleanup();
+    app
 }

@@ -47,7 +47,14 @@ pub fn terrain_collider(field: &Heightfield) -> Collider {
     Collider::heightfield(by_column, n, n, Vec3::new(field.size_m, 1.0, field.size_m))
 }
 
-fn spawn_terrain(mut commands: Commands, current: Res<CurrentLevel>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
+/// Mesh and material storage: present when the game renders, absent in headless tests,
+/// where only the colliders are built.
+type Meshes<'a> = Option<ResMut<'a, Assets<Mesh>>>;
+type Materials<'a> = Option<ResMut<'a, Assets<StandardMaterial>>>;
+
+fn spawn_terrain(mut commands: Commands, current: Res<CurrentLevel>, meshes: Meshes, materials: Materials) {
+    commands.spawn((Name::new("terrain collider"), RigidBody::Fixed, terrain_collider(&current.field), Transform::IDENTITY));
+    let Some((mut meshes, mut materials)) = meshes.zip(materials) else { return };
     let material = materials.add(StandardMaterial { base_color: Color::WHITE, perceptual_roughness: 0.95, ..default() });
     let per_side = chunks_per_side(&current.field);
     for cz in 0..per_side {
@@ -56,10 +63,10 @@ fn spawn_terrain(mut commands: Commands, current: Res<CurrentLevel>, mut meshes:
             commands.spawn((Name::new(format!("terrain chunk {cx},{cz}")), Mesh3d(meshes.add(to_mesh(mesh))), MeshMaterial3d(material.clone())));
         }
     }
-    commands.spawn((Name::new("terrain collider"), RigidBody::Fixed, terrain_collider(&current.field), Transform::IDENTITY));
 }
 
-fn spawn_water(mut commands: Commands, current: Res<CurrentLevel>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
+fn spawn_water(mut commands: Commands, current: Res<CurrentLevel>, meshes: Meshes, materials: Materials) {
+    let Some((mut meshes, mut materials)) = meshes.zip(materials) else { return };
     let spec = &current.level.terrain;
     if current.field.min_max().0 >= spec.water_level_m {
         return;
@@ -135,7 +142,8 @@ fn landmark_parts(kind: LandmarkKind) -> Vec<Part> {
     }
 }
 
-fn spawn_landmarks(mut commands: Commands, current: Res<CurrentLevel>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
+pub fn spawn_landmarks(mut commands: Commands, current: Res<CurrentLevel>, meshes: Meshes, materials: Materials) {
+    let mut render = meshes.zip(materials);
     for Landmark { id, name, kind, position, rotation_deg } in &current.level.landmarks {
         let ground = current.field.height_at(position.0, position.1);
         let at = Transform::from_xyz(position.0, ground, position.1).with_rotation(Quat::from_rotation_y(rotation_deg.to_radians()));
@@ -144,16 +152,19 @@ fn spawn_landmarks(mut commands: Commands, current: Res<CurrentLevel>, mut meshe
             .spawn((Name::new(format!("landmark {id}: {name}")), at, Visibility::default()))
             .with_children(|parent| {
                 for p in landmark_parts(*kind) {
-                    let linear = p.color.to_linear();
-                    let material = StandardMaterial {
-                        base_color: p.color,
-                        emissive: LinearRgba::rgb(linear.red * p.glow, linear.green * p.glow, linear.blue * p.glow),
-                        perceptual_roughness: if p.glow > 0.0 { 0.2 } else { 0.85 },
-                        ..default()
-                    };
-                    let mut child = parent.spawn((Mesh3d(meshes.add(p.mesh)), MeshMaterial3d(materials.add(material)), p.at));
+                    let mut child = parent.spawn(p.at);
                     if let Some(collider) = p.collider {
                         child.insert((RigidBody::Fixed, collider));
+                    }
+                    if let Some((meshes, materials)) = render.as_mut() {
+                        let linear = p.color.to_linear();
+                        let material = StandardMaterial {
+                            base_color: p.color,
+                            emissive: LinearRgba::rgb(linear.red * p.glow, linear.green * p.glow, linear.blue * p.glow),
+                            perceptual_roughness: if p.glow > 0.0 { 0.2 } else { 0.85 },
+                            ..default()
+                        };
+                        child.insert((Mesh3d(meshes.add(p.mesh)), MeshMaterial3d(materials.add(material))));
                     }
                 }
             });

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod car;
 mod cli;
 mod crash;
 mod economy;

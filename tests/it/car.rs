@@ -1,0 +1,143 @@
+//! The car's physics with the real plugins, headless (no window, no GPU): throttle moves it
+//! forward and it stays on the terrain, steering turns it, braking stops it, and it cannot
+//! fall through the terrain anywhere.
+
+use bevy::prelude::*;
+use horizon::game::car::{CarControls, CarSpeed, spawn_car};
+use horizon::game::simulation_app;
+use horizon::game::world::CurrentLevel;
+use horizon::level::Level;
+use horizon::twin::{TwinInputs, twin_stats, vehicle_params};
+
+fn level(name: &str) -> Level {
+    Level::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("levels").join(name)).unwrap()
+}
+
+fn default_params() -> horizon::twin::VehicleParams {
+    let items = Default::default();
+    vehicle_params(&twin_stats(TwinInputs { trips: &[], behaviour_consent: true, items: &items, task_xp: 0, game_km: 0.0 }))
+}
+
+/// An app with one car at (x, z) facing `heading`, settled on its wheels.
+fn app_with_car(level: Level, at: (f32, f32), heading: f32) -> (App, Entity) {
+    let mut app = simulation_app(level);
+    let car = app.world_mut().resource_scope(|world, current: Mut<CurrentLevel>| {
+        let mut commands = world.commands();
+        spawn_car(&mut commands, &current, default_params(), at, heading, None)
+    });
+    app.world_mut().flush();
+    for _ in 0..90 {
+        app.update();
+    }
+    (app, car)
+}
+
+fn drive(app: &mut App, car: Entity, controls: CarControls, steps: u32) {
+    *app.world_mut().get_mut::<CarControls>(car).unwrap() = controls;
+    for _ in 0..steps {
+        app.update();
+    }
+}
+
+fn transform(app: &App, car: Entity) -> Transform {
+    *app.world().get::<Transform>(car).unwrap()
+}
+
+fn ground(app: &App, x: f32, z: f32) -> f32 {
+    app.world().resource::<CurrentLevel>().field.height_at(x, z)
+}
+
+fn forward(t: &Transform) -> Vec3 {
+    t.rotation * Vec3::NEG_Z
+}
+
+#[test]
+fn full_throttle_moves_the_car_forward_on_the_terrain() {
+    let (mut app, car) = app_with_car(level("stone_valley.ron"), (0.0, 60.0), std::f32::consts::PI);
+    let start = transform(&app, car);
+    assert!((start.translation.y - ground(&app, 0.0, 60.0)).abs() < 1.5, "settled on its wheels: {start:?}");
+    drive(&mut app, car, CarControls { throttle: 1.0, ..default() }, 240);
+    let end = transform(&app, car);
+    let moved = end.translation - start.translation;
+    assert!(moved.dot(forward(&start)) > 15.0, "4 s of full throttle moved it {moved:?}");
+    assert!(app.world().get::<CarSpeed>(car).unwrap().0 > 8.0, "it is going fast");
+    let g = ground(&app, end.translation.x, end.translation.z);
+    assert!(end.translation.y > g - 0.2 && end.translation.y < g + 2.5, "on the terrain: y {} ground {g}", end.translation.y);
+    assert!((end.rotation * Vec3::Y).y > 0.8, "still on its wheels");
+}
+
+#[test]
+fn steering_turns_the_car() {
+    let (mut app, car) = app_with_car(level("stone_valley.ron"), (0.0, 60.0), std::f32::consts::PI);
+    let start = forward(&transform(&app, car));
+    drive(&mut app, car, CarControls { throttle: 0.6, steer: 1.0, brake: 0.0 }, 240);
+    let end = forward(&transform(&app, car));
+    let turned = start.xz().angle_to(end.xz()).to_degrees();
+    assert!(turned.abs() > 30.0, "turned {turned}°");
+    // Positive steer is to the left: seen from above, counter-clockwise.
+    let mut app2 = app_with_car(level("stone_valley.ron"), (0.0, 60.0), std::f32::consts::PI);
+    drive(&mut app2.0, app2.1, CarControls { throttle: 0.6, steer: -1.0, brake: 0.0 }, 240);
+    let right = forward(&transform(&app2.0, app2.1));
+    let turned_right = start.xz().angle_to(right.xz()).to_degrees();
+    assert!(turned * turned_right < 0.0, "left and right turn opposite ways: {turned} vs {turned_right}");
+}
+
+#[test]
+fn braking_stops_the_car() {
+    let (mut app, car) = app_with_car(level("stone_valley.ron"), (0.0, 60.0), std::f32::consts::PI);
+    drive(&mut app, car, CarControls { throttle: 1.0, ..default() }, 180);
+    assert!(app.world().get::<CarSpeed>(car).unwrap().0 > 6.0);
+    drive(&mut app, car, CarControls { brake: 1.0, ..default() }, 240);
+    let speed = app.world().get::<CarSpeed>(car).unwrap().0;
+    assert!(speed.abs() < 0.5, "stopped: {speed} m/s");
+}
+
+#[test]
+fn the_car_cannot_fall_through_the_terrain_anywhere() {
+    let lvl = level("stone_valley.ron");
+    let half = lvl.terrain.size_m / 2.0 - 40.0;
+    let mut app = simulation_app(lvl);
+    let mut cars = Vec::new();
+    // A grid of cars dropped over the whole level, valleys, slopes, water and ridges alike.
+    for i in 0..6 {
+        for j in 0..6 {
+            let (x, z) = (-half + 2.0 * half * i as f32 / 5.0, -half + 2.0 * half * j as f32 / 5.0);
+            let car = app.world_mut().resource_scope(|world, current: Mut<CurrentLevel>| {
+                let mut commands = world.commands();
+                spawn_car(&mut commands, &current, default_params(), (x, z), 0.0, None)
+            });
+            cars.push((car, x, z));
+        }
+    }
+    app.world_mut().flush();
+    for _ in 0..300 {
+        app.update();
+    }
+    for (car, x, z) in cars {
+        let t = transform(&app, car);
+        let g = app.world().resource::<CurrentLevel>().field.height_at(t.translation.x, t.translation.z);
+        assert!(t.translation.y > g - 0.5, "car dropped at ({x:.0}, {z:.0}) fell through: y {} ground {g}", t.translation.y);
+    }
+}
+
+#[test]
+fn a_stronger_twin_accelerates_harder() {
+    let run = |params: horizon::twin::VehicleParams| {
+        let mut app = simulation_app(level("stone_valley.ron"));
+        let car = app.world_mut().resource_scope(|world, current: Mut<CurrentLevel>| {
+            let mut commands = world.commands();
+            spawn_car(&mut commands, &current, params, (0.0, 60.0), std::f32::consts::PI, None)
+        });
+        app.world_mut().flush();
+        for _ in 0..90 {
+            app.update();
+        }
+        let start = transform(&app, car).translation;
+        drive(&mut app, car, CarControls { throttle: 1.0, ..default() }, 180);
+        (transform(&app, car).translation - start).length()
+    };
+    let base = default_params();
+    let strong = horizon::twin::VehicleParams { engine_force_n: base.engine_force_n * 1.5, top_speed_mps: base.top_speed_mps * 1.3, ..base };
+    let (weak_m, strong_m) = (run(base), run(strong));
+    assert!(strong_m > weak_m * 1.2, "more power, farther in 3 s: {weak_m:.1} m vs {strong_m:.1} m");
+}

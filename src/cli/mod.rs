@@ -27,12 +27,26 @@ pub struct PlayArgs {
     /// Save a screenshot of the last frame (needs --frames)
     #[arg(long, value_name = "PATH", requires = "frames")]
     pub screenshot: Option<std::path::PathBuf>,
+    /// With --frames: the screen to run them on
+    #[arg(long, value_enum, default_value_t = ScreenArg::Valley)]
+    pub screen: ScreenArg,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Default, Debug)]
+pub enum ScreenArg {
+    Title,
+    #[default]
+    Valley,
 }
 
 pub fn play(data_dir: &DataDir, args: PlayArgs) -> Result<ExitCode> {
     #[cfg(feature = "game")]
     {
-        let options = horizon::game::GameOptions { data_dir: data_dir.0.clone(), level: args.level, frames: args.frames, screenshot: args.screenshot };
+        let screen = match args.screen {
+            ScreenArg::Title => horizon::game::screens::Screen::Title,
+            ScreenArg::Valley => horizon::game::screens::Screen::Valley,
+        };
+        let options = horizon::game::GameOptions { data_dir: data_dir.0.clone(), level: args.level, frames: args.frames, screenshot: args.screenshot, screen };
         horizon::game::run(options)?;
         Ok(ExitCode::SUCCESS)
     }

@@ -8,25 +8,47 @@ use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 
 use super::GameOptions;
+use super::screens::Screen;
 
 #[derive(Resource, Clone)]
 struct Automation {
+    /// The screen to reach, then the frames to run on it.
+    screen: Screen,
     frames: u32,
     screenshot: Option<PathBuf>,
+    /// The frame count when the screen was reached.
+    arrived: Option<u32>,
     requested: bool,
 }
 
 pub fn plugin(options: &GameOptions) -> impl Fn(&mut App) + use<> {
-    let automation = options.frames.map(|frames| Automation { frames: frames.max(1), screenshot: options.screenshot.clone(), requested: false });
+    let automation = options.frames.map(|frames| Automation {
+        screen: options.screen,
+        frames: frames.max(1),
+        screenshot: options.screenshot.clone(),
+        arrived: None,
+        requested: false,
+    });
     move |app: &mut App| {
         if let Some(a) = &automation {
-            app.insert_resource(a.clone()).add_systems(Last, finish_after_frames);
+            app.insert_resource(a.clone()).add_systems(Last, (go_to_screen, finish_after_frames).chain());
         }
     }
 }
 
+/// Skips the title when the valley was asked for, and notes when the screen is reached.
+fn go_to_screen(state: Res<State<Screen>>, mut next: ResMut<NextState<Screen>>, frames: Res<FrameCount>, mut automation: ResMut<Automation>) {
+    if *state.get() == Screen::Title && automation.screen == Screen::Valley {
+        next.set(Screen::Valley);
+    }
+    if *state.get() == automation.screen && automation.arrived.is_none() {
+        automation.arrived = Some(frames.0);
+    }
+}
+
 fn finish_after_frames(mut commands: Commands, frames: Res<FrameCount>, mut automation: ResMut<Automation>, mut exit: MessageWriter<AppExit>) {
-    if automation.requested || frames.0 + 1 < automation.frames {
+    let Some(arrived) = automation.arrived else { return };
+    if automation.requested || frames.0 - arrived + 1 < automation.frames {
         return;
     }
     automation.requested = true;

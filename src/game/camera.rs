@@ -6,6 +6,7 @@ use bevy::prelude::*;
 use super::AppSystems;
 use super::car::Car;
 use super::input::PlayerDriven;
+use super::screens::Screen;
 use super::world::CurrentLevel;
 
 /// Marks the game camera.
@@ -21,24 +22,32 @@ const CHASE_STIFFNESS: f32 = 5.0;
 const CAMERA_CLEARANCE_M: f32 = 1.2;
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(Startup, spawn_camera).add_systems(Update, (chase, fly_over).in_set(AppSystems::Presentation));
+    app.add_systems(Startup, spawn_camera)
+        .add_systems(OnExit(Screen::Loading), add_fog)
+        .add_systems(Update, (chase, fly_over).in_set(AppSystems::Presentation).run_if(resource_exists::<CurrentLevel>));
 }
 
-fn spawn_camera(mut commands: Commands, current: Res<CurrentLevel>) {
-    let l = &current.level.lighting;
+fn spawn_camera(mut commands: Commands) {
     commands.spawn((
         Name::new("camera"),
         GameCamera,
         Camera3d::default(),
         Projection::Perspective(PerspectiveProjection { fov: 55f32.to_radians(), far: 3000.0, ..default() }),
-        DistanceFog {
+        Transform::from_xyz(0.0, 80.0, 200.0).looking_at(Vec3::ZERO, Vec3::Y),
+    ));
+}
+
+/// The level's fog, once the level is loaded.
+fn add_fog(mut commands: Commands, current: Res<CurrentLevel>, camera: Query<Entity, With<GameCamera>>) {
+    let l = &current.level.lighting;
+    for entity in &camera {
+        commands.entity(entity).insert(DistanceFog {
             color: Color::srgb(l.fog_color.0, l.fog_color.1, l.fog_color.2),
             directional_light_color: Color::srgba(1.0, 0.95, 0.85, 0.4),
             directional_light_exponent: 20.0,
             falloff: FogFalloff::Linear { start: l.fog_start_m, end: l.fog_end_m },
-        },
-        Transform::from_xyz(0.0, 80.0, 200.0).looking_at(Vec3::ZERO, Vec3::Y),
-    ));
+        });
+    }
 }
 
 /// Keeps `position` at least the clearance above the terrain (and the water).

@@ -13,7 +13,7 @@ use super::world::CurrentLevel;
 pub struct PlayerDriven;
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(Update, read_controls.in_set(AppSystems::Input));
+    app.add_systems(Update, read_controls.in_set(AppSystems::Input).run_if(resource_exists::<CurrentLevel>));
 }
 
 fn axis(keys: &ButtonInput<KeyCode>, positive: [KeyCode; 2], negative: [KeyCode; 2]) -> f32 {

@@ -6,6 +6,7 @@ mod camera;
 pub mod car;
 mod hud;
 pub mod input;
+pub mod screens;
 pub mod world;
 
 use std::path::PathBuf;
@@ -21,7 +22,7 @@ use crate::valley::{EmbeddedValley, ValleyService, block_on_ready};
 pub const DEFAULT_LEVEL: &str = include_str!("../../levels/stone_valley.ron");
 
 /// What `horizon play` asks for.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct GameOptions {
     pub data_dir: PathBuf,
     pub level: Option<PathBuf>,
@@ -29,6 +30,8 @@ pub struct GameOptions {
     pub frames: Option<u32>,
     /// Save a screenshot of the last frame here.
     pub screenshot: Option<PathBuf>,
+    /// With `frames`: the screen to run them on.
+    pub screen: screens::Screen,
 }
 
 /// System order within a frame, as the Bevy community templates do it.
@@ -49,6 +52,7 @@ pub fn run(options: GameOptions) -> anyhow::Result<()> {
     let (mut valley, key) = EmbeddedValley::open_with_player(&data, crate::valley::embedded::system_clock)?;
     let player = block_on_ready(valley.player(&key.public_key()))?;
 
+    let profile = screens::Profile { data_dir: options.data_dir.clone(), player: player.clone() };
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window { title: format!("Crypto Horizon — {}", level.name), resolution: (1280, 720).into(), ..default() }),
@@ -58,9 +62,9 @@ pub fn run(options: GameOptions) -> anyhow::Result<()> {
     .add_plugins(bevy_rapier3d::prelude::RapierPhysicsPlugin::<bevy_rapier3d::prelude::NoUserData>::default())
     .configure_sets(Update, (AppSystems::Input, AppSystems::Simulation, AppSystems::Presentation).chain())
     .insert_resource(PlayerCar(crate::twin::vehicle_params(&player.stats)))
-    .add_plugins((world::plugin(level), car::plugin, input::plugin, camera::plugin))
-    .add_plugins((hud::plugin(options.data_dir.clone(), player), automation::plugin(&options)))
-    .add_systems(Startup, spawn_player_car.after(world::spawn_landmarks));
+    .add_plugins((screens::plugin(level.clone(), profile), world::scenery(&level), car::plugin, input::plugin, camera::plugin))
+    .add_plugins((hud::plugin, automation::plugin(&options)))
+    .add_systems(OnEnter(screens::Screen::Valley), spawn_player_car);
     app.run();
     Ok(())
 }

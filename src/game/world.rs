@@ -7,6 +7,7 @@ use bevy::prelude::*;
 use bevy_rapier3d::prelude::{Collider, RigidBody};
 
 use crate::level::mesh::{MeshData, chunk_mesh, chunks_per_side};
+use super::screens::Screen;
 use crate::level::{Heightfield, LANDMARK_PAD_RADIUS_M, Landmark, LandmarkKind, Level};
 
 /// The level being played and its terrain.
@@ -16,14 +17,25 @@ pub struct CurrentLevel {
     pub field: Heightfield,
 }
 
+/// The level's colliders (and its scenery, where the game renders), built at start-up from
+/// a terrain computed right away: for headless simulations.
 pub fn plugin(level: Level) -> impl Fn(&mut App) {
     move |app: &mut App| {
         let field = level.heightfield();
-        let sky = level.lighting.sky_color;
-        app.insert_resource(ClearColor(Color::srgb(sky.0, sky.1, sky.2)))
-            .insert_resource(GlobalAmbientLight { color: Color::srgb(0.85, 0.9, 1.0), brightness: level.lighting.ambient, ..default() })
-            .insert_resource(CurrentLevel { level: level.clone(), field })
+        app.insert_resource(CurrentLevel { level: level.clone(), field })
             .add_systems(Startup, (spawn_terrain, spawn_water, spawn_landmarks, spawn_sun));
+    }
+}
+
+/// The game's valley: sky and ambient light now, everything else once the loading screen
+/// has built the terrain.
+pub fn scenery(level: &Level) -> impl Fn(&mut App) + use<> {
+    let sky = level.lighting.sky_color;
+    let ambient = level.lighting.ambient;
+    move |app: &mut App| {
+        app.insert_resource(ClearColor(Color::srgb(sky.0, sky.1, sky.2)))
+            .insert_resource(GlobalAmbientLight { color: Color::srgb(0.85, 0.9, 1.0), brightness: ambient, ..default() })
+            .add_systems(OnExit(Screen::Loading), (spawn_terrain, spawn_water, spawn_landmarks, spawn_sun));
     }
 }
 

@@ -176,9 +176,14 @@ impl Level {
 
     /// The level's terrain: flat pads under the landmarks, roads cut along the routes.
     pub fn heightfield(&self) -> Heightfield {
+        self.heightfield_with_progress(&|_| {})
+    }
+
+    /// As [`Level::heightfield`], reporting the fraction done as it goes (for loading screens).
+    pub fn heightfield_with_progress(&self, progress: &dyn Fn(f32)) -> Heightfield {
         let pads: Vec<(Point, f32)> = self.landmarks.iter().map(|l| (l.position, LANDMARK_PAD_RADIUS_M)).collect();
         let roads: Vec<Vec<Point>> = self.routes.iter().map(|r| r.samples().into_iter().map(|(_, p)| p).collect()).collect();
-        Heightfield::generate(&self.terrain, &pads, &roads)
+        Heightfield::generate_with_progress(&self.terrain, &pads, &roads, progress)
     }
 
     pub fn route(&self, id: &str) -> Option<&Route> {

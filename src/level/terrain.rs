@@ -230,6 +230,11 @@ impl Heightfield {
     /// and cutting a road along each of `roads` (closed polylines): the road follows a
     /// smoothed profile of the land, so that routes stay drivable.
     pub fn generate(spec: &TerrainSpec, pads: &[(Point, f32)], roads: &[Vec<Point>]) -> Heightfield {
+        Heightfield::generate_with_progress(spec, pads, roads, &|_| {})
+    }
+
+    /// As [`Heightfield::generate`], reporting the fraction done after each row.
+    pub fn generate_with_progress(spec: &TerrainSpec, pads: &[(Point, f32)], roads: &[Vec<Point>], progress: &dyn Fn(f32)) -> Heightfield {
         let n = spec.resolution as usize;
         let step = spec.size_m / (n - 1) as f32;
         let half = spec.size_m / 2.0;
@@ -253,6 +258,7 @@ impl Heightfield {
                 }
                 heights.push(h);
             }
+            progress((iz + 1) as f32 / n as f32);
         }
         Heightfield { size_m: spec.size_m, resolution: spec.resolution, heights }
     }

@@ -46,9 +46,24 @@ fn mean_color(img: &image::RgbaImage, y0: u32, y1: u32) -> [f32; 3] {
     sum.map(|s| (s / n) as f32)
 }
 
+fn mean_color_rect(img: &image::RgbaImage, x0: u32, x1: u32, y0: u32, y1: u32) -> [f32; 3] {
+    let mut sum = [0f64; 3];
+    let mut n = 0f64;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let p = img.get_pixel(x, y);
+            for c in 0..3 {
+                sum[c] += f64::from(p[c]);
+            }
+            n += 1.0;
+        }
+    }
+    sum.map(|s| (s / n) as f32)
+}
+
 #[test]
-fn the_valley_renders_sky_land_and_hud() {
-    let img = play_and_capture("valley", &[], 40);
+fn the_valley_renders_sky_land_the_car_and_the_hud() {
+    let img = play_and_capture("valley", &[], 30);
     assert_eq!((img.width(), img.height()), (1280, 720));
     // Not blank: many distinct colours.
     let distinct: std::collections::HashSet<[u8; 3]> = img.pixels().step_by(7).map(|p| [p[0] >> 2, p[1] >> 2, p[2] >> 2]).collect();
@@ -59,15 +74,31 @@ fn the_valley_renders_sky_land_and_hud() {
     // Land at the bottom: more green than blue.
     let land = mean_color(&img, 620, 720);
     assert!(land[1] > land[2] + 20.0, "the bottom is land: {land:?}");
-    // The HUD panel is dark at the top left.
-    let hud = img.get_pixel(120, 140);
-    assert!(hud[0] < 60 && hud[1] < 60 && hud[2] < 60, "the HUD panel is there: {hud:?}");
+    // The car is in the middle of the lower half, darker and bluer than the grass.
+    let car = mean_color_rect(&img, 560, 720, 420, 540);
+    assert!(car[2] > car[1], "the blue car sits below the centre: {car:?}");
+    // The speed panel is at the bottom left.
+    let hud = mean_color_rect(&img, 30, 200, 600, 700);
+    let beside = mean_color_rect(&img, 250, 450, 600, 700);
+    assert!(hud[1] < beside[1] - 25.0, "the HUD panel darkens the bottom left: {hud:?} vs beside it {beside:?}");
+}
+
+#[test]
+fn the_title_screen_shows_the_profile_over_the_valley() {
+    let img = play_and_capture("title", &["--screen", "title"], 20);
+    // The title panel sits in the middle, dark, with the valley around it.
+    let centre = img.get_pixel(640, 330);
+    assert!(centre[0] < 60 && centre[1] < 60 && centre[2] < 60, "the title panel is in the middle: {centre:?}");
+    let sky = mean_color(&img, 0, 40);
+    assert!(sky[2] > sky[0] + 30.0, "sky behind it: {sky:?}");
+    let distinct: std::collections::HashSet<[u8; 3]> = img.pixels().step_by(7).map(|p| [p[0] >> 2, p[1] >> 2, p[2] >> 2]).collect();
+    assert!(distinct.len() > 200, "not blank: {} colours", distinct.len());
 }
 
 #[test]
 fn a_second_level_renders_too() {
     let level = concat!(env!("CARGO_MANIFEST_DIR"), "/levels/quarry.ron");
-    let img = play_and_capture("quarry", &["--level", level], 40);
+    let img = play_and_capture("quarry", &["--level", level], 20);
     let distinct: std::collections::HashSet<[u8; 3]> = img.pixels().step_by(7).map(|p| [p[0] >> 2, p[1] >> 2, p[2] >> 2]).collect();
     assert!(distinct.len() > 100, "only {} distinct colours", distinct.len());
 }

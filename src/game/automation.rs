@@ -12,6 +12,10 @@ use super::screens::Screen;
 
 #[derive(Resource, Clone)]
 struct Automation {
+    /// When the app was built (about when the process started) and when the screen was
+    /// reached, for the timing line printed at exit.
+    started: std::time::Instant,
+    reached: Option<std::time::Instant>,
     /// The screen to reach, then the frames to run on it.
     screen: Screen,
     frames: u32,
@@ -23,6 +27,8 @@ struct Automation {
 
 pub fn plugin(options: &GameOptions) -> impl Fn(&mut App) + use<> {
     let automation = options.frames.map(|frames| Automation {
+        started: std::time::Instant::now(),
+        reached: None,
         screen: options.screen,
         frames: frames.max(1),
         screenshot: options.screenshot.clone(),
@@ -43,6 +49,7 @@ fn go_to_screen(state: Res<State<Screen>>, mut next: ResMut<NextState<Screen>>, 
     }
     if *state.get() == automation.screen && automation.arrived.is_none() {
         automation.arrived = Some(frames.0);
+        automation.reached = Some(std::time::Instant::now());
     }
 }
 
@@ -52,6 +59,17 @@ fn finish_after_frames(mut commands: Commands, frames: Res<FrameCount>, mut auto
         return;
     }
     automation.requested = true;
+    if let Some(reached) = automation.reached {
+        let secs = reached.elapsed().as_secs_f64();
+        // One line for people and for the frame-rate benchmark.
+        println!(
+            "timing: first {:?} frame after {:.2} s; {} frames in {secs:.2} s = {:.1} fps",
+            automation.screen,
+            (reached - automation.started).as_secs_f64(),
+            automation.frames,
+            f64::from(automation.frames) / secs.max(1e-9)
+        );
+    }
     match automation.screenshot.clone() {
         Some(path) => {
             let mut save = save_to_disk(path.clone());

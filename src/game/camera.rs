@@ -33,6 +33,10 @@ fn spawn_camera(mut commands: Commands) {
         GameCamera,
         Camera3d::default(),
         Projection::Perspective(PerspectiveProjection { fov: 55f32.to_radians(), far: 3000.0, ..default() }),
+        // FXAA instead of 4× MSAA: the same smooth edges for a fraction of the fill rate,
+        // which software renderers (and big screens) feel most.
+        Msaa::Off,
+        bevy::anti_alias::fxaa::Fxaa::default(),
         Transform::from_xyz(0.0, 80.0, 200.0).looking_at(Vec3::ZERO, Vec3::Y),
     ));
 }

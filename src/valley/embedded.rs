@@ -96,15 +96,24 @@ impl EmbeddedValley {
     pub fn open_with_player(data: &DataDir, clock: Clock) -> Result<(EmbeddedValley, NamedKey), ValleyError> {
         let mut valley = EmbeddedValley::open(data, clock)?;
         let (player, _) = load_or_create_key(&data.player_key(), "player")?;
-        if valley.ledger.state().player(&player.public_key()).is_none() {
-            let role = Role::Owner { vehicle: SAMPLE_VEHICLE.into() };
-            valley.enrol(player.public_key(), role, "Driver")?;
+        let key = player.public_key();
+        // Each first-run step is done only if missing, so a run cut short is completed
+        // by the next one.
+        if valley.ledger.state().player(&key).is_none() {
+            valley.enrol(key, Role::Owner { vehicle: SAMPLE_VEHICLE.into() }, "Driver")?;
+        }
+        let state = valley.enrolled(&key)?.clone();
+        let first_run = state.is_owner() && state.consents.is_empty() && state.km_attested == 0;
+        if first_run {
             for scope in [Scope::Mileage, Scope::Behaviour] {
                 let consent = valley.sign_for(&player, Body::Consent { scope, granted: true })?;
                 valley.ledger.append(&[consent])?;
             }
+        }
+        let owner_of_sample = matches!(&state.role, Role::Owner { vehicle } if vehicle == SAMPLE_VEHICLE);
+        if owner_of_sample && state.km_attested == 0 && valley.accepted_trips(&key).is_empty() && valley.enrolled(&key)?.consented(Scope::Mileage) {
             let trips = parse_trip_json("assets/sample/trips.json", SAMPLE_TRIPS).expect("the bundled sample trips parse");
-            valley.import(&player.public_key(), trips)?;
+            valley.import(&key, trips)?;
         }
         Ok((valley, player))
     }

@@ -18,14 +18,20 @@ fn default_params() -> horizon::twin::VehicleParams {
     vehicle_params(&twin_stats(TwinInputs { trips: &[], behaviour_consent: true, items: &items, task_xp: 0, game_km: 0.0 }))
 }
 
+/// Spawns a car (no meshes) at (x, z) facing `heading`.
+fn spawn(app: &mut App, params: horizon::twin::VehicleParams, at: (f32, f32), heading: f32) -> Entity {
+    let car = app.world_mut().resource_scope(|world, current: Mut<CurrentLevel>| {
+        let mut commands = world.commands();
+        spawn_car(&mut commands, &current, params, at, heading, None)
+    });
+    app.world_mut().flush();
+    car
+}
+
 /// An app with one car at (x, z) facing `heading`, settled on its wheels.
 fn app_with_car(level: Level, at: (f32, f32), heading: f32) -> (App, Entity) {
     let mut app = simulation_app(level);
-    let car = app.world_mut().resource_scope(|world, current: Mut<CurrentLevel>| {
-        let mut commands = world.commands();
-        spawn_car(&mut commands, &current, default_params(), at, heading, None)
-    });
-    app.world_mut().flush();
+    let car = spawn(&mut app, default_params(), at, heading);
     for _ in 0..90 {
         app.update();
     }
@@ -102,14 +108,9 @@ fn the_car_cannot_fall_through_the_terrain_anywhere() {
     for i in 0..6 {
         for j in 0..6 {
             let (x, z) = (-half + 2.0 * half * i as f32 / 5.0, -half + 2.0 * half * j as f32 / 5.0);
-            let car = app.world_mut().resource_scope(|world, current: Mut<CurrentLevel>| {
-                let mut commands = world.commands();
-                spawn_car(&mut commands, &current, default_params(), (x, z), 0.0, None)
-            });
-            cars.push((car, x, z));
+            cars.push((spawn(&mut app, default_params(), (x, z), 0.0), x, z));
         }
     }
-    app.world_mut().flush();
     for _ in 0..300 {
         app.update();
     }
@@ -124,11 +125,7 @@ fn the_car_cannot_fall_through_the_terrain_anywhere() {
 fn a_stronger_twin_accelerates_harder() {
     let run = |params: horizon::twin::VehicleParams| {
         let mut app = simulation_app(level("stone_valley.ron"));
-        let car = app.world_mut().resource_scope(|world, current: Mut<CurrentLevel>| {
-            let mut commands = world.commands();
-            spawn_car(&mut commands, &current, params, (0.0, 60.0), std::f32::consts::PI, None)
-        });
-        app.world_mut().flush();
+        let car = spawn(&mut app, params, (0.0, 60.0), std::f32::consts::PI);
         for _ in 0..90 {
             app.update();
         }

@@ -12,8 +12,8 @@ use super::screens::Screen;
 
 #[derive(Resource, Clone)]
 struct Automation {
-    /// When the app was built (about when the process started) and when the screen was
-    /// reached, for the timing line printed at exit.
+    /// When the game began and when the screen's first frame was rendered, for the timing
+    /// line printed at exit.
     started: std::time::Instant,
     reached: Option<std::time::Instant>,
     /// The screen to reach, then the frames to run on it.
@@ -25,9 +25,10 @@ struct Automation {
     requested: bool,
 }
 
-pub fn plugin(options: &GameOptions) -> impl Fn(&mut App) + use<> {
+/// `started` is when the game began (before the level and the profile were loaded).
+pub fn plugin(options: &GameOptions, started: std::time::Instant) -> impl Fn(&mut App) + use<> {
     let automation = options.frames.map(|frames| Automation {
-        started: std::time::Instant::now(),
+        started,
         reached: None,
         screen: options.screen,
         frames: frames.max(1),

@@ -44,6 +44,7 @@ pub enum AppSystems {
 
 /// Opens the game window on the player's profile (created on the first run).
 pub fn run(options: GameOptions) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
     let level = match &options.level {
         Some(path) => Level::load(path)?,
         None => Level::parse("levels/stone_valley.ron", DEFAULT_LEVEL)?,
@@ -63,7 +64,7 @@ pub fn run(options: GameOptions) -> anyhow::Result<()> {
     .configure_sets(Update, (AppSystems::Input, AppSystems::Simulation, AppSystems::Presentation).chain())
     .insert_resource(PlayerCar(crate::twin::vehicle_params(&player.stats)))
     .add_plugins((screens::plugin(level.clone(), profile), world::scenery(&level), car::plugin, input::plugin, camera::plugin))
-    .add_plugins((hud::plugin, automation::plugin(&options)))
+    .add_plugins((hud::plugin, automation::plugin(&options, started)))
     .add_systems(OnEnter(screens::Screen::Valley), spawn_player_car);
     app.run();
     Ok(())

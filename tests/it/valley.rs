@@ -225,3 +225,23 @@ proptest! {
         prop_assert!(s.mileage_milli <= MILEAGE_POOL_CAP_MILLI && s.cultivation_milli <= CULTIVATION_POOL_CAP_MILLI);
     }
 }
+
+#[test]
+fn a_first_run_cut_short_is_completed_by_the_next_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir(dir.path().into());
+    // As if the first run died right after enrolling the player.
+    {
+        let mut valley = EmbeddedValley::open(&data, clock).unwrap();
+        let (player, _) = horizon::profile::load_or_create_key(&data.player_key(), "player").unwrap();
+        valley.enrol(player.public_key(), horizon::ledger::Role::Owner { vehicle: "EV-DEMO-01".into() }, "Driver").unwrap();
+    }
+    let (mut valley, player) = EmbeddedValley::open_with_player(&data, clock).unwrap();
+    let view = block_on(valley.player(&player.public_key())).unwrap();
+    assert!(view.state.consented(Scope::Mileage) && view.state.consented(Scope::Behaviour));
+    assert_eq!(view.stats.trips, 10, "the sample trips were imported");
+    let entries = valley.ledger().size();
+    drop(valley);
+    let (valley, _) = EmbeddedValley::open_with_player(&data, clock).unwrap();
+    assert_eq!(valley.ledger().size(), entries, "a complete profile is left alone");
+}

@@ -1,5 +1,6 @@
 //! Cameras: a chase camera that follows the player's car smoothly and never goes under the
-//! terrain, and a flyover that circles the valley when there is no car to follow.
+//! terrain, a free orbit camera around the car (C), and a flyover that circles the valley
+//! when there is no car to follow.
 
 use bevy::prelude::*;
 
@@ -13,6 +14,22 @@ use super::world::CurrentLevel;
 #[derive(Component)]
 pub struct GameCamera;
 
+/// The free orbit camera around the car (C toggles it): yaw and pitch in radians, distance
+/// in metres. Mouse drag turns it, the wheel zooms.
+#[derive(Resource, Clone, Copy, Debug, PartialEq)]
+pub struct OrbitCamera {
+    pub enabled: bool,
+    pub yaw: f32,
+    pub pitch: f32,
+    pub distance: f32,
+}
+
+impl Default for OrbitCamera {
+    fn default() -> Self {
+        OrbitCamera { enabled: false, yaw: 0.0, pitch: 0.35, distance: 14.0 }
+    }
+}
+
 /// Seconds for one circle of the flyover.
 const FLYOVER_PERIOD_S: f32 = 90.0;
 /// Where the chase camera sits, in the car's frame (behind is +z), and how fast it follows.
@@ -22,9 +39,47 @@ const CHASE_STIFFNESS: f32 = 5.0;
 const CAMERA_CLEARANCE_M: f32 = 1.2;
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(Startup, spawn_camera)
+    app.init_resource::<OrbitCamera>()
+        .add_systems(Startup, spawn_camera)
         .add_systems(OnExit(Screen::Loading), add_fog)
-        .add_systems(Update, (chase, fly_over).in_set(AppSystems::Presentation).run_if(resource_exists::<CurrentLevel>));
+        .add_systems(Update, steer_orbit.in_set(AppSystems::Input))
+        .add_systems(Update, (chase, orbit, fly_over).in_set(AppSystems::Presentation).run_if(resource_exists::<CurrentLevel>));
+}
+
+fn steer_orbit(
+    keys: Res<ButtonInput<KeyCode>>,
+    buttons: Res<ButtonInput<MouseButton>>,
+    motion: Res<bevy::input::mouse::AccumulatedMouseMotion>,
+    scroll: Res<bevy::input::mouse::AccumulatedMouseScroll>,
+    mut orbit: ResMut<OrbitCamera>,
+) {
+    if keys.just_pressed(KeyCode::KeyC) {
+        orbit.enabled = !orbit.enabled;
+    }
+    if !orbit.enabled {
+        return;
+    }
+    if buttons.pressed(MouseButton::Left) || buttons.pressed(MouseButton::Right) {
+        orbit.yaw -= motion.delta.x * 0.005;
+        orbit.pitch = (orbit.pitch + motion.delta.y * 0.005).clamp(-0.2, 1.4);
+    }
+    orbit.distance = (orbit.distance - scroll.delta.y * 1.5).clamp(4.0, 80.0);
+}
+
+/// The orbit camera: around the car at its yaw, pitch and distance, kept above the ground.
+fn orbit(
+    current: Res<CurrentLevel>,
+    orbit: Res<OrbitCamera>,
+    car: Query<&Transform, (With<Car>, With<PlayerDriven>, Without<GameCamera>)>,
+    mut camera: Query<&mut Transform, With<GameCamera>>,
+) {
+    if !orbit.enabled {
+        return;
+    }
+    let (Ok(car), Ok(mut cam)) = (car.single(), camera.single_mut()) else { return };
+    let offset = Quat::from_rotation_y(orbit.yaw) * Quat::from_rotation_x(-orbit.pitch) * Vec3::new(0.0, 0.0, orbit.distance);
+    let position = above_ground(&current, car.translation + offset);
+    *cam = Transform::from_translation(position).looking_at(car.translation + Vec3::Y, Vec3::Y);
 }
 
 fn spawn_camera(mut commands: Commands) {
@@ -64,9 +119,13 @@ fn above_ground(current: &CurrentLevel, mut position: Vec3) -> Vec3 {
 fn chase(
     time: Res<Time>,
     current: Res<CurrentLevel>,
+    orbit: Res<OrbitCamera>,
     car: Query<&Transform, (With<Car>, With<PlayerDriven>, Without<GameCamera>)>,
     mut camera: Query<&mut Transform, With<GameCamera>>,
 ) {
+    if orbit.enabled {
+        return;
+    }
     let (Ok(car), Ok(mut cam)) = (car.single(), camera.single_mut()) else { return };
     // Follow the car's heading only (not its pitch and roll), so bumps do not shake the view.
     let (yaw, _, _) = car.rotation.to_euler(EulerRot::YXZ);

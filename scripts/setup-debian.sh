@@ -5,7 +5,7 @@
 set -euo pipefail
 packages=(pkg-config libudev-dev libasound2-dev)
 if [[ "${1:-}" == "--render" ]]; then
-  packages+=(xvfb mesa-vulkan-drivers libvulkan1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
+  packages+=(xvfb xauth mesa-vulkan-drivers libvulkan1 libx11-6 libx11-xcb1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -1,5 +1,7 @@
-//! Driver input: keyboard (WASD and arrows, Space to brake, R to reset) and gamepad (left
-//! stick steers, right trigger drives, left trigger brakes and reverses, North resets).
+//! Driver input: keyboard (WASD and arrows, Space to brake, R to reset), gamepad (left
+//! stick steers, right trigger drives, left trigger brakes and reverses, North resets), and
+//! on-screen touch buttons, shown once the screen has been touched (phones, tablets, the
+//! browser, a show's touch screen).
 
 use bevy::prelude::*;
 use bevy_rapier3d::prelude::Velocity;
@@ -13,7 +15,59 @@ use super::world::CurrentLevel;
 pub struct PlayerDriven;
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(Update, read_controls.in_set(AppSystems::Input).run_if(resource_exists::<CurrentLevel>));
+    // Touch screens at shows can ask for the buttons from the start.
+    let shown = std::env::var_os("HORIZON_TOUCH_BUTTONS").is_some();
+    app.insert_resource(TouchControls { shown, ..default() })
+        .add_systems(Update, read_controls.in_set(AppSystems::Input).run_if(resource_exists::<CurrentLevel>))
+        .add_systems(bevy_egui::EguiPrimaryContextPass, touch_buttons.run_if(in_state(super::screens::Screen::Valley)));
+}
+
+/// What the on-screen buttons hold down (read by `read_controls` on the next frame).
+#[derive(Resource, Default, Clone, Copy, Debug)]
+pub struct TouchControls {
+    /// The screen has been touched: show the buttons.
+    pub shown: bool,
+    pub controls: CarControls,
+    pub reset: bool,
+}
+
+fn touch_buttons(mut contexts: bevy_egui::EguiContexts, touches: Res<Touches>, mut touch: ResMut<TouchControls>) -> Result {
+    use bevy_egui::egui;
+    touch.shown |= touches.iter().next().is_some() || touches.any_just_pressed();
+    if !touch.shown {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    let big = |label: &str| egui::Button::new(egui::RichText::new(label).size(34.0)).min_size(egui::vec2(96.0, 96.0));
+    let held = |r: &egui::Response| r.is_pointer_button_down_on();
+    let mut controls = CarControls::default();
+    egui::Area::new("touch-steer".into()).anchor(egui::Align2::LEFT_BOTTOM, [24.0, -150.0]).show(ctx, |ui| {
+        ui.horizontal(|ui| {
+            if held(&ui.add(big("<"))) {
+                controls.steer += 1.0;
+            }
+            if held(&ui.add(big(">"))) {
+                controls.steer -= 1.0;
+            }
+        });
+    });
+    egui::Area::new("touch-pedals".into()).anchor(egui::Align2::RIGHT_BOTTOM, [-24.0, -24.0]).show(ctx, |ui| {
+        ui.horizontal(|ui| {
+            if held(&ui.add(big("brake"))) {
+                controls.throttle -= 1.0;
+            }
+            if held(&ui.add(big("go"))) {
+                controls.throttle += 1.0;
+            }
+        });
+    });
+    let mut reset = false;
+    egui::Area::new("touch-reset".into()).anchor(egui::Align2::RIGHT_TOP, [-24.0, 70.0]).show(ctx, |ui| {
+        reset = ui.add(egui::Button::new(egui::RichText::new("reset").size(22.0))).clicked();
+    });
+    touch.controls = controls;
+    touch.reset = reset;
+    Ok(())
 }
 
 fn axis(keys: &ButtonInput<KeyCode>, positive: [KeyCode; 2], negative: [KeyCode; 2]) -> f32 {
@@ -24,6 +78,7 @@ fn axis(keys: &ButtonInput<KeyCode>, positive: [KeyCode; 2], negative: [KeyCode;
 fn read_controls(
     keys: Res<ButtonInput<KeyCode>>,
     gamepads: Query<&Gamepad>,
+    mut touch: ResMut<TouchControls>,
     current: Res<CurrentLevel>,
     mut cars: Query<(&mut CarControls, &mut Transform, &mut Velocity), (With<Car>, With<PlayerDriven>)>,
 ) {
@@ -47,6 +102,14 @@ fn read_controls(
         }
         reset |= pad.just_pressed(GamepadButton::North);
     }
+    // A held touch button wins over idle keys and sticks.
+    if touch.controls.throttle != 0.0 {
+        throttle = touch.controls.throttle;
+    }
+    if touch.controls.steer != 0.0 {
+        steer = touch.controls.steer;
+    }
+    reset |= std::mem::take(&mut touch.reset);
     *controls = CarControls { throttle, steer, brake };
     if reset {
         reset_to_road(&current, &mut transform, &mut velocity);

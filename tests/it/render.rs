@@ -13,6 +13,10 @@ fn screenshot_dir() -> PathBuf {
 
 /// Runs `horizon play` under Xvfb for `frames` frames and returns the screenshot's pixels.
 fn play_and_capture(name: &str, extra: &[&str], frames: u32) -> image::RgbaImage {
+    play_and_capture_with(name, extra, frames, &[])
+}
+
+fn play_and_capture_with(name: &str, extra: &[&str], frames: u32, env: &[(&str, &str)]) -> image::RgbaImage {
     let data = tempfile::tempdir().unwrap();
     let shot = screenshot_dir().join(format!("{name}.png"));
     let _ = std::fs::remove_file(&shot);
@@ -23,6 +27,7 @@ fn play_and_capture(name: &str, extra: &[&str], frames: u32) -> image::RgbaImage
     let out = Command::new("xvfb-run")
         .args(&args)
         .env("WGPU_BACKEND", "vulkan")
+        .envs(env.iter().copied())
         .output()
         .expect("xvfb-run runs (scripts/setup-debian.sh --render installs it)");
     let log = String::from_utf8_lossy(&out.stderr);
@@ -63,7 +68,7 @@ fn mean_color_rect(img: &image::RgbaImage, x0: u32, x1: u32, y0: u32, y1: u32) -
 
 #[test]
 fn the_valley_renders_sky_land_the_car_and_the_hud() {
-    let img = play_and_capture("valley", &[], 30);
+    let img = play_and_capture("valley", &[], 40);
     assert_eq!((img.width(), img.height()), (1280, 720));
     // Not blank: many distinct colours.
     let distinct: std::collections::HashSet<[u8; 3]> = img.pixels().step_by(7).map(|p| [p[0] >> 2, p[1] >> 2, p[2] >> 2]).collect();
@@ -85,7 +90,7 @@ fn the_valley_renders_sky_land_the_car_and_the_hud() {
 
 #[test]
 fn the_title_screen_shows_the_profile_over_the_valley() {
-    let img = play_and_capture("title", &["--screen", "title"], 20);
+    let img = play_and_capture("title", &["--screen", "title"], 30);
     // The title panel sits in the middle, dark, with the valley around it.
     let centre = img.get_pixel(640, 330);
     assert!(centre[0] < 60 && centre[1] < 60 && centre[2] < 60, "the title panel is in the middle: {centre:?}");
@@ -95,10 +100,16 @@ fn the_title_screen_shows_the_profile_over_the_valley() {
     assert!(distinct.len() > 200, "not blank: {} colours", distinct.len());
 }
 
+/// The second level, on a touch screen: the on-screen buttons are drawn.
 #[test]
-fn a_second_level_renders_too() {
+fn a_second_level_renders_too_with_touch_buttons() {
     let level = concat!(env!("CARGO_MANIFEST_DIR"), "/levels/quarry.ron");
-    let img = play_and_capture("quarry", &["--level", level], 20);
+    // 40 frames: egui's pipelines, like the scene's, compile in the background first.
+    let img = play_and_capture_with("quarry", &["--level", level], 40, &[("HORIZON_TOUCH_BUTTONS", "1")]);
+    for (what, x0, x1, y0, y1) in [("go and brake", 1070, 1240, 610, 680), ("steering", 30, 210, 480, 560)] {
+        let c = mean_color_rect(&img, x0, x1, y0, y1);
+        assert!(c.iter().all(|v| *v < 110.0) && (c[0] - c[2]).abs() < 12.0, "the grey {what} buttons are there: {c:?}");
+    }
     let distinct: std::collections::HashSet<[u8; 3]> = img.pixels().step_by(7).map(|p| [p[0] >> 2, p[1] >> 2, p[2] >> 2]).collect();
     assert!(distinct.len() > 100, "only {} distinct colours", distinct.len());
 }

@@ -334,9 +334,13 @@ impl Ledger {
         let mut keys = KeyCache::default();
         let mut index = 0u64;
         let mut report = OpenReport::default();
+        let mut root_checked = false;
         loop {
-            if index == committed && self.tree.root() != self.checkpoint.root {
-                return Err(LedgerError::RootMismatch { size: committed });
+            if index == committed && !root_checked {
+                if self.tree.root() != self.checkpoint.root {
+                    return Err(LedgerError::RootMismatch { size: committed });
+                }
+                root_checked = true;
             }
             let record = records.next_record().map_err(io_err(log_path))?;
             let (offset, bytes) = match record {

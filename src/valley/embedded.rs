@@ -199,16 +199,14 @@ impl EmbeddedValley {
             let Verdict::Accepted { minable_km, .. } = verdict else { continue };
             let minable_km = *minable_km;
             if minable_km > 0 {
-                let state = self.enrolled(key)?;
-                let first_km = state.km_attested;
-                let before: Vec<u64> = state.deposits.keys().copied().collect();
+                let first_km = self.enrolled(key)?.km_attested;
                 let day = trip.day();
                 let beacon = self.ledger.state().beacon_at(day, self.ledger.checkpoint().root.0);
                 let body = Body::MileageAttestation { player: *key, trip: trip.digest(), day, km: minable_km, first_km, beacon };
-                self.authority(body)?;
+                let attestation = self.authority(body)?;
                 report.attested_km += u64::from(minable_km);
-                let state = self.enrolled(key)?;
-                report.new_deposits.extend(state.deposits.values().filter(|d| !before.contains(&d.km_index)).copied());
+                // The deposits this trip dropped are the ones its attestation caused.
+                report.new_deposits.extend(self.enrolled(key)?.deposits.values().filter(|d| d.cause == attestation).copied());
             }
             player_trips.accepted.push(trip.clone());
         }

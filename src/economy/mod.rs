@@ -28,15 +28,20 @@ pub fn format_stones(milli: u64) -> String {
     format!("{}.{:03}", milli / MILLI_PER_STONE, milli % MILLI_PER_STONE)
 }
 
-/// Formats milli-stones for people, with thousands grouped: `210,000,000.000`.
-pub fn format_stones_grouped(milli: u64) -> String {
-    let whole = (milli / MILLI_PER_STONE).to_string();
+/// A whole number with thousands grouped for people: `4,210`.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
     let mut out = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
             out.push(',');
         }
         out.push(c);
     }
-    format!("{out}.{:03}", milli % MILLI_PER_STONE)
+    out
+}
+
+/// Formats milli-stones for people, with thousands grouped: `210,000,000.000`.
+pub fn format_stones_grouped(milli: u64) -> String {
+    format!("{}.{:03}", group_thousands(milli / MILLI_PER_STONE), milli % MILLI_PER_STONE)
 }

@@ -79,8 +79,7 @@ fn with_upgrades(base: u32, bonus: i32, mut explanation: String) -> Stat {
 }
 
 fn thousands(km: f64) -> String {
-    let grouped = crate::economy::format_stones_grouped(km.round().max(0.0) as u64 * crate::economy::MILLI_PER_STONE);
-    grouped.trim_end_matches(".000").to_string()
+    crate::economy::group_thousands(km.round().max(0.0) as u64)
 }
 
 /// The twin's stats. Deterministic; more km never lowers power or XP.

@@ -9,7 +9,6 @@ pub mod level;
 pub mod telemetry;
 pub mod twin;
 pub mod valley;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod profile;
 
 #[cfg(feature = "game")]

@@ -1,5 +1,6 @@
 //! Where a player's things live on this machine (`--data-dir`): keys, the embedded
-//! authority and its ledger. Native only; the browser keeps them in its own storage.
+//! authority and its ledger. It compiles for the browser too (std's files fail there at
+//! run time with "unsupported"), where the game will use its server instead (DESIGN 7).
 
 use std::fs;
 use std::io::Write;
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::ledger::NamedKey;
 
 /// The platform's data directory for the game, e.g. `~/.local/share/crypto-horizon`.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn default_data_dir() -> PathBuf {
     directories::ProjectDirs::from("org", "Crypto Horizon", "crypto-horizon")
         .map(|d| d.data_dir().to_path_buf())
@@ -68,6 +70,7 @@ pub fn load_or_create_key(path: &Path, name: &str) -> Result<(NamedKey, bool), K
     }
 }
 
+#[cfg_attr(not(unix), allow(unused_variables))]
 fn check_private(path: &Path) -> Result<(), KeyFileError> {
     #[cfg(unix)]
     {

@@ -27,9 +27,17 @@ pub struct PlayArgs {
     /// Save a screenshot of the last frame (needs --frames)
     #[arg(long, value_name = "PATH", requires = "frames")]
     pub screenshot: Option<std::path::PathBuf>,
-    /// With --frames: the screen to run them on
+    /// With --frames: the screen to run them on (twin, garage, box, ledger and profile open
+    /// over the valley)
     #[arg(long, value_enum, default_value_t = ScreenArg::Valley)]
     pub screen: ScreenArg,
+    /// Let the autopilot drive round the level's first route, mining deposits near it
+    #[arg(long)]
+    pub autopilot: bool,
+    /// With --frames: simulate without a window (one 1/60 s step a frame) and report what
+    /// the valley recorded
+    #[arg(long, requires = "frames")]
+    pub headless: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Default, Debug)]
@@ -37,16 +45,37 @@ pub enum ScreenArg {
     Title,
     #[default]
     Valley,
+    Twin,
+    Garage,
+    #[value(name = "box")]
+    BlindBox,
+    Ledger,
+    Profile,
 }
 
 pub fn play(data_dir: &DataDir, args: PlayArgs) -> Result<ExitCode> {
     #[cfg(feature = "game")]
     {
-        let screen = match args.screen {
-            ScreenArg::Title => horizon::game::screens::Screen::Title,
-            ScreenArg::Valley => horizon::game::screens::Screen::Valley,
+        use horizon::game::{panels::Panel, screens::Screen};
+        let (screen, panel) = match args.screen {
+            ScreenArg::Title => (Screen::Title, Panel::None),
+            ScreenArg::Valley => (Screen::Valley, Panel::None),
+            ScreenArg::Twin => (Screen::Valley, Panel::Twin),
+            ScreenArg::Garage => (Screen::Valley, Panel::Garage),
+            ScreenArg::BlindBox => (Screen::Valley, Panel::BlindBox),
+            ScreenArg::Ledger => (Screen::Valley, Panel::Ledger),
+            ScreenArg::Profile => (Screen::Valley, Panel::Profile),
         };
-        let options = horizon::game::GameOptions { data_dir: data_dir.0.clone(), level: args.level, frames: args.frames, screenshot: args.screenshot, screen };
+        let options = horizon::game::GameOptions {
+            data_dir: data_dir.0.clone(),
+            level: args.level,
+            frames: args.frames,
+            screenshot: args.screenshot,
+            screen,
+            panel,
+            autopilot: args.autopilot,
+            headless: args.headless,
+        };
         horizon::game::run(options)?;
         Ok(ExitCode::SUCCESS)
     }

@@ -115,3 +115,26 @@ pub fn draw_body(ledger: &LedgerState, player: PublicKey, state: &PlayerState, s
         prize,
     }
 }
+
+/// Checks a revealed draw as a player can: the server seed matches the commitment published
+/// before the draw, and the seeds give the prize (or the refund of a drained pool).
+pub fn check_opening(
+    table: &BlindBoxTable,
+    owner: bool,
+    pity: u32,
+    revealed: (&[u8; 32], &[u8; 32], &[u8; 32]),
+    draw: u64,
+    prize: &Prize,
+) -> Result<(), String> {
+    let (commitment_published, server_seed, client_seed) = revealed;
+    if commitment(server_seed) != *commitment_published {
+        return Err("SHA-256 of the revealed server seed is not the commitment".into());
+    }
+    let drawn = table.odds(owner).outcome(pity, roll(server_seed, client_seed, draw)).to_prize();
+    let refund = Prize::Crystals { count: table.price_crystals };
+    if *prize == drawn || *prize == refund {
+        Ok(())
+    } else {
+        Err(format!("the seeds draw {drawn:?}, not {prize:?}"))
+    }
+}

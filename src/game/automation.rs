@@ -8,6 +8,7 @@ use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 
 use super::GameOptions;
+use super::panels::Panel;
 use super::screens::Screen;
 
 #[derive(Resource, Clone)]
@@ -18,6 +19,8 @@ struct Automation {
     reached: Option<std::time::Instant>,
     /// The screen to reach, then the frames to run on it.
     screen: Screen,
+    /// The screen to open over the valley.
+    panel: Panel,
     frames: u32,
     screenshot: Option<PathBuf>,
     /// The frame count when the screen was reached.
@@ -31,6 +34,7 @@ pub fn plugin(options: &GameOptions, started: std::time::Instant) -> impl Fn(&mu
         started,
         reached: None,
         screen: options.screen,
+        panel: options.panel,
         frames: frames.max(1),
         screenshot: options.screenshot.clone(),
         arrived: None,
@@ -44,12 +48,21 @@ pub fn plugin(options: &GameOptions, started: std::time::Instant) -> impl Fn(&mu
 }
 
 /// Skips the title when the valley was asked for, and notes when the screen is reached.
-fn go_to_screen(state: Res<State<Screen>>, mut next: ResMut<NextState<Screen>>, frames: Res<FrameCount>, mut automation: ResMut<Automation>) {
+fn go_to_screen(
+    state: Res<State<Screen>>,
+    mut next: ResMut<NextState<Screen>>,
+    mut next_panel: ResMut<NextState<Panel>>,
+    frames: Res<FrameCount>,
+    mut automation: ResMut<Automation>,
+) {
     if *state.get() == Screen::Title && automation.screen == Screen::Valley {
         next.set(Screen::Valley);
     }
     if *state.get() == automation.screen && automation.arrived.is_none() {
         automation.arrived = Some(frames.0);
+        if automation.panel != Panel::None {
+            next_panel.set(automation.panel);
+        }
     } else if automation.arrived.is_some_and(|a| frames.0 == a + 1) {
         // The next frame has begun: the screen's first frame has been rendered.
         automation.reached = Some(std::time::Instant::now());

@@ -53,7 +53,7 @@ pub struct CarSpeed(pub f32);
 pub fn plugin(app: &mut App) {
     app.add_systems(
         PostUpdate,
-        (attach_vehicle, drive_vehicle).chain().after(PhysicsSet::SyncBackend).before(PhysicsSet::StepSimulation),
+        (attach_vehicle, retune_vehicle, drive_vehicle).chain().after(PhysicsSet::SyncBackend).before(PhysicsSet::StepSimulation),
     )
     .add_systems(PostUpdate, place_wheels.after(PhysicsSet::Writeback).before(TransformSystems::Propagate));
 }
@@ -134,6 +134,16 @@ fn attach_vehicle(mut commands: Commands, cars: Query<(Entity, &Car, &RapierRigi
     }
 }
 
+/// An upgrade changed the car's parameters: the tyres' grip follows at once (engine force,
+/// top speed and steering are read every step).
+fn retune_vehicle(mut cars: Query<(&Car, &mut Vehicle), Changed<Car>>) {
+    for (car, mut vehicle) in &mut cars {
+        for wheel in vehicle.0.wheels_mut() {
+            wheel.friction_slip = car.params.grip;
+        }
+    }
+}
+
 /// Turns the driver's controls into wheel forces and steps the controller (before rapier's
 /// step, so that its impulses are not overwritten).
 fn drive_vehicle(
@@ -191,6 +201,16 @@ fn place_wheels(cars: Query<(&Vehicle, &Children)>, mut wheels: Query<(&WheelVis
             transform.translation = WHEEL_MOUNTS[*i] - Vec3::Y * travel;
             transform.rotation = Quat::from_rotation_y(w.steering) * Quat::from_rotation_x(-w.rotation);
         }
+    }
+}
+
+/// The simulated time one frame advances (s): what lap times and the autopilot's hands
+/// count in, so that they do not depend on how fast the machine renders.
+pub fn physics_dt(mode: &TimestepMode, time: &Time) -> f32 {
+    match *mode {
+        TimestepMode::Fixed { dt, .. } => dt,
+        TimestepMode::Variable { max_dt, time_scale, .. } => (time.delta_secs() * time_scale).min(max_dt),
+        TimestepMode::Interpolated { dt, .. } => dt,
     }
 }
 

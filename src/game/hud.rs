@@ -1,5 +1,6 @@
-//! The valley's heads-up display (bevy_egui): speed, level, stones and crystals, and a
-//! compass strip with the landmarks' bearings.
+//! The valley's heads-up display (bevy_egui): speed, level, stones and crystals (counting
+//! up as the authority confirms them), a compass strip with the landmarks' bearings, and
+//! notices of what the authority recorded or refused.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -8,10 +9,92 @@ use super::car::{Car, CarSpeed};
 use super::input::PlayerDriven;
 use super::screens::{Profile, Screen};
 use super::world::CurrentLevel;
-use crate::economy::format_stones_grouped;
+use super::authority::Outcome;
+use crate::economy::{EconomyTables, format_stones, format_stones_grouped};
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(EguiPrimaryContextPass, hud.run_if(in_state(Screen::Valley)));
+    app.init_resource::<Notices>()
+        .init_resource::<ShownBalances>()
+        .add_systems(Update, (collect_notices, count_up).in_set(super::AppSystems::Presentation))
+        .add_systems(EguiPrimaryContextPass, (hud, notices).run_if(in_state(Screen::Valley)));
+}
+
+/// How long a notice stays (s).
+const NOTICE_S: f32 = 4.5;
+
+/// Recent notices, newest last, with their age (s).
+#[derive(Resource, Default)]
+struct Notices(Vec<(String, egui::Color32, f32)>);
+
+/// The balances as the HUD shows them, easing towards the confirmed ones.
+#[derive(Resource, Default)]
+struct ShownBalances {
+    stones_milli: f64,
+    crystals: f64,
+    started: bool,
+}
+
+fn collect_notices(time: Res<Time>, mut notices: ResMut<Notices>, mut outcomes: MessageReader<Outcome>) {
+    for n in &mut notices.0 {
+        n.2 += time.delta_secs();
+    }
+    notices.0.retain(|n| n.2 < NOTICE_S);
+    let good = egui::Color32::from_rgb(160, 230, 255);
+    for outcome in outcomes.read() {
+        let (text, colour) = match outcome {
+            Outcome::Mined(d) => (format!("+{} stone mined (km {})", format_stones(d.amount_milli), d.km_index), good),
+            Outcome::TaskDone { task, crystals } => {
+                let name = EconomyTables::bundled().task(task).map_or(task.as_str(), |t| t.name.as_str());
+                (format!("Task done: {name}  +{crystals} crystals"), egui::Color32::from_rgb(230, 180, 255))
+            }
+            Outcome::Bought { item } => {
+                let name = EconomyTables::bundled().upgrade(item).map_or(item.as_str(), |u| u.name.as_str());
+                (format!("Bought {name}: signed and on the ledger"), good)
+            }
+            Outcome::ConsentSet { scope, granted } => (format!("{scope:?} consent {}", if *granted { "granted" } else { "revoked" }), good),
+            Outcome::Combined { fragments } => (format!("Combined {fragments} fragments into stones"), good),
+            Outcome::Refused { reason, .. } => (format!("Refused: {reason}"), egui::Color32::from_rgb(255, 150, 120)),
+            Outcome::BoxCommitted(_) | Outcome::BoxOpened(_) => continue,
+        };
+        notices.0.push((text, colour, 0.0));
+        if notices.0.len() > 4 {
+            notices.0.remove(0);
+        }
+    }
+}
+
+fn count_up(time: Res<Time>, profile: Option<Res<Profile>>, mut shown: ResMut<ShownBalances>) {
+    let Some(profile) = profile else { return };
+    let state = &profile.player.state;
+    let (stones, crystals) = (state.stones_milli as f64, state.crystals as f64);
+    if !shown.started {
+        *shown = ShownBalances { stones_milli: stones, crystals, started: true };
+        return;
+    }
+    // Close most of the gap in about half a second, then snap.
+    let k = (time.delta_secs_f64() * 5.0).min(1.0);
+    let ease = |from: f64, to: f64, step: f64| if (to - from).abs() < step { to } else { from + (to - from) * k };
+    shown.stones_milli = ease(shown.stones_milli, stones, 1.0);
+    shown.crystals = ease(shown.crystals, crystals, 0.5);
+}
+
+fn notices(mut contexts: EguiContexts, notices: Res<Notices>) -> Result {
+    if notices.0.is_empty() {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    ctx.request_repaint();
+    egui::Area::new("notices".into()).anchor(egui::Align2::CENTER_TOP, [0.0, 64.0]).interactable(false).show(ctx, |ui| {
+        ui.vertical_centered(|ui| {
+            for (text, colour, age) in &notices.0 {
+                let alpha = ((NOTICE_S - age) / 0.6).clamp(0.0, 1.0);
+                egui::Frame::new().fill(egui::Color32::from_black_alpha((170.0 * alpha) as u8)).corner_radius(6.0).inner_margin(8.0).show(ui, |ui| {
+                    ui.label(egui::RichText::new(text).size(17.0).color(colour.gamma_multiply(alpha)));
+                });
+            }
+        });
+    });
+    Ok(())
 }
 
 /// Degrees of view the compass strip spans.
@@ -20,19 +103,20 @@ const COMPASS_SPAN_DEG: f32 = 180.0;
 fn hud(
     mut contexts: EguiContexts,
     profile: Res<Profile>,
+    shown: Res<ShownBalances>,
     current: Res<CurrentLevel>,
     car: Query<(&Transform, &CarSpeed), (With<Car>, With<PlayerDriven>)>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let Ok((transform, speed)) = car.single() else { return Ok(()) };
     let p = &profile.player;
-    egui::Area::new("hud-stats".into()).anchor(egui::Align2::LEFT_BOTTOM, [16.0, -16.0]).show(ctx, |ui| {
+    egui::Area::new("hud-stats".into()).anchor(egui::Align2::LEFT_BOTTOM, [16.0, -16.0]).interactable(false).show(ctx, |ui| {
         egui::Frame::new().fill(egui::Color32::from_black_alpha(150)).corner_radius(8.0).inner_margin(12.0).show(ui, |ui| {
             ui.set_min_width(190.0);
             ui.label(egui::RichText::new(format!("{:>3.0} km/h", speed.0.abs() * 3.6)).size(34.0).strong().color(egui::Color32::WHITE));
             ui.label(egui::RichText::new(format!("level {}", p.stats.level)).color(egui::Color32::LIGHT_GRAY));
-            ui.label(egui::RichText::new(format!("{} stones", format_stones_grouped(p.state.stones_milli))).color(egui::Color32::from_rgb(160, 220, 255)));
-            ui.label(egui::RichText::new(format!("{} crystals", p.state.crystals)).color(egui::Color32::from_rgb(230, 180, 255)));
+            ui.label(egui::RichText::new(format!("{} stones", format_stones_grouped(shown.stones_milli.round() as u64))).color(egui::Color32::from_rgb(160, 220, 255)));
+            ui.label(egui::RichText::new(format!("{} crystals", shown.crystals.round() as u64)).color(egui::Color32::from_rgb(230, 180, 255)));
         });
     });
     // Compass: the car's heading at the centre; landmarks where they lie.

@@ -62,7 +62,7 @@ fn touch_buttons(mut contexts: bevy_egui::EguiContexts, touches: Res<Touches>, m
         });
     });
     let mut reset = false;
-    egui::Area::new("touch-reset".into()).anchor(egui::Align2::RIGHT_TOP, [-24.0, 70.0]).show(ctx, |ui| {
+    egui::Area::new("touch-reset".into()).anchor(egui::Align2::RIGHT_BOTTOM, [-24.0, -140.0]).show(ctx, |ui| {
         reset = ui.add(egui::Button::new(egui::RichText::new("reset").size(22.0))).clicked();
     });
     touch.controls = controls;
@@ -81,8 +81,18 @@ fn read_controls(
     mut touch: ResMut<TouchControls>,
     current: Res<CurrentLevel>,
     mut cars: Query<(&mut CarControls, &mut Transform, &mut Velocity), (With<Car>, With<PlayerDriven>)>,
+    panel: Option<Res<State<super::panels::Panel>>>,
+    autopilot: Option<Res<super::autopilot::Autopilot>>,
 ) {
     let Ok((mut controls, mut transform, mut velocity)) = cars.single_mut() else { return };
+    if autopilot.is_some() {
+        return;
+    }
+    // The car holds still while a screen is open over the valley.
+    if panel.is_some_and(|p| *p.get() != super::panels::Panel::None) {
+        *controls = CarControls { throttle: 0.0, steer: 0.0, brake: 1.0 };
+        return;
+    }
     let mut throttle = axis(&keys, [KeyCode::KeyW, KeyCode::ArrowUp], [KeyCode::KeyS, KeyCode::ArrowDown]);
     let mut steer = axis(&keys, [KeyCode::KeyA, KeyCode::ArrowLeft], [KeyCode::KeyD, KeyCode::ArrowRight]);
     let mut brake = if keys.pressed(KeyCode::Space) { 1.0 } else { 0.0 };

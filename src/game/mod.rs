@@ -1,12 +1,18 @@
 //! The Bevy game: a thin view over the pure core. `main` only hands it its options; each
 //! plugin lives in its own file.
 
+pub mod authority;
 mod automation;
+pub mod autopilot;
 mod camera;
 pub mod car;
+pub mod deposits;
+mod effects;
 mod hud;
 pub mod input;
+pub mod panels;
 pub mod screens;
+pub mod tasks;
 pub mod world;
 
 use std::path::PathBuf;
@@ -17,6 +23,7 @@ use bevy_egui::EguiPlugin;
 use crate::level::Level;
 use crate::profile::DataDir;
 use crate::valley::{EmbeddedValley, ValleyService, block_on_ready};
+use authority::{Authority, PlayerCar};
 
 /// The valley the game opens when no level is given (also built into the binary).
 pub const DEFAULT_LEVEL: &str = include_str!("../../levels/stone_valley.ron");
@@ -30,8 +37,13 @@ pub struct GameOptions {
     pub frames: Option<u32>,
     /// Save a screenshot of the last frame here.
     pub screenshot: Option<PathBuf>,
-    /// With `frames`: the screen to run them on.
+    /// With `frames`: the screen to run them on, and the panel open over the valley.
     pub screen: screens::Screen,
+    pub panel: panels::Panel,
+    /// Let the autopilot drive (round the level's first route).
+    pub autopilot: bool,
+    /// With `frames`: simulate without a window or renderer, and report what happened.
+    pub headless: bool,
 }
 
 /// System order within a frame, as the Bevy community templates do it.
@@ -52,6 +64,9 @@ pub fn run(options: GameOptions) -> anyhow::Result<()> {
     let data = DataDir(options.data_dir.clone());
     let (mut valley, key) = EmbeddedValley::open_with_player(&data, crate::valley::embedded::system_clock)?;
     let player = block_on_ready(valley.player(&key.public_key()))?;
+    if options.headless {
+        return run_headless(level, Authority { valley, key }, &options);
+    }
 
     let profile = screens::Profile { data_dir: options.data_dir.clone(), player: player.clone() };
     let mut app = App::new();
@@ -63,16 +78,18 @@ pub fn run(options: GameOptions) -> anyhow::Result<()> {
     .add_plugins(bevy_rapier3d::prelude::RapierPhysicsPlugin::<bevy_rapier3d::prelude::NoUserData>::default())
     .configure_sets(Update, (AppSystems::Input, AppSystems::Simulation, AppSystems::Presentation).chain())
     .insert_resource(PlayerCar(crate::twin::vehicle_params(&player.stats)))
+    .insert_resource(tasks::TaskProgress::load(&options.data_dir))
+    .insert_resource(Authority { valley, key })
     .add_plugins((screens::plugin(level.clone(), profile), world::scenery(&level), car::plugin, input::plugin, camera::plugin))
+    .add_plugins((authority::plugin, deposits::plugin, effects::plugin, tasks::plugin, panels::plugin, autopilot::plugin))
     .add_plugins((hud::plugin, automation::plugin(&options, started)))
     .add_systems(OnEnter(screens::Screen::Valley), spawn_player_car);
+    if options.autopilot {
+        app.insert_resource(autopilot::Autopilot::on_route(0));
+    }
     app.run();
     Ok(())
 }
-
-/// The player's car's physics, from the twin's stats.
-#[derive(Resource, Clone, Copy)]
-struct PlayerCar(crate::twin::VehicleParams);
 
 fn spawn_player_car(
     mut commands: Commands,
@@ -80,23 +97,91 @@ fn spawn_player_car(
     car: Res<PlayerCar>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
+    existing: Query<(), With<input::PlayerDriven>>,
 ) {
+    if !existing.is_empty() {
+        return;
+    }
     let spawn = &current.level.spawn;
     let entity = car::spawn_car(&mut commands, &current, car.0, spawn.position, spawn.heading_deg.to_radians(), Some((&mut meshes, &mut materials)));
     commands.entity(entity).insert(input::PlayerDriven);
+}
+
+/// `horizon play --headless --frames N`: the play loop without a window, one fixed 1/60 s
+/// step a frame, then a report of what the authority recorded.
+fn run_headless(level: Level, authority: Authority, options: &GameOptions) -> anyhow::Result<()> {
+    let frames = options.frames.ok_or_else(|| anyhow::anyhow!("--headless needs --frames N"))?;
+    let key = authority.key.public_key();
+    let before = authority.valley.ledger().state().player(&key).cloned().ok_or_else(|| anyhow::anyhow!("the player is not enrolled"))?;
+    let entries_before = authority.valley.ledger().size();
+    let mut app = play_app(level, authority, &options.data_dir);
+    if options.autopilot {
+        app.insert_resource(autopilot::Autopilot::on_route(0));
+    }
+    for _ in 0..frames {
+        app.update();
+    }
+    let car = app.world_mut().query_filtered::<&Transform, With<input::PlayerDriven>>().single(app.world()).map(|t| t.translation).unwrap_or_default();
+    let authority = app.world().resource::<Authority>();
+    let after = authority.valley.ledger().state().player(&key).cloned().ok_or_else(|| anyhow::anyhow!("the player is not enrolled"))?;
+    let progress = app.world().resource::<tasks::TaskProgress>();
+    println!(
+        "headless: {frames} frames ({:.1} s simulated); drove {:.2} km, car at ({:.0}, {:.0}); mined {} deposits; stones {} -> {}; crystals {} -> {}; ledger {} -> {} entries",
+        f64::from(frames) / 60.0,
+        progress.km_today,
+        car.x,
+        car.z,
+        before.deposits.len().saturating_sub(after.deposits.len()),
+        crate::economy::format_stones(before.stones_milli),
+        crate::economy::format_stones(after.stones_milli),
+        before.crystals,
+        after.crystals,
+        entries_before,
+        authority.valley.ledger().size()
+    );
+    Ok(())
+}
+
+/// The play loop headless: the real simulation plugins plus the authority, deposits and
+/// tasks, with the player's car at the level's spawn. For tests and `--headless`.
+pub fn play_app(level: Level, mut authority: Authority, data_dir: &std::path::Path) -> App {
+    let key = authority.key.public_key();
+    let player = block_on_ready(authority.valley.player(&key)).expect("an enrolled player");
+    let params = crate::twin::vehicle_params(&player.stats);
+    let mut app = simulation_plugins(level);
+    app.insert_resource(PlayerCar(params))
+        .insert_resource(screens::Profile { data_dir: data_dir.to_path_buf(), player })
+        .insert_resource(tasks::TaskProgress::load(data_dir))
+        .insert_resource(authority)
+        .add_plugins((authority::plugin, deposits::plugin, effects::plugin, tasks::plugin, autopilot::plugin));
+    app.finish();
+    app.cleanup();
+    app.world_mut().resource_scope(|world, current: Mut<world::CurrentLevel>| {
+        let mut commands = world.commands();
+        let spawn = &current.level.spawn;
+        let car = car::spawn_car(&mut commands, &current, params, spawn.position, spawn.heading_deg.to_radians(), None);
+        commands.entity(car).insert(input::PlayerDriven);
+    });
+    app.world_mut().flush();
+    app
 }
 
 /// A headless app with the real simulation plugins (level colliders, the car's physics) and
 /// no window, renderer or assets: for tests and benchmarks. Physics takes one fixed step of
 /// 1/60 s per `update`.
 pub fn simulation_app(level: Level) -> App {
+    let mut app = simulation_plugins(level);
+    app.finish();
+    app.cleanup();
+    app
+}
+
+fn simulation_plugins(level: Level) -> App {
     use bevy_rapier3d::prelude::{NoUserData, RapierPhysicsPlugin, TimestepMode};
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, TransformPlugin, RapierPhysicsPlugin::<NoUserData>::default()))
         .insert_resource(TimestepMode::Fixed { dt: 1.0 / 60.0, substeps: 1 })
         .configure_sets(Update, (AppSystems::Input, AppSystems::Simulation, AppSystems::Presentation).chain())
         .add_plugins((world::plugin(level), car::plugin));
-    app.finish();
-    app.cleanup();
     app
 }

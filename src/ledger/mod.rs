@@ -8,16 +8,12 @@ pub mod entry;
 pub mod merkle;
 pub mod receipt;
 pub mod replay;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod simulate;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod store;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod verify;
 
 pub use checkpoint::{NamedKey, SignedCheckpoint, VerifierKey};
 pub use entry::{Body, Entry, Kind, Pool, Prize, PublicKey, Role, Scope};
 pub use receipt::Receipt;
 pub use replay::{LedgerState, PlayerState, Supply, Violation};
-#[cfg(not(target_arch = "wasm32"))]
 pub use store::{Ledger, LedgerError, OpenReport};

@@ -110,7 +110,6 @@ impl Receipt {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 impl super::store::Ledger {
     /// A receipt for committed entry `index` against the current checkpoint.
     pub fn receipt(&self, index: u64) -> Result<Receipt, super::store::LedgerError> {

@@ -3,7 +3,6 @@
 //! implementation runs in-process under `--data-dir`, and (later) an HTTP client implements
 //! the same trait against `horizon serve`.
 
-#[cfg(not(target_arch = "wasm32"))]
 pub mod embedded;
 
 use crate::ledger::replay::{Deposit, PlayerState};
@@ -11,7 +10,6 @@ use crate::ledger::{Entry, Prize, PublicKey};
 use crate::telemetry::{CheckedTrip, TripSummary};
 use crate::twin::TwinStats;
 
-#[cfg(not(target_arch = "wasm32"))]
 pub use embedded::EmbeddedValley;
 
 /// Everything a player sees of themselves.
@@ -51,8 +49,7 @@ pub struct BoxOpening {
 pub enum ValleyError {
     #[error(transparent)]
     Ledger(#[from] crate::ledger::LedgerError),
-    #[cfg(not(target_arch = "wasm32"))]
-    #[error(transparent)]
+        #[error(transparent)]
     KeyFile(#[from] crate::profile::KeyFileError),
     #[error("{path}: {message}")]
     Store { path: String, message: String },

@@ -8,6 +8,7 @@ mod crash;
 mod economy;
 mod level;
 mod merkle_kat;
+mod play;
 mod render;
 mod rules;
 mod tamper;

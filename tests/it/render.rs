@@ -113,3 +113,48 @@ fn a_second_level_renders_too_with_touch_buttons() {
     let distinct: std::collections::HashSet<[u8; 3]> = img.pixels().step_by(7).map(|p| [p[0] >> 2, p[1] >> 2, p[2] >> 2]).collect();
     assert!(distinct.len() > 100, "only {} distinct colours", distinct.len());
 }
+
+/// Each screen over the valley: a dark window in the middle, text on it, and the valley
+/// still visible around it.
+fn screen_shot(name: &str) -> image::RgbaImage {
+    let img = play_and_capture(name, &["--screen", name], 40);
+    let panel = mean_color_rect(&img, 300, 980, 200, 560);
+    assert!(panel.iter().all(|c| *c < 90.0), "the {name} window covers the middle: {panel:?}");
+    // Text: bright pixels inside the window.
+    let bright = (200..560).flat_map(|y| (300..980).map(move |x| (x, y))).filter(|&(x, y)| img.get_pixel(x, y)[0] > 150).count();
+    assert!(bright > 1500, "the {name} window has text on it: {bright} bright pixels");
+    let sky = mean_color_rect(&img, 560, 900, 0, 20);
+    assert!(sky[2] > sky[0] + 20.0, "the valley's sky shows above it: {sky:?}");
+    img
+}
+
+#[test]
+fn the_twin_screen_renders() {
+    screen_shot("twin");
+}
+
+#[test]
+fn the_garage_screen_renders() {
+    screen_shot("garage");
+}
+
+#[test]
+fn the_blind_box_screen_renders() {
+    let img = screen_shot("box");
+    // The purple box is drawn in the right half.
+    let purple = (200..560).flat_map(|y| (660..980).map(move |x| (x, y))).filter(|&(x, y)| {
+        let p = img.get_pixel(x, y);
+        p[2] > 120 && p[0] > 70 && p[1] < 100
+    });
+    assert!(purple.count() > 2000, "the box is drawn");
+}
+
+#[test]
+fn the_ledger_screen_renders() {
+    screen_shot("ledger");
+}
+
+#[test]
+fn the_profile_screen_renders() {
+    screen_shot("profile");
+}

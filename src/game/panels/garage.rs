@@ -1,0 +1,104 @@
+//! The garage: the upgrade catalogue with prices, stat effects and what is owned. Buying
+//! signs a purchase with the player's key and records it through the authority; the car
+//! changes at once. Real-car entitlements show their voucher id once bought.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::{Panel, crystals_colour, dim, screen_window, stones_colour};
+use crate::economy::tables::{Category, StatEffects, Upgrade};
+use crate::economy::{EconomyTables, format_stones, format_stones_grouped};
+use crate::game::authority::Intent;
+use crate::game::screens::Profile;
+use crate::ledger::replay::PlayerState;
+
+pub fn plugin(app: &mut App) {
+    app.add_systems(EguiPrimaryContextPass, garage_screen.run_if(in_state(Panel::Garage)));
+}
+
+pub fn effects_text(e: &StatEffects) -> String {
+    let parts: Vec<String> = [("power", e.power), ("handling", e.handling), ("efficiency", e.efficiency), ("range", e.range)]
+        .into_iter()
+        .filter(|(_, v)| *v != 0)
+        .map(|(n, v)| format!("{v:+} {n}"))
+        .collect();
+    parts.join(", ")
+}
+
+/// Why an item cannot be bought now, or None when it can.
+pub fn blocker(u: &Upgrade, state: &PlayerState) -> Option<String> {
+    if state.items.contains(&u.id) {
+        return Some("owned".into());
+    }
+    if u.box_only {
+        return Some("only from blind boxes".into());
+    }
+    if let Some(req) = &u.requires {
+        if !state.items.contains(req) {
+            let name = EconomyTables::bundled().upgrade(req).map_or(req.as_str(), |r| r.name.as_str());
+            return Some(format!("needs {name}"));
+        }
+    }
+    if state.stones_milli < u.price_milli {
+        return Some(format!("{} more stones", format_stones(u.price_milli - state.stones_milli)));
+    }
+    None
+}
+
+fn garage_screen(mut contexts: EguiContexts, profile: Res<Profile>, mut intents: MessageWriter<Intent>, mut next: ResMut<NextState<Panel>>) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let state = &profile.player.state;
+    let open = screen_window(ctx, Panel::Garage, |ui| {
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(format!("{} stones", format_stones_grouped(state.stones_milli))).size(18.0).color(stones_colour()));
+            ui.label(egui::RichText::new(format!("{} crystals", state.crystals)).size(18.0).color(crystals_colour()));
+            ui.label(dim("· every purchase is signed with your key and written to the ledger"));
+        });
+        ui.add_space(6.0);
+        egui::ScrollArea::vertical().max_height(440.0).show(ui, |ui| {
+            let sections = [
+                ("Parts", &[Category::Motor, Category::Battery, Category::Tyres, Category::Aero, Category::Suspension][..]),
+                ("Cosmetics", &[Category::Cosmetic][..]),
+                ("For your real car", &[Category::Entitlement][..]),
+            ];
+            for (title, categories) in sections {
+                ui.label(egui::RichText::new(title).size(17.0).strong());
+                egui::Grid::new(title).num_columns(4).striped(true).spacing([16.0, 6.0]).min_col_width(90.0).show(ui, |ui| {
+                    for u in EconomyTables::bundled().upgrades.iter().filter(|u| categories.contains(&u.category)) {
+                        ui.label(egui::RichText::new(&u.name).size(14.0));
+                        let what = match (&u.voucher, u.category) {
+                            (Some(v), _) => v.clone(),
+                            (None, c) if c.is_part() => effects_text(&u.effects),
+                            _ => "looks only".into(),
+                        };
+                        ui.label(dim(what));
+                        ui.label(egui::RichText::new(if u.box_only { "–".into() } else { format!("{} stones", format_stones(u.price_milli)) }).color(stones_colour()));
+                        match blocker(u, state) {
+                            None => {
+                                if ui.button(egui::RichText::new("Buy").strong()).clicked() {
+                                    intents.write(Intent::Buy { item: u.id.clone() });
+                                }
+                            }
+                            Some(why) if why == "owned" => {
+                                let voucher = state.vouchers.iter().find(|v| v.item == u.id);
+                                match voucher {
+                                    Some(v) => ui.label(egui::RichText::new(format!("✔ voucher {}", v.id)).color(egui::Color32::from_rgb(120, 220, 140))),
+                                    None => ui.label(egui::RichText::new("✔ owned").color(egui::Color32::from_rgb(120, 220, 140))),
+                                };
+                            }
+                            Some(why) => {
+                                ui.label(dim(why));
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
+                ui.add_space(8.0);
+            }
+        });
+    });
+    if !open {
+        next.set(Panel::None);
+    }
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! The ledger explorer: the player's entries newest first, filterable by kind; any entry's
+//! receipt (a C2SP tlog-proof anyone can check offline) can be saved; a button verifies the
+//! whole ledger, signatures, tree and economy rules, with a progress bar.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bevy::prelude::*;
+use bevy::tasks::futures::check_ready;
+use bevy::tasks::{AsyncComputeTaskPool, Task};
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::{Panel, dim, screen_window};
+use crate::game::authority::Authority;
+use crate::game::screens::Profile;
+use crate::ledger::{Entry, Kind};
+use crate::telemetry::format_time;
+
+/// Rows shown at most (the newest); the command line lists the rest.
+const MAX_ROWS: usize = 500;
+
+#[derive(Resource, Default)]
+struct Explorer {
+    /// Ledger size the rows were read at.
+    read_at: Option<u64>,
+    /// The player's entries with their indexes, oldest first.
+    rows: Vec<(u64, Entry)>,
+    filter: Option<Kind>,
+    message: Option<(bool, String)>,
+    verify: Option<Verification>,
+}
+
+struct Verification {
+    task: Task<Result<String, String>>,
+    /// Bytes read and bytes in all.
+    done: Arc<(AtomicU64, AtomicU64)>,
+}
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<Explorer>()
+        .add_systems(Update, (read_entries, finish_verification).run_if(in_state(Panel::Ledger)))
+        .add_systems(EguiPrimaryContextPass, ledger_screen.run_if(in_state(Panel::Ledger)));
+}
+
+fn read_entries(authority: Res<Authority>, mut explorer: ResMut<Explorer>) {
+    let ledger = authority.valley.ledger();
+    if explorer.read_at == Some(ledger.size()) {
+        return;
+    }
+    let me = authority.key.public_key();
+    match ledger.entries() {
+        Ok(entries) => {
+            explorer.rows = entries
+                .into_iter()
+                .enumerate()
+                .filter(|(_, e)| e.actor == me || e.body.subject() == Some(me))
+                .map(|(i, e)| (i as u64, e))
+                .collect();
+        }
+        Err(e) => explorer.message = Some((false, format!("could not read the ledger: {e}"))),
+    }
+    explorer.read_at = Some(ledger.size());
+}
+
+fn finish_verification(mut explorer: ResMut<Explorer>) {
+    let Some(v) = explorer.verify.as_mut() else { return };
+    if let Some(result) = check_ready(&mut v.task) {
+        explorer.message = Some(match result {
+            Ok(text) => (true, text),
+            Err(text) => (false, text),
+        });
+        explorer.verify = None;
+    }
+}
+
+fn start_verification(authority: &Authority) -> Verification {
+    let dir = authority.valley.ledger().dir().to_path_buf();
+    let trusted = authority.valley.ledger().verifier_key().clone();
+    let done = Arc::new((AtomicU64::new(0), AtomicU64::new(1)));
+    let progress = done.clone();
+    let task = AsyncComputeTaskPool::get().spawn(async move {
+        let mut report = |read: u64, total: u64| {
+            progress.0.store(read, Ordering::Relaxed);
+            progress.1.store(total.max(1), Ordering::Relaxed);
+        };
+        match crate::ledger::verify::verify_ledger(&dir, Some(trusted), &mut report) {
+            Ok(r) => Ok(format!(
+                "✔ verified {} entries: every signature, the Merkle tree root {} and every economy rule",
+                r.checkpoint.size, r.checkpoint.root
+            )),
+            Err(e) => Err(format!("✘ FAILED: {e}")),
+        }
+    });
+    Verification { task, done }
+}
+
+fn gist(entry: &Entry) -> String {
+    let summary = entry.summary();
+    summary.split_once("): ").map_or(summary.clone(), |(_, g)| g.to_string())
+}
+
+fn ledger_screen(mut contexts: EguiContexts, authority: Res<Authority>, profile: Res<Profile>, mut explorer: ResMut<Explorer>, mut next: ResMut<NextState<Panel>>) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    if explorer.verify.is_some() {
+        ctx.request_repaint();
+    }
+    let ledger = authority.valley.ledger();
+    let open = screen_window(ctx, Panel::Ledger, |ui| {
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(format!("{} entries in the ledger, {} of them yours", ledger.size(), explorer.rows.len())).strong());
+            ui.label(dim(format!("log {}", ledger.checkpoint().origin)));
+        });
+        ui.horizontal(|ui| {
+            let label = explorer.filter.map_or("all kinds".to_string(), |k| k.name().to_string());
+            egui::ComboBox::from_label("show").selected_text(label).show_ui(ui, |ui| {
+                ui.selectable_value(&mut explorer.filter, None, "all kinds");
+                for k in Kind::ALL {
+                    ui.selectable_value(&mut explorer.filter, Some(k), k.name());
+                }
+            });
+            let verifying = explorer.verify.is_some();
+            if ui.add_enabled(!verifying, egui::Button::new("Verify the whole ledger")).clicked() {
+                explorer.message = None;
+                explorer.verify = Some(start_verification(&authority));
+            }
+            if let Some(v) = &explorer.verify {
+                let (read, total) = (v.done.0.load(Ordering::Relaxed), v.done.1.load(Ordering::Relaxed));
+                ui.add(egui::ProgressBar::new(read as f32 / total as f32).desired_width(220.0).show_percentage());
+            }
+        });
+        if let Some((ok, text)) = &explorer.message {
+            let colour = if *ok { egui::Color32::from_rgb(120, 220, 140) } else { egui::Color32::from_rgb(255, 130, 110) };
+            ui.colored_label(colour, text);
+        }
+        ui.label(dim(format!("verifier key {}", ledger.verifier_key().text)));
+        ui.separator();
+        let mut save = None;
+        egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
+            egui::Grid::new("entries").num_columns(5).striped(true).spacing([12.0, 4.0]).show(ui, |ui| {
+                for h in ["#", "time (UTC)", "kind", "what", ""] {
+                    ui.label(dim(h));
+                }
+                ui.end_row();
+                let shown = explorer.rows.iter().rev().filter(|(_, e)| explorer.filter.is_none_or(|k| e.kind() == k)).take(MAX_ROWS);
+                for (index, entry) in shown {
+                    ui.label(index.to_string());
+                    ui.label(format_time((entry.time_ms / 1000) as i64).replace('T', " ").trim_end_matches('Z').to_string());
+                    ui.label(entry.kind().name());
+                    ui.label(gist(entry));
+                    if ui.small_button("save receipt").clicked() {
+                        save = Some(*index);
+                    }
+                    ui.end_row();
+                }
+            });
+        });
+        if let Some(index) = save {
+            let path = profile.data_dir.join("receipts").join(format!("entry-{index}.tlog-proof"));
+            let written = ledger
+                .receipt(index)
+                .map_err(|e| e.to_string())
+                .and_then(|r| std::fs::create_dir_all(path.parent().expect("a receipts folder")).and_then(|_| std::fs::write(&path, r.to_text())).map_err(|e| e.to_string()));
+            explorer.message = Some(match written {
+                Ok(()) => (true, format!("saved the receipt of entry {index} to {} (check it with `horizon ledger check-receipt`)", path.display())),
+                Err(e) => (false, format!("could not save the receipt of entry {index} to {}: {e}", path.display())),
+            });
+        }
+    });
+    if !open {
+        next.set(Panel::None);
+    }
+    Ok(())
+}

@@ -1,0 +1,313 @@
+//! Tasks from `assets/economy/tasks.ron`, tracked while the player drives: visit a landmark,
+//! drive a distance in the valley today, lap a route in a time, play on consecutive days.
+//! A finished task is sent to the authority, which awards its crystals once (or once a day)
+//! and refuses the rest. The task list in the valley shows each task's progress.
+//!
+//! Progress that outlives a session (km today, days played, best laps) is kept in
+//! `DATA/game/progress.json`; the rewards themselves are only ever in the ledger.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use serde::{Deserialize, Serialize};
+
+use super::AppSystems;
+use super::authority::{Authority, Intent, Outcome};
+use super::car::Car;
+use super::input::PlayerDriven;
+use super::screens::{Profile, Screen};
+use super::world::CurrentLevel;
+use crate::economy::EconomyTables;
+use crate::economy::tables::{Repeat, Task, TaskKind};
+use crate::ledger::replay::DAY_MS;
+use crate::level::LANDMARK_PAD_RADIUS_M;
+
+/// How far (m) from a route's line a lap still counts.
+const LAP_CORRIDOR_M: f32 = 60.0;
+/// Progress is written after this much more driving (km).
+const SAVE_EVERY_KM: f64 = 0.2;
+
+/// What the player has done towards the tasks.
+#[derive(Resource, Clone, Debug, Default, Serialize, Deserialize)]
+pub struct TaskProgress {
+    /// The day (days since the Unix epoch, UTC) that `km_today` counts.
+    pub day: u32,
+    pub km_today: f64,
+    /// Days on which the player drove in the valley (the last few weeks).
+    pub play_days: BTreeSet<u32>,
+    /// Best lap per route (s).
+    pub best_laps: BTreeMap<String, f32>,
+    /// One lap tracker per route of the level.
+    #[serde(skip)]
+    laps: Vec<LapTracker>,
+    /// Simulated seconds driven this session (laps are timed in it).
+    #[serde(skip)]
+    clock: f64,
+    #[serde(skip)]
+    last_position: Option<Vec3>,
+    #[serde(skip)]
+    km_saved: f64,
+    /// Tasks sent to the authority and not yet answered.
+    #[serde(skip)]
+    asked: BTreeSet<String>,
+    #[serde(skip)]
+    path: Option<PathBuf>,
+}
+
+/// A lap of one route: started when the car crosses the route's start, finished when it
+/// crosses it again after passing its three quarter marks in order, without leaving the
+/// route's corridor.
+#[derive(Clone, Debug, Default)]
+struct LapTracker {
+    started: Option<f64>,
+    /// Quarter marks passed (1, 2, 3).
+    marks: u8,
+    last_t: Option<f32>,
+    /// The last lap's time (s), for the task list.
+    last_lap: Option<f32>,
+}
+
+impl TaskProgress {
+    /// Loads the progress under the player's data directory (empty if there is none yet).
+    pub fn load(data_dir: &std::path::Path) -> TaskProgress {
+        let path = data_dir.join("game").join("progress.json");
+        let mut progress: TaskProgress = std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+        progress.path = Some(path);
+        progress
+    }
+
+    fn save(&mut self) {
+        let Some(path) = self.path.clone() else { return };
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let bytes = serde_json::to_vec_pretty(self).expect("plain data serialises");
+        if let Err(e) = crate::ledger::store::write_atomically(&path, &bytes) {
+            warn!("could not save task progress to {}: {e}", path.display());
+        }
+        self.km_saved = self.km_today;
+    }
+
+    /// Consecutive days played up to and including `today`.
+    pub fn streak(&self, today: u32) -> u32 {
+        (0..).take_while(|back| today >= *back && self.play_days.contains(&(today - back))).count() as u32
+    }
+
+    fn roll_over(&mut self, today: u32) {
+        if self.day != today {
+            self.day = today;
+            self.km_today = 0.0;
+            self.km_saved = 0.0;
+        }
+        if self.play_days.insert(today) {
+            // Five weeks are plenty for any streak task.
+            self.play_days.retain(|d| d + 35 >= today);
+            self.save();
+        }
+    }
+}
+
+pub fn plugin(app: &mut App) {
+    app.add_systems(Update, (track_driving, finish_tasks).chain().in_set(AppSystems::Simulation).before(super::authority::apply_intents))
+        .add_systems(Update, hear_outcomes.in_set(AppSystems::Presentation))
+        .add_systems(EguiPrimaryContextPass, task_list.run_if(in_state(Screen::Valley)));
+}
+
+fn today(authority: &Authority) -> u32 {
+    (authority.valley.now() / DAY_MS) as u32
+}
+
+/// Whether the ledger already holds this task's reward for now.
+pub fn is_done(task: &Task, rewarded: Option<&u32>, today: u32) -> bool {
+    match (task.repeat, rewarded) {
+        (Repeat::Once, Some(_)) => true,
+        (Repeat::Daily, Some(&day)) => day == today,
+        (_, None) => false,
+    }
+}
+
+fn track_driving(
+    time: Res<Time>,
+    mode: Res<bevy_rapier3d::prelude::TimestepMode>,
+    authority: Res<Authority>,
+    current: Res<CurrentLevel>,
+    mut progress: ResMut<TaskProgress>,
+    cars: Query<&Transform, (With<Car>, With<PlayerDriven>)>,
+) {
+    let Ok(car) = cars.single() else { return };
+    let today = today(&authority);
+    progress.roll_over(today);
+    let p = car.translation;
+    if let Some(last) = progress.last_position {
+        let step = Vec2::new(p.x - last.x, p.z - last.z).length() as f64;
+        // A reset jumps the car: that is not driving.
+        if step < 5.0 {
+            progress.km_today += step / 1000.0;
+        }
+    }
+    progress.last_position = Some(p);
+    if progress.km_today - progress.km_saved >= SAVE_EVERY_KM {
+        progress.save();
+    }
+    // Laps of every route (routes may share roads).
+    progress.clock += f64::from(super::car::physics_dt(&mode, &time));
+    let now = progress.clock;
+    let routes = &current.level.routes;
+    progress.laps.resize_with(routes.len(), LapTracker::default);
+    let mut finished_laps = Vec::new();
+    for (i, route) in routes.iter().enumerate() {
+        let (t, dist) = route.nearest((p.x, p.z));
+        let lap = &mut progress.laps[i];
+        if dist > LAP_CORRIDOR_M {
+            *lap = LapTracker { last_lap: lap.last_lap, ..default() };
+            continue;
+        }
+        if let Some(seconds) = lap.advance(t, now) {
+            finished_laps.push((route.id.clone(), seconds));
+        }
+    }
+    for (id, seconds) in finished_laps {
+        let best = progress.best_laps.entry(id).or_insert(f32::MAX);
+        *best = best.min(seconds);
+        progress.save();
+    }
+}
+
+impl LapTracker {
+    /// Follows the car to route parameter `t` at simulated time `now`; returns a finished
+    /// lap's time.
+    fn advance(&mut self, t: f32, now: f64) -> Option<f32> {
+        let mut finished = None;
+        if let Some(last_t) = self.last_t {
+            let next_mark = f32::from(self.marks + 1) * 0.25;
+            if self.started.is_some() && self.marks < 3 && last_t < next_mark && t >= next_mark && t - last_t < 0.1 {
+                self.marks += 1;
+            }
+            if self.started.is_none() && t < 0.02 {
+                // Standing on the start line: the lap starts here.
+                self.started = Some(now);
+                self.marks = 0;
+            }
+            if last_t > 0.9 && t < 0.1 {
+                if let (Some(start), 3) = (self.started, self.marks) {
+                    finished = Some((now - start) as f32);
+                    self.last_lap = finished;
+                }
+                self.started = Some(now);
+                self.marks = 0;
+            } else if last_t < 0.1 && t > 0.9 {
+                // Driving the wrong way round: no lap.
+                self.started = None;
+            }
+        }
+        self.last_t = Some(t);
+        finished
+    }
+}
+
+/// Whether the task's condition holds now; None for tasks the valley cannot check.
+fn condition_met(task: &Task, progress: &TaskProgress, current: &CurrentLevel, car: Vec3, today: u32) -> Option<bool> {
+    Some(match &task.kind {
+        TaskKind::VisitLandmark { landmark } => current.level.landmarks.iter().find(|l| &l.id == landmark).is_some_and(|l| {
+            Vec2::new(l.position.0 - car.x, l.position.1 - car.z).length() < LANDMARK_PAD_RADIUS_M + 6.0
+        }),
+        TaskKind::DriveDistance { km } => progress.km_today >= f64::from(*km),
+        TaskKind::LapTime { route, seconds } => {
+            let route_index = current.level.routes.iter().position(|r| &r.id == route);
+            route_index.and_then(|i| progress.laps.get(i)).and_then(|l| l.last_lap).is_some_and(|s| s <= *seconds as f32)
+        }
+        TaskKind::DailyStreak { days } => progress.streak(today) >= *days,
+        TaskKind::CoCreation => return None,
+    })
+}
+
+fn finish_tasks(
+    authority: Res<Authority>,
+    profile: Res<Profile>,
+    current: Res<CurrentLevel>,
+    mut progress: ResMut<TaskProgress>,
+    cars: Query<&Transform, (With<Car>, With<PlayerDriven>)>,
+    mut intents: MessageWriter<Intent>,
+) {
+    let Ok(car) = cars.single() else { return };
+    let today = today(&authority);
+    for task in &EconomyTables::bundled().tasks {
+        if progress.asked.contains(&task.id) || is_done(task, profile.player.state.tasks.get(&task.id), today) {
+            continue;
+        }
+        if condition_met(task, &progress, &current, car.translation, today) == Some(true) {
+            progress.asked.insert(task.id.clone());
+            intents.write(Intent::CompleteTask { task: task.id.clone() });
+        }
+    }
+}
+
+fn hear_outcomes(mut outcomes: MessageReader<Outcome>, progress: Option<ResMut<TaskProgress>>) {
+    let Some(mut progress) = progress else { return };
+    for outcome in outcomes.read() {
+        match outcome {
+            Outcome::TaskDone { task, .. } | Outcome::Refused { intent: Intent::CompleteTask { task }, .. } => {
+                progress.asked.remove(task);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A line of progress for a task not yet done.
+fn progress_text(task: &Task, progress: &TaskProgress, current: &CurrentLevel, today: u32) -> String {
+    match &task.kind {
+        TaskKind::VisitLandmark { landmark } => {
+            current.level.landmarks.iter().find(|l| &l.id == landmark).map_or("not in this valley".into(), |l| format!("drive to {}", l.name))
+        }
+        TaskKind::DriveDistance { km } => format!("{:.1} of {km} km today", progress.km_today.min(f64::from(*km))),
+        TaskKind::LapTime { route, seconds } => {
+            let best = progress.best_laps.get(route).map_or("no lap yet".to_string(), |b| format!("best {}", format_lap(*b)));
+            format!("under {}; {best}", format_lap(*seconds as f32))
+        }
+        TaskKind::DailyStreak { days } => format!("{} of {days} days in a row", progress.streak(today).min(*days)),
+        TaskKind::CoCreation => "at co-creation events".into(),
+    }
+}
+
+pub fn format_lap(seconds: f32) -> String {
+    format!("{}:{:04.1}", (seconds / 60.0).floor() as u32, seconds % 60.0)
+}
+
+fn task_list(
+    mut contexts: EguiContexts,
+    authority: Res<Authority>,
+    profile: Res<Profile>,
+    current: Res<CurrentLevel>,
+    progress: Res<TaskProgress>,
+    panel: Res<State<super::panels::Panel>>,
+) -> Result {
+    if *panel.get() != super::panels::Panel::None {
+        return Ok(());
+    }
+    let today = today(&authority);
+    let ctx = contexts.ctx_mut()?;
+    egui::Area::new("tasks".into()).anchor(egui::Align2::RIGHT_TOP, [-16.0, 16.0]).show(ctx, |ui| {
+        egui::Frame::new().fill(egui::Color32::from_black_alpha(150)).corner_radius(8.0).inner_margin(10.0).show(ui, |ui| {
+            ui.set_width(300.0);
+            ui.label(egui::RichText::new("Tasks").strong().size(16.0).color(egui::Color32::WHITE));
+            for task in &EconomyTables::bundled().tasks {
+                let done = is_done(task, profile.player.state.tasks.get(&task.id), today);
+                let (mark, colour) = if done { ("✔", egui::Color32::from_rgb(120, 220, 140)) } else { ("○", egui::Color32::WHITE) };
+                ui.horizontal(|ui| {
+                    ui.label(egui::RichText::new(mark).color(colour));
+                    ui.label(egui::RichText::new(&task.name).color(colour).size(13.0));
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        ui.label(egui::RichText::new(format!("{} ◆", task.crystals)).color(egui::Color32::from_rgb(230, 180, 255)).size(12.0));
+                    });
+                });
+                if !done {
+                    ui.label(egui::RichText::new(format!("    {}", progress_text(task, &progress, &current, today))).color(egui::Color32::LIGHT_GRAY).size(11.0));
+                }
+            }
+        });
+    });
+    Ok(())
+}

@@ -110,7 +110,14 @@ impl TaskProgress {
 }
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(Update, (track_driving, finish_tasks).chain().in_set(AppSystems::Simulation).before(super::authority::apply_intents))
+    app.add_systems(
+        Update,
+        (track_driving, finish_tasks)
+            .chain()
+            .in_set(AppSystems::Simulation)
+            .before(super::authority::apply_intents)
+            .run_if(resource_exists::<CurrentLevel>),
+    )
         .add_systems(Update, hear_outcomes.in_set(AppSystems::Presentation))
         .add_systems(EguiPrimaryContextPass, task_list.run_if(in_state(Screen::Valley)));
 }
@@ -300,7 +307,7 @@ fn task_list(
                     ui.label(egui::RichText::new(mark).color(colour));
                     ui.label(egui::RichText::new(&task.name).color(colour).size(13.0));
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.label(egui::RichText::new(format!("{} ◆", task.crystals)).color(egui::Color32::from_rgb(230, 180, 255)).size(12.0));
+                        ui.label(egui::RichText::new(format!("+{} crystals", task.crystals)).color(egui::Color32::from_rgb(230, 180, 255)).size(12.0));
                     });
                 });
                 if !done {

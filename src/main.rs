@@ -23,8 +23,44 @@ enum Command {
     Play(cli::PlayArgs),
     /// Create or show the player's key
     Keys,
-    /// Import a trip file (this project's JSON trip summaries) into the local profile
+    /// Import trips (JSON summaries, a GPX track or a car app's CSV export): into the local
+    /// valley, or queued and sent to the profile's server
     Import { file: PathBuf },
+    /// Show, grant or revoke the consent scopes
+    Consent {
+        #[command(subcommand)]
+        change: Option<cli::sync::ConsentCommand>,
+    },
+    /// Send queued intents to the valley server and verify its ledger (offline first)
+    Sync {
+        /// The server, e.g. http://127.0.0.1:8080 (remembered for later syncs)
+        #[arg(long, value_name = "URL")]
+        server: Option<String>,
+        /// Pin the server's verifier key instead of trusting the one it serves on first use
+        #[arg(long, value_name = "VKEY")]
+        server_key: Option<String>,
+        /// The player's name, at enrolment
+        #[arg(long, default_value = "Driver")]
+        name: String,
+        /// Enrol as the owner of the car with this pseudonym (else as a guest)
+        #[arg(long, value_name = "PSEUDONYM")]
+        vehicle: Option<String>,
+    },
+    /// Run the valley server: the authority over HTTP, and the ledger as tlog tiles
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Write everything this device holds about the player as JSON
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Delete the player's key and personal data on this device (the ledger keeps its entries)
+    Forget {
+        #[arg(long)]
+        yes: bool,
+    },
     /// Verify, inspect, prove and simulate ledgers
     #[command(subcommand)]
     Ledger(cli::ledger::LedgerCommand),
@@ -42,7 +78,12 @@ fn main() -> ExitCode {
     let result = match args.command.unwrap_or(Command::Play(cli::PlayArgs::default())) {
         Command::Play(play) => cli::play(&data_dir, play),
         Command::Keys => cli::keys(&data_dir),
-        Command::Import { file } => cli::economy::import(&data_dir, &file),
+        Command::Import { file } => cli::sync::import(&data_dir, &file),
+        Command::Consent { change } => cli::sync::consent(&data_dir, change),
+        Command::Sync { server, server_key, name, vehicle } => cli::sync::sync(&data_dir, cli::sync::SyncArgs { server, server_key, name, vehicle }),
+        Command::Serve { addr } => cli::sync::serve(&data_dir, &addr),
+        Command::Export { out } => cli::sync::export(&data_dir, out),
+        Command::Forget { yes } => cli::sync::forget(&data_dir, yes),
         Command::Ledger(cmd) => cli::ledger::run(cmd, &data_dir),
         Command::Economy(cmd) => cli::economy::run(cmd),
         Command::Level(cmd) => cli::level::run(cmd),

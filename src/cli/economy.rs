@@ -1,17 +1,13 @@
 //! `horizon import` and `horizon economy …`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use horizon::economy::simulate::{FleetOptions, auto_fleet_scale, simulate_fleet};
 use horizon::economy::{CULTIVATION_POOL_CAP_MILLI, MILEAGE_POOL_CAP_MILLI, MILLI_PER_STONE, format_stones};
-use horizon::profile::DataDir;
-use horizon::telemetry::{Verdict, format_time, parse_trip_json};
-use horizon::valley::embedded::system_clock;
-use horizon::valley::{EmbeddedValley, ValleyService, block_on_ready};
 
 #[derive(Subcommand)]
 pub enum EconomyCommand {
@@ -33,40 +29,6 @@ pub enum EconomyCommand {
     },
 }
 
-/// Imports a trip file into the local profile (creating it on first use).
-pub fn import(data: &DataDir, file: &Path) -> Result<ExitCode> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let trips = parse_trip_json(&file.display().to_string(), &text)?;
-    let (mut valley, player) = EmbeddedValley::open_with_player(data, system_clock)?;
-    let key = player.public_key();
-    let report = block_on_ready(valley.import_trips(&key, trips))?;
-    println!("{} trips in {} for player {}", report.checked.len() + report.already_imported, file.display(), key.fingerprint());
-    let mut accepted = 0;
-    for c in &report.checked {
-        let when = format_time(c.trip.start).replace('T', " ");
-        let when = &when[..16.min(when.len())];
-        match &c.verdict {
-            Verdict::Accepted { minable_km, note } => {
-                accepted += 1;
-                println!("  accepted  {when}  {:>7.1} km  {minable_km} km minable{}", c.trip.distance_km(), note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default());
-            }
-            Verdict::Rejected { reason } => println!("  REJECTED  {when}  {:>7.1} km  {reason}", c.trip.distance_km()),
-        }
-    }
-    if report.already_imported > 0 {
-        println!("  {} trips were imported before and are skipped", report.already_imported);
-    }
-    let stones: u64 = report.new_deposits.iter().map(|d| d.amount_milli).sum();
-    println!(
-        "accepted {accepted}, rejected {}; {} km attested; {} stones ({} deposits) dropped into the valley: mine them by driving to them (unmined ones are credited after {} days)",
-        report.checked.len() - accepted,
-        report.attested_km,
-        format_stones(stones),
-        report.new_deposits.len(),
-        horizon::economy::mileage::GRACE_DAYS
-    );
-    Ok(ExitCode::SUCCESS)
-}
 
 pub fn run(cmd: EconomyCommand) -> Result<ExitCode> {
     let EconomyCommand::Simulate { cars, days, fleet_scale, seed, out } = cmd;

@@ -9,6 +9,7 @@ pub mod chart;
 pub mod economy;
 pub mod ledger;
 pub mod level;
+pub mod sync;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {

@@ -555,6 +555,11 @@ impl Ledger {
         Ok(out)
     }
 
+    /// Every stored hash of the tree, for serving tlog tiles.
+    pub fn hashes(&self) -> &crate::ledger::merkle::HashStore {
+        &self.tree
+    }
+
     /// Inclusion proof of entry `index` in the current checkpoint's tree.
     pub fn inclusion_proof(&self, index: u64) -> Result<Vec<tlog_tiles::Hash>> {
         if index >= self.size() {

@@ -1,8 +1,11 @@
 //! Real driving data, desensitised (DESIGN 5): the unit is a trip summary (vehicle
 //! pseudonym, start and end, odometer, energy, counts of hard events); no coordinates, no
 //! VIN. Summaries are read from files and checked for plausibility before anything is
-//! minted for them.
+//! minted for them. Trip files come as this project's JSON, as GPX tracks (summarised on the
+//! device, see [`gpx_track`]) or as CSV exports of car apps (see [`csv_trips`]).
 
+pub mod csv_trips;
+pub mod gpx_track;
 pub mod plausibility;
 
 use serde::{Deserialize, Serialize};
@@ -67,6 +70,13 @@ pub enum TripFileError {
     Trip { path: String, trip: usize, message: String },
     #[error("{path}: format is {found:?}, expected {TRIPS_FORMAT:?}")]
     Format { path: String, found: String },
+    #[error("{path}: not a readable GPX file: {message}")]
+    Gpx { path: String, message: String },
+    /// `line` is 1-based, as in the file; `column` is the header as written there.
+    #[error("{path}:{line}: column {column}: {message}")]
+    Csv { path: String, line: usize, column: String, message: String },
+    #[error("{path}: no {missing} column (accepted names: {accepted}); the columns found are: {found}")]
+    CsvColumns { path: String, missing: String, accepted: String, found: String },
 }
 
 #[derive(Deserialize)]
@@ -156,4 +166,75 @@ pub fn to_trip_json(vehicle: &str, trips: &[TripSummary]) -> String {
         .collect();
     serde_json::to_string_pretty(&serde_json::json!({ "format": TRIPS_FORMAT, "vehicle": vehicle, "trips": trips }))
         .expect("plain data serialises")
+}
+
+/// Reads a trip file of any supported kind: by extension (`.gpx`; `.csv`, `.tsv`, `.txt`;
+/// `.json`), else by content (`<?xml` or `<gpx`: GPX; `{`: JSON; anything else: CSV). GPX and
+/// CSV trips are for `vehicle` and, where the file has no odometer, continue from
+/// `odometer_km`; JSON files carry their own vehicle and odometer.
+pub fn parse_trip_file(path: &str, bytes: &[u8], vehicle: &str, odometer_km: f64) -> Result<Vec<TripSummary>, TripFileError> {
+    let extension = std::path::Path::new(path).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let kind = match extension.as_deref() {
+        Some("gpx") => FileKind::Gpx,
+        Some("csv" | "tsv" | "txt") => FileKind::Csv,
+        Some("json") => FileKind::Json,
+        _ => sniff_kind(bytes),
+    };
+    match kind {
+        FileKind::Gpx => gpx_track::trips_from_gpx(path, bytes, vehicle, odometer_km),
+        FileKind::Csv => csv_trips::trips_from_csv(path, &decode_text(bytes), vehicle, odometer_km),
+        FileKind::Json => {
+            let text = std::str::from_utf8(bytes).map_err(|e| TripFileError::Io {
+                path: path.into(),
+                source: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not UTF-8 text ({e})")),
+            })?;
+            parse_trip_json(path, text.strip_prefix('\u{feff}').unwrap_or(text))
+        }
+    }
+}
+
+/// The odometer reading after the last of `trips` (0 for none): where GPX and CSV trips
+/// without odometer readings continue.
+pub fn last_odometer_km(trips: &[TripSummary]) -> f64 {
+    trips.iter().map(|t| t.odometer_end_km).fold(0.0, f64::max)
+}
+
+enum FileKind {
+    Gpx,
+    Csv,
+    Json,
+}
+
+fn sniff_kind(bytes: &[u8]) -> FileKind {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    let head = &bytes[start..];
+    if head.starts_with(b"<?xml") || head.starts_with(b"<gpx") {
+        FileKind::Gpx
+    } else if head.starts_with(b"{") {
+        FileKind::Json
+    } else {
+        FileKind::Csv
+    }
+}
+
+/// Text as spreadsheets save it: UTF-8 (with or without a byte-order mark), UTF-16 with a
+/// byte-order mark ("Unicode text"), else Latin-1 byte for byte (a Windows-1252 export then
+/// differs only in a few symbols; the header names and numbers that matter are ASCII).
+fn decode_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
+        return decode_utf16(rest, u16::from_le_bytes).into();
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
+        return decode_utf16(rest, u16::from_be_bytes).into();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.into(),
+        Err(_) => bytes.iter().map(|&b| char::from(b)).collect::<String>().into(),
+    }
+}
+
+fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
+    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+    char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
 }

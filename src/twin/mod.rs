@@ -85,7 +85,10 @@ fn thousands(km: f64) -> String {
 /// The twin's stats. Deterministic; more km never lowers power or XP.
 pub fn twin_stats(inputs: TwinInputs) -> TwinStats {
     let km: f64 = inputs.trips.iter().map(TripSummary::distance_km).sum();
-    let kwh: f64 = inputs.trips.iter().map(|t| t.energy_kwh).sum();
+    // Efficiency counts only trips that report their energy (GPX tracks do not).
+    let metered = || inputs.trips.iter().filter(|t| t.energy_kwh > 0.0);
+    let kwh: f64 = metered().map(|t| t.energy_kwh).sum();
+    let metered_km: f64 = metered().map(TripSummary::distance_km).sum();
     let events: u64 = inputs.trips.iter().map(|t| u64::from(t.hard_brakes) + u64::from(t.hard_accelerations)).sum();
     let tables = EconomyTables::bundled();
     let mut bonus = crate::economy::tables::StatEffects::default();
@@ -109,13 +112,13 @@ pub fn twin_stats(inputs: TwinInputs) -> TwinStats {
         with_upgrades(v, bonus.handling, format!("handling {v}: {rate:.1} hard events per 100 km over {} km", thousands(km)))
     };
 
-    let (efficiency, range) = if km < 1.0 {
+    let (efficiency, range) = if metered_km < 1.0 {
         (
-            with_upgrades(50, bonus.efficiency, "efficiency 50: no trips yet".into()),
-            with_upgrades(50, bonus.range, "range 50: no trips yet".into()),
+            with_upgrades(50, bonus.efficiency, "efficiency 50: no trips with energy data yet".into()),
+            with_upgrades(50, bonus.range, "range 50: no trips with energy data yet".into()),
         )
     } else {
-        let per_100 = kwh * 100.0 / km;
+        let per_100 = kwh * 100.0 / metered_km;
         let e = clamp_stat(100.0 - (per_100 - 12.0) * 4.0);
         let range_km = if per_100 > 0.0 { BASE_BATTERY_KWH * 100.0 / per_100 } else { 600.0 };
         let r = clamp_stat(range_km / 6.0);

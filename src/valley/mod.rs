@@ -4,6 +4,12 @@
 //! the same trait against `horizon serve`.
 
 pub mod embedded;
+pub mod http;
+pub mod queue;
+pub mod replica;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod server;
+pub mod wire;
 
 use crate::ledger::replay::{Deposit, PlayerState};
 use crate::ledger::{Entry, Prize, PublicKey};
@@ -69,6 +75,24 @@ pub enum ValleyError {
     UnknownTask(String),
     #[error("task {0:?} is done for now")]
     TaskDone(String),
+    #[error("the valley server refused: {0}")]
+    Remote(String),
+    /// The server could not be reached or failed; what was asked can be sent again.
+    #[error("the valley server at {url} is unavailable ({message})")]
+    Unavailable { url: String, message: String },
+    /// The server's answer was cut short or unreadable; what was asked can be sent again.
+    #[error("the valley server's answer could not be read ({0})")]
+    BadAnswer(String),
+    /// The server's log does not extend what this client verified before.
+    #[error("the valley server cannot be trusted: {0}")]
+    Untrusted(String),
+}
+
+impl ValleyError {
+    /// Whether asking again later may succeed (the queue keeps such intents).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, ValleyError::Unavailable { .. } | ValleyError::BadAnswer(_))
+    }
 }
 
 /// The authority's contract, shared by the embedded implementation and the HTTP client.

@@ -11,6 +11,7 @@ mod merkle_kat;
 mod play;
 mod render;
 mod rules;
+mod sources;
 mod tamper;
 mod telemetry;
 mod valley;

@@ -1,0 +1,346 @@
+//! `horizon serve`, `sync`, `consent`, `import`, `export` and `forget`: real mileage in,
+//! with consent, offline first, and the player's data out or gone on request.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use horizon::ledger::{Body, Role, Scope, VerifierKey};
+use horizon::profile::{DataDir, load_or_create_key};
+use horizon::telemetry::{TripSummary, Verdict, format_time, parse_trip_file};
+use horizon::valley::embedded::system_clock;
+use horizon::valley::http::{HttpValley, describe_import, saved_server, sync_dir};
+use horizon::valley::queue::Intent;
+use horizon::valley::server::{ValleyServer, serve as serve_http};
+use horizon::valley::wire::{EnrolRequest, SubmitRequest, TripsRequest};
+use horizon::valley::{EmbeddedValley, ImportReport, ValleyError, ValleyService, block_on_ready};
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime")
+}
+
+pub fn serve(data: &DataDir, addr: &str) -> Result<ExitCode> {
+    let server = ValleyServer::open(data, system_clock)?;
+    eprintln!("valley server: ledger {} with {} entries, verifier key {}", data.ledger().display(), server.valley().ledger().size(), server.valley().ledger().verifier_key().text);
+    runtime().block_on(serve_http(addr, server))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The connected client of this profile, when it has a server.
+fn client(data: &DataDir, server: Option<&str>) -> Result<Option<HttpValley>> {
+    let Some(url) = server.map(str::to_string).or_else(|| saved_server(data)) else { return Ok(None) };
+    let (key, _) = load_or_create_key(&data.player_key(), "player")?;
+    Ok(Some(HttpValley::open(data, &url, key, system_clock)?))
+}
+
+pub struct SyncArgs {
+    pub server: Option<String>,
+    pub server_key: Option<String>,
+    pub name: String,
+    pub vehicle: Option<String>,
+}
+
+pub fn sync(data: &DataDir, args: SyncArgs) -> Result<ExitCode> {
+    let Some(mut valley) = client(data, args.server.as_deref())? else {
+        bail!("this profile has no server yet: run `horizon sync --server URL` (for example http://127.0.0.1:8080)")
+    };
+    let pinned = args.server_key.as_deref().map(|k| VerifierKey::parse(k).with_context(|| format!("--server-key {k:?}"))).transpose()?;
+    let rt = runtime();
+    let result: Result<(), ValleyError> = rt.block_on(async {
+        valley.trust_server(pinned).await?;
+        valley.sync_replica().await?;
+        let me = load_or_create_key(&data.player_key(), "player").map_err(ValleyError::from)?.0.public_key();
+        let enrol_queued = valley.queue.items().iter().any(|q| matches!(q.intent, Intent::Enrol(_)));
+        if valley.replica.state().player(&me).is_none() && !enrol_queued {
+            valley.enqueue(Intent::Enrol(EnrolRequest { name: args.name.clone(), vehicle: args.vehicle.clone() }))?;
+        }
+        let report = valley.flush().await?;
+        for a in &report.answers {
+            println!("  {a}");
+        }
+        for (id, reason) in &report.refused {
+            println!("  refused ({id}): {reason}");
+        }
+        let synced = valley.sync_replica().await?;
+        println!("synced with {}: {} entries verified ({} new), {} intents sent", valley.base(), synced.size, synced.new_entries, report.sent);
+        if let Ok(view) = valley.view(&me) {
+            print_player(&view);
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.is_retryable() => {
+            println!("{e}");
+            println!("{} intents are queued in {} and will be sent by the next `horizon sync`", valley.queue.items().len(), sync_dir(data).display());
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn print_player(view: &horizon::valley::PlayerView) {
+    let s = &view.state;
+    let role = match &s.role {
+        Role::Owner { vehicle } => format!("owner of {vehicle}"),
+        Role::Guest => "guest".into(),
+    };
+    println!(
+        "player {} ({}, {role}): {} stones, {} waiting in the valley, {} crystals, {} fragments, level {}",
+        s.name,
+        view.key.fingerprint(),
+        horizon::economy::format_stones(s.stones_milli),
+        horizon::economy::format_stones(s.unmined_milli()),
+        s.crystals,
+        s.fragments,
+        view.stats.level
+    );
+}
+
+#[derive(Subcommand, Clone)]
+pub enum ConsentCommand {
+    /// Grant a scope: mileage (trip distances and odometers) or behaviour (hard braking and acceleration counts)
+    Grant { scope: ScopeArg },
+    /// Revoke a scope: nothing that needs it is imported or sent from now on
+    Revoke { scope: ScopeArg },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum ScopeArg {
+    Mileage,
+    Behaviour,
+}
+
+impl From<ScopeArg> for Scope {
+    fn from(s: ScopeArg) -> Self {
+        match s {
+            ScopeArg::Mileage => Scope::Mileage,
+            ScopeArg::Behaviour => Scope::Behaviour,
+        }
+    }
+}
+
+const SCOPES: [(Scope, &str); 2] = [
+    (Scope::Mileage, "trip start and end, odometer readings and energy, by the car's pseudonym (earns stones)"),
+    (Scope::Behaviour, "counts of hard braking and acceleration per trip (shapes the handling stat)"),
+];
+
+pub fn consent(data: &DataDir, command: Option<ConsentCommand>) -> Result<ExitCode> {
+    let change = command.map(|c| match c {
+        ConsentCommand::Grant { scope } => (Scope::from(scope), true),
+        ConsentCommand::Revoke { scope } => (Scope::from(scope), false),
+    });
+    if let Some(mut valley) = client(data, None)? {
+        if let Some((scope, granted)) = change {
+            let entry = valley.sign(Body::Consent { scope, granted })?;
+            valley.enqueue(Intent::Submit(SubmitRequest { entry: base64_entry(&entry) }))?;
+            println!("{} {scope:?}: signed and queued for {}", if granted { "granted" } else { "revoked" }, valley.base());
+            match runtime().block_on(async {
+                valley.flush().await?;
+                valley.sync_replica().await
+            }) {
+                Ok(_) => println!("sent"),
+                Err(e) if e.is_retryable() => println!("{e}; it will be sent by the next `horizon sync`"),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        for (scope, what) in SCOPES {
+            println!("{:<10} {:<8} {what}", format!("{scope:?}").to_lowercase(), if valley.consented(scope) { "granted" } else { "off" });
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (mut valley, player) = EmbeddedValley::open_with_player(data, system_clock)?;
+    let key = player.public_key();
+    if let Some((scope, granted)) = change {
+        let entry = valley.sign_for(&player, Body::Consent { scope, granted })?;
+        let index = block_on_ready(valley.submit(entry))?;
+        println!("{} {scope:?}: ledger entry {index}", if granted { "granted" } else { "revoked" });
+    }
+    let view = block_on_ready(valley.player(&key))?;
+    for (scope, what) in SCOPES {
+        println!("{:<10} {:<8} {what}", format!("{scope:?}").to_lowercase(), if view.state.consented(scope) { "granted" } else { "off" });
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn base64_entry(entry: &horizon::ledger::Entry) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(entry.to_bytes())
+}
+
+/// Reads a trip file of any accepted format for this player's car.
+fn read_trips(file: &Path, vehicle: &str, odometer_km: f64) -> Result<Vec<TripSummary>> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    Ok(parse_trip_file(&file.display().to_string(), &bytes, vehicle, odometer_km)?)
+}
+
+fn print_report(file: &Path, report: &ImportReport) {
+    println!("{}: {}", file.display(), describe_import(report));
+    for c in &report.checked {
+        let when = format_time(c.trip.start).replace('T', " ");
+        let when = &when[..16.min(when.len())];
+        match &c.verdict {
+            Verdict::Accepted { minable_km, note } => {
+                println!("  accepted  {when}  {:>7.1} km  {minable_km} km minable{}", c.trip.distance_km(), note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default())
+            }
+            Verdict::Rejected { reason } => println!("  REJECTED  {when}  {:>7.1} km  {reason}", c.trip.distance_km()),
+        }
+    }
+}
+
+/// `horizon import FILE`: JSON summaries, GPX tracks or CSV exports, into the local valley or
+/// (for a profile with a server) queued and sent.
+pub fn import(data: &DataDir, file: &Path) -> Result<ExitCode> {
+    if let Some(mut valley) = client(data, None)? {
+        let me = load_or_create_key(&data.player_key(), "player")?.0.public_key();
+        let rt = runtime();
+        let _ = rt.block_on(valley.sync_replica());
+        let vehicle = match valley.replica.state().player(&me).map(|p| p.role.clone()) {
+            Some(Role::Owner { vehicle }) => vehicle,
+            Some(Role::Guest) => bail!("guests have no car: only owners import trips"),
+            None => bail!("this profile is not enrolled at {} yet: run `horizon sync --vehicle PSEUDONYM` first", valley.base()),
+        };
+        if !valley.consented(Scope::Mileage) {
+            bail!("importing trips needs the mileage consent; grant it with `horizon consent grant mileage`");
+        }
+        let odometer = valley.accepted_trips().iter().map(|t| t.odometer_end_km).fold(0.0, f64::max);
+        let mut trips = read_trips(file, &vehicle, odometer)?;
+        if !valley.consented(Scope::Behaviour) {
+            // Without the behaviour scope the counts never leave the device.
+            for t in &mut trips {
+                t.hard_brakes = 0;
+                t.hard_accelerations = 0;
+            }
+        }
+        let n = trips.len();
+        valley.enqueue(Intent::Trips(TripsRequest { trips }))?;
+        println!("{n} trip summaries from {} queued for {}", file.display(), valley.base());
+        return match rt.block_on(async {
+            let report = valley.flush().await?;
+            valley.sync_replica().await?;
+            Ok::<_, ValleyError>(report)
+        }) {
+            Ok(report) => {
+                for r in &report.imports {
+                    print_report(file, r);
+                }
+                for (_, reason) in &report.refused {
+                    println!("  refused: {reason}");
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) if e.is_retryable() => {
+                println!("{e}; the trips stay queued and are sent by the next `horizon sync`");
+                Ok(ExitCode::from(2))
+            }
+            Err(e) => Err(e.into()),
+        };
+    }
+    let (mut valley, player) = EmbeddedValley::open_with_player(data, system_clock)?;
+    let key = player.public_key();
+    let vehicle = match valley.ledger().state().player(&key).map(|p| p.role.clone()) {
+        Some(Role::Owner { vehicle }) => vehicle,
+        _ => bail!("guests have no car: only owners import trips"),
+    };
+    let odometer = valley.accepted_trips(&key).iter().map(|t| t.odometer_end_km).fold(0.0, f64::max);
+    let trips = read_trips(file, &vehicle, odometer)?;
+    let report = block_on_ready(valley.import_trips(&key, trips))?;
+    print_report(file, &report);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `horizon export`: everything this device holds about the player, as one JSON file.
+pub fn export(data: &DataDir, out: Option<PathBuf>) -> Result<ExitCode> {
+    let (key, _) = load_or_create_key(&data.player_key(), "player")?;
+    let me = key.public_key();
+    let mut doc = serde_json::json!({
+        "format": "crypto-horizon/export@1",
+        "exported_at": format_time((system_clock() / 1000) as i64),
+        "player": { "public_key": me.to_hex(), "fingerprint": me.fingerprint() },
+        "note": "The ledger is public and keeps only pseudonyms; the entries below are this player's.",
+    });
+    let describe = |entries: Vec<horizon::ledger::Entry>| -> Vec<serde_json::Value> {
+        entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.actor == me || e.body.subject() == Some(me))
+            .map(|(i, e)| serde_json::json!({ "index": i, "time": format_time((e.time_ms / 1000) as i64), "kind": e.kind().name(), "summary": e.summary(), "bytes": hex::encode(e.to_bytes()) }))
+            .collect()
+    };
+    if data.ledger().join(horizon::ledger::store::LOG_FILE).exists() {
+        let valley = EmbeddedValley::open(data, system_clock)?;
+        if let Some(p) = valley.ledger().state().player(&me) {
+            doc["local"] = serde_json::json!({
+                "name": p.name,
+                "role": format!("{:?}", p.role),
+                "consents": p.consents.iter().map(|(s, g)| (format!("{s:?}").to_lowercase(), *g)).collect::<std::collections::BTreeMap<_, _>>(),
+                "stones_milli": p.stones_milli, "unmined_milli": p.unmined_milli(), "crystals": p.crystals, "fragments": p.fragments,
+                "items": p.items, "vouchers": p.vouchers.iter().map(|v| serde_json::json!({"id": v.id, "item": v.item})).collect::<Vec<_>>(),
+                "trips": valley.accepted_trips(&me),
+                "entries": describe(valley.ledger().entries()?),
+            });
+        }
+    }
+    if let Some(valley) = client(data, None)? {
+        let state = valley.view(&me).ok().map(|v| {
+            let p = v.state;
+            serde_json::json!({
+                "name": p.name, "role": format!("{:?}", p.role),
+                "consents": p.consents.iter().map(|(s, g)| (format!("{s:?}").to_lowercase(), *g)).collect::<std::collections::BTreeMap<_, _>>(),
+                "stones_milli": p.stones_milli, "unmined_milli": p.unmined_milli(), "crystals": p.crystals, "fragments": p.fragments, "items": p.items,
+            })
+        });
+        doc["server"] = serde_json::json!({
+            "url": valley.base(),
+            "state_in_verified_replica": state,
+            "trips": valley.accepted_trips(),
+            "queued": valley.queue.items(),
+            "entries_verified": valley.replica.size(),
+        });
+    }
+    for (name, path) in [("task_progress", data.0.join("game").join("progress.json"))] {
+        if let Ok(bytes) = std::fs::read(&path) {
+            doc[name] = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+        }
+    }
+    let text = serde_json::to_string_pretty(&doc)?;
+    match out {
+        Some(path) if path.as_os_str() != "-" => {
+            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+            println!("wrote everything held about player {} to {}", me.fingerprint(), path.display());
+        }
+        _ => println!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `horizon forget --yes`: deletes the personal data on this device. Ledger entries stay (by
+/// design: they name only pseudonyms and keep everyone's balances verifiable).
+pub fn forget(data: &DataDir, yes: bool) -> Result<ExitCode> {
+    let targets = [
+        data.player_key(),
+        data.0.join("valley").join("trips.json"),
+        data.0.join("game"),
+        data.0.join("receipts"),
+        sync_dir(data),
+    ];
+    if !yes {
+        println!("this deletes the player's key and personal data on this device:");
+        for t in &targets {
+            println!("  {}", t.display());
+        }
+        println!("the ledger keeps its entries (pseudonyms only). Run again with --yes to delete.");
+        return Ok(ExitCode::from(2));
+    }
+    for t in &targets {
+        let removed = if t.is_dir() { std::fs::remove_dir_all(t) } else { std::fs::remove_file(t) };
+        match removed {
+            Ok(()) => println!("deleted {}", t.display()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => bail!("could not delete {}: {e}", t.display()),
+        }
+    }
+    println!("forgotten; the ledger's entries stay and name only pseudonyms");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,448 @@
+//! CSV trip exports as car apps write them (DESIGN 5): one trip a line, columns found by their
+//! header. Every app writes its own dialect, so this reader is liberal:
+//!
+//! - the delimiter is `,`, `;` or tab, whichever the header line has most of (or the one an
+//!   Excel `sep=;` line names); cells may be quoted; blank lines, and lines with neither a
+//!   start nor an end (totals, notes), are skipped; columns not listed here are ignored;
+//! - headers match in any case, with spaces, dashes and dots read as `_` and a unit in
+//!   parentheses or brackets at the end read as the unit: "Distance (km)" is `distance` in km,
+//!   "Energy [kWh]" is `energy` in kWh;
+//! - the names each column may have are in [`Field::names`]; when a file has several, the
+//!   first listed wins ("Start" over "From", which is often an address);
+//! - distances and odometers in km, m or miles ("Distance (mi)", "Miles", "distance_mi");
+//!   energy in kWh or Wh;
+//! - numbers with a decimal point, or a decimal comma where the delimiter is `;` or tab, with
+//!   thousands separators ("1.234,5", "1,234.5", "12 345") and a unit after them ("12,5 km");
+//! - times as RFC 3339, `YYYY-MM-DD HH:MM[:SS]` or `YYYY-MM-DDTHH:MM[:SS]`,
+//!   `DD.MM.YYYY HH:MM[:SS]` (the last three read as UTC), or Unix seconds (milliseconds when
+//!   13 digits or more).
+//!
+//! Each trip needs a start, an end, and the odometer at start and end or a distance (or one
+//! odometer reading and the distance). With only a distance the odometer continues from the
+//! reading the caller gives, trip after trip in start order. Energy is optional (0: unknown),
+//! and so are the counts of hard events (0) and the vehicle (the caller's).
+
+use time::format_description::well_known::Rfc3339;
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+
+use super::{TripFileError, TripSummary};
+
+pub const KM_PER_MILE: f64 = 1.609_344;
+
+/// What a column holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Start,
+    End,
+    OdometerStart,
+    OdometerEnd,
+    Distance,
+    Energy,
+    HardBrakes,
+    HardAccelerations,
+    Vehicle,
+}
+
+/// What a column's unit converts: lengths to km, energy to kWh; the others have none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quantity {
+    Length,
+    Energy,
+    Other,
+}
+
+impl Field {
+    /// The header names accepted (lower case, `_` for spaces, dashes and dots, without the
+    /// unit), the most specific first.
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            Field::Start => &["start", "start_time", "started", "departure", "begin", "from"],
+            Field::End => &["end", "end_time", "ended", "arrival", "finish", "to"],
+            Field::OdometerStart => &["odometer_start", "odometer_start_km", "start_odometer", "mileage_start", "starting_odometer"],
+            Field::OdometerEnd => &["odometer_end", "odometer_end_km", "end_odometer", "mileage_end", "ending_odometer"],
+            Field::Distance => &["distance", "distance_km", "km", "trip_distance", "miles", "mi"],
+            Field::Energy => &["energy", "energy_kwh", "kwh", "consumption_kwh", "energy_used", "energy_consumed"],
+            Field::HardBrakes => &["hard_brakes", "harsh_braking", "hard_braking", "harsh_brakes"],
+            Field::HardAccelerations => &["hard_accelerations", "harsh_acceleration", "hard_acceleration", "harsh_accelerations"],
+            Field::Vehicle => &["vehicle", "car", "pseudonym"],
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Field::Start => "start",
+            Field::End => "end",
+            Field::OdometerStart => "odometer start",
+            Field::OdometerEnd => "odometer end",
+            Field::Distance => "distance",
+            Field::Energy => "energy",
+            Field::HardBrakes => "hard brakes",
+            Field::HardAccelerations => "hard accelerations",
+            Field::Vehicle => "vehicle",
+        }
+    }
+
+    fn quantity(self) -> Quantity {
+        match self {
+            Field::OdometerStart | Field::OdometerEnd | Field::Distance => Quantity::Length,
+            Field::Energy => Quantity::Energy,
+            Field::Start | Field::End | Field::HardBrakes | Field::HardAccelerations | Field::Vehicle => Quantity::Other,
+        }
+    }
+}
+
+/// Kilometres per unit of length, kWh per unit of energy; `None` for a unit not understood.
+fn unit_scale(quantity: Quantity, unit: &str) -> Option<f64> {
+    match quantity {
+        Quantity::Length => match unit {
+            "km" | "kilometres" | "kilometers" => Some(1.0),
+            "mi" | "mile" | "miles" => Some(KM_PER_MILE),
+            "m" | "metres" | "meters" => Some(0.001),
+            _ => None,
+        },
+        Quantity::Energy => match unit {
+            "kwh" => Some(1.0),
+            "wh" => Some(0.001),
+            _ => None,
+        },
+        Quantity::Other => Some(1.0),
+    }
+}
+
+/// A header cell as written (`text`, for messages) and as matched: `name` in lower case with
+/// `_` for spaces, dashes and dots; `unit` from parentheses or brackets at the end, lower case
+/// without spaces.
+struct Header {
+    text: String,
+    name: String,
+    unit: Option<String>,
+}
+
+impl Header {
+    fn read(text: &str) -> Header {
+        let lower = text.trim().to_lowercase();
+        let bracketed = lower
+            .strip_suffix(')')
+            .and_then(|s| s.rsplit_once('('))
+            .or_else(|| lower.strip_suffix(']').and_then(|s| s.rsplit_once('[')));
+        let (name, unit) = match bracketed {
+            Some((name, unit)) => (name, Some(unit.chars().filter(|c| !c.is_whitespace()).collect::<String>())),
+            None => (lower.as_str(), None),
+        };
+        let mut normalised = String::with_capacity(name.len());
+        for c in name.trim().chars() {
+            let c = if matches!(c, ' ' | '\t' | '-' | '.' | '/') { '_' } else { c };
+            if c == '_' && (normalised.is_empty() || normalised.ends_with('_')) {
+                continue;
+            }
+            normalised.push(c);
+        }
+        while normalised.ends_with('_') {
+            normalised.pop();
+        }
+        Header { text: text.trim().to_string(), name: normalised, unit: unit.filter(|u| !u.is_empty()) }
+    }
+}
+
+/// A column found: where, its header as written, and the factor to km or kWh.
+struct Column {
+    index: usize,
+    header: String,
+    scale: f64,
+}
+
+/// The column for `field`: the first of its names that a header has (also with a unit suffix,
+/// "distance_mi", or with its unit in brackets completing the name, "Consumption (kWh)").
+fn find_column(path: &str, line: usize, field: Field, headers: &[Header]) -> Result<Option<Column>, TripFileError> {
+    let quantity = field.quantity();
+    let matches = |header: &Header, name: &str| {
+        header.name == name
+            || header.unit.as_ref().is_some_and(|unit| format!("{}_{unit}", header.name) == name)
+            || (quantity != Quantity::Other
+                && header
+                    .name
+                    .strip_prefix(name)
+                    .and_then(|rest| rest.strip_prefix('_'))
+                    .is_some_and(|unit| unit_scale(quantity, unit).is_some()))
+    };
+    let Some(index) = field.names().iter().find_map(|&name| headers.iter().position(|header| matches(header, name))) else {
+        return Ok(None);
+    };
+    let header = &headers[index];
+    let scale = match &header.unit {
+        Some(unit) => unit_scale(quantity, unit).ok_or_else(|| TripFileError::Csv {
+            path: path.into(),
+            line,
+            column: header.text.clone(),
+            message: format!(
+                "the unit {unit:?} is not understood for the {} (accepted: {})",
+                field.describe(),
+                if quantity == Quantity::Energy { "kWh, Wh" } else { "km, m, mi" }
+            ),
+        })?,
+        // A unit at the end of the name: "distance_mi", "miles", "odometer_start_km".
+        None => header.name.rsplit('_').next().and_then(|last| unit_scale(quantity, last)).unwrap_or(1.0),
+    };
+    Ok(Some(Column { index, header: header.text.clone(), scale }))
+}
+
+fn found_list(headers: &[Header]) -> String {
+    let found: Vec<String> = headers.iter().filter(|h| !h.text.is_empty()).map(|h| format!("{:?}", h.text)).collect();
+    if found.is_empty() { "none".into() } else { found.join(", ") }
+}
+
+/// The delimiter a header line uses most; on a tie tab, then `;`, then `,`.
+fn sniff_delimiter(line: &str) -> u8 {
+    [b',', b';', b'\t'].into_iter().max_by_key(|&d| line.bytes().filter(|&b| b == d).count()).unwrap_or(b',')
+}
+
+/// The line a record starts on, counting from 1 in `body`: the reader's position is where
+/// the previous record ended, before the blank lines it skipped.
+fn record_line(body: &str, position: Option<&csv::Position>) -> usize {
+    let Some(position) = position else { return 0 };
+    let rest = body.as_bytes().get(position.byte() as usize..).unwrap_or_default();
+    let blank_lines = rest.iter().take_while(|&&b| b == b'\r' || b == b'\n').filter(|&&b| b == b'\n').count();
+    position.line() as usize + blank_lines
+}
+
+/// A trip's odometer as the file gives it: both readings, or only the distance driven.
+enum Odometer {
+    Read(f64, f64),
+    Continues(f64),
+}
+
+struct Row {
+    vehicle: String,
+    start: i64,
+    end: i64,
+    odometer: Odometer,
+    energy_kwh: f64,
+    hard_brakes: u32,
+    hard_accelerations: u32,
+}
+
+/// Reads a CSV trip export (see the module docs) into trip summaries, in start order.
+/// `vehicle` is the car unless the file has a vehicle column; trips without odometer readings
+/// continue from `odometer_km`. `path` names the file in errors, which give the line (as in
+/// the file) and the column's header.
+pub fn trips_from_csv(path: &str, text: &str, vehicle: &str, odometer_km: f64) -> Result<Vec<TripSummary>, TripFileError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let no_header = || TripFileError::CsvColumns {
+        path: path.into(),
+        missing: Field::Start.describe().into(),
+        accepted: Field::Start.names().join(", "),
+        found: "none (the file has no header line)".into(),
+    };
+
+    // The header is the first line that is not blank; Excel may put "sep=;" before it.
+    let mut delimiter = None;
+    let mut header_at = None;
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let bare = line.trim_end_matches(['\r', '\n']);
+        if let Some(sep) = bare.strip_prefix("sep=").filter(|sep| sep.len() == 1) {
+            delimiter = Some(sep.as_bytes()[0]);
+        } else if !bare.trim().is_empty() {
+            delimiter = delimiter.or(Some(sniff_delimiter(bare)));
+            header_at = Some((offset, i + 1));
+            break;
+        }
+        offset += line.len();
+    }
+    let Some((header_offset, header_line)) = header_at else {
+        return Err(no_header());
+    };
+    let delimiter = delimiter.unwrap_or(b',');
+    let decimal_comma = delimiter != b',';
+    let body = &text[header_offset..];
+    let line_of = |position: Option<&csv::Position>| record_line(body, position) + header_line - 1;
+    let csv_error = |e: csv::Error| TripFileError::Csv { path: path.into(), line: line_of(e.position()), column: "-".into(), message: e.to_string() };
+
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(body.as_bytes());
+    let mut records = reader.records();
+    let headers: Vec<Header> = match records.next() {
+        Some(record) => record.map_err(&csv_error)?.iter().map(Header::read).collect(),
+        None => return Err(no_header()),
+    };
+
+    let find = |field: Field| find_column(path, header_line, field, &headers);
+    let missing = |field: Field| TripFileError::CsvColumns {
+        path: path.into(),
+        missing: field.describe().into(),
+        accepted: field.names().join(", "),
+        found: found_list(&headers),
+    };
+    let start = find(Field::Start)?.ok_or_else(|| missing(Field::Start))?;
+    let end = find(Field::End)?.ok_or_else(|| missing(Field::End))?;
+    let odometer_start = find(Field::OdometerStart)?;
+    let odometer_end = find(Field::OdometerEnd)?;
+    let distance = find(Field::Distance)?;
+    if distance.is_none() && (odometer_start.is_none() || odometer_end.is_none()) {
+        return Err(TripFileError::CsvColumns {
+            path: path.into(),
+            missing: "distance or odometer".into(),
+            accepted: format!(
+                "{} for the distance, or {} and {} for the odometer",
+                Field::Distance.names().join(", "),
+                Field::OdometerStart.names().join(", "),
+                Field::OdometerEnd.names().join(", ")
+            ),
+            found: found_list(&headers),
+        });
+    }
+    let energy = find(Field::Energy)?;
+    let hard_brakes = find(Field::HardBrakes)?;
+    let hard_accelerations = find(Field::HardAccelerations)?;
+    let vehicle_column = find(Field::Vehicle)?;
+
+    let mut rows: Vec<Row> = Vec::new();
+    for record in records {
+        let record = record.map_err(&csv_error)?;
+        let line = line_of(record.position());
+        let cell = |column: &Column| record.get(column.index).filter(|s| !s.is_empty());
+        if cell(&start).is_none() && cell(&end).is_none() {
+            continue;
+        }
+        let err = |column: &Column, message: String| TripFileError::Csv { path: path.into(), line, column: column.header.clone(), message };
+        let time = |column: &Column| match cell(column) {
+            Some(s) => parse_time(s).map_err(|message| err(column, message)),
+            None => Err(err(column, "the cell is empty".into())),
+        };
+        let amount = |column: Option<&Column>| -> Result<Option<f64>, TripFileError> {
+            let Some(column) = column else { return Ok(None) };
+            let Some(s) = cell(column) else { return Ok(None) };
+            let v = parse_number(s, decimal_comma).map_err(|message| err(column, message))?;
+            if v < 0.0 {
+                return Err(err(column, format!("{s:?} is negative")));
+            }
+            Ok(Some(v * column.scale))
+        };
+        let count = |column: Option<&Column>| -> Result<u32, TripFileError> {
+            let Some(column) = column else { return Ok(0) };
+            match amount(Some(column))? {
+                None => Ok(0),
+                Some(v) if v.fract() == 0.0 && v <= f64::from(u32::MAX) => Ok(v as u32),
+                Some(_) => Err(err(column, format!("{:?} is not a whole number", cell(column).unwrap_or_default()))),
+            }
+        };
+
+        let trip_start = time(&start)?;
+        let trip_end = time(&end)?;
+        let odometer = match (amount(odometer_start.as_ref())?, amount(odometer_end.as_ref())?, amount(distance.as_ref())?) {
+            (Some(from), Some(to), _) => Odometer::Read(from, to),
+            (Some(from), None, Some(km)) => Odometer::Read(from, from + km),
+            (None, Some(to), Some(km)) => Odometer::Read(to - km, to),
+            (None, None, Some(km)) => Odometer::Continues(km),
+            (_, _, None) => {
+                let column = distance.as_ref().or(odometer_start.as_ref()).or(odometer_end.as_ref()).expect("checked with the headers");
+                return Err(err(column, "the cell is empty: a trip needs a distance, or the odometer at start and end".into()));
+            }
+        };
+        rows.push(Row {
+            vehicle: vehicle_column.as_ref().and_then(|c| cell(c)).unwrap_or(vehicle).to_string(),
+            start: trip_start,
+            end: trip_end,
+            odometer,
+            energy_kwh: amount(energy.as_ref())?.unwrap_or(0.0),
+            hard_brakes: count(hard_brakes.as_ref())?,
+            hard_accelerations: count(hard_accelerations.as_ref())?,
+        });
+    }
+
+    // Exports often list the newest trip first; odometers continue in time order.
+    rows.sort_by_key(|row| row.start);
+    let mut odometer_km = odometer_km;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let (odometer_start_km, odometer_end_km) = match row.odometer {
+                Odometer::Read(from, to) => (from, to),
+                Odometer::Continues(km) => (odometer_km, odometer_km + km),
+            };
+            odometer_km = odometer_end_km;
+            TripSummary {
+                vehicle: row.vehicle,
+                start: row.start,
+                end: row.end,
+                odometer_start_km,
+                odometer_end_km,
+                energy_kwh: row.energy_kwh,
+                hard_brakes: row.hard_brakes,
+                hard_accelerations: row.hard_accelerations,
+            }
+        })
+        .collect())
+}
+
+/// A number as spreadsheets write it: "12.5"; "12,5" where the delimiter is not a comma;
+/// with thousands separators ("1.234,5", "1,234.5", "12 345"); with a unit after it
+/// ("12,5 km").
+fn parse_number(cell: &str, decimal_comma: bool) -> Result<f64, String> {
+    let not_a_number = || format!("{cell:?} is not a number");
+    let compact: String = cell.chars().filter(|c| !c.is_whitespace() && *c != '\'').collect();
+    let digits = compact.trim_end_matches(|c: char| c.is_alphabetic());
+    if !digits.ends_with(|c: char| c.is_ascii_digit()) {
+        return Err(not_a_number());
+    }
+    let plain = match (digits.rfind('.'), digits.rfind(',')) {
+        (Some(dot), Some(comma)) if comma > dot => digits.replace('.', "").replace(',', "."),
+        (Some(_), Some(_)) => digits.replace(',', ""),
+        (None, Some(_)) if decimal_comma => digits.replace(',', "."),
+        (None, Some(_)) if digits.split(',').skip(1).all(|group| group.len() == 3) => digits.replace(',', ""),
+        (None, Some(_)) => return Err(format!("{cell:?} is not a number (a decimal comma needs `;` or tab between the columns)")),
+        _ => digits.to_string(),
+    };
+    plain.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(not_a_number)
+}
+
+/// A time as exports write it (see the module docs): Unix seconds (milliseconds from 13
+/// digits), RFC 3339 (also with a space for the `T`), or a date and clock without an offset,
+/// read as UTC.
+fn parse_time(cell: &str) -> Result<i64, String> {
+    let s = cell.trim();
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = s.parse().map_err(|_| format!("{cell:?} is not a time"))?;
+        return Ok(if s.len() >= 13 { n.div_euclid(1000) } else { n });
+    }
+    for candidate in [s.to_string(), s.replacen(' ', "T", 1)] {
+        if let Ok(t) = OffsetDateTime::parse(&candidate, &Rfc3339) {
+            return Ok(t.unix_timestamp());
+        }
+    }
+    naive_utc(s).ok_or_else(|| {
+        format!("{cell:?} is not a time (accepted: RFC 3339, YYYY-MM-DD HH:MM[:SS] in UTC, DD.MM.YYYY HH:MM[:SS] in UTC, Unix seconds)")
+    })
+}
+
+/// `YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DDTHH:MM[:SS]` or `DD.MM.YYYY HH:MM[:SS]` as UTC; a
+/// fraction of a second is dropped, a two-digit year is 20YY.
+fn naive_utc(s: &str) -> Option<i64> {
+    let (date, clock) = s.split_once(|c: char| c == 'T' || c == ' ')?;
+    let date = date.trim_end_matches(',');
+    let clock = clock.trim().trim_end_matches(['Z', 'z']);
+    let numbers = |text: &str, separator: char| -> Option<Vec<u32>> { text.split(separator).map(|part| part.parse().ok()).collect() };
+    let (year, month, day) = match (numbers(date, '-'), numbers(date, '.')) {
+        (Some(p), _) if p.len() == 3 => (p[0], p[1], p[2]),
+        (_, Some(p)) if p.len() == 3 => (p[2], p[1], p[0]),
+        _ => return None,
+    };
+    let year = if year < 100 { year + 2000 } else { year };
+    let parts: Vec<&str> = clock.split(':').collect();
+    if !(2..=3).contains(&parts.len()) {
+        return None;
+    }
+    let hour: u8 = parts[0].parse().ok()?;
+    let minute: u8 = parts[1].parse().ok()?;
+    let second: u8 = match parts.get(2) {
+        Some(s) => s.split(['.', ',']).next()?.parse().ok()?,
+        None => 0,
+    };
+    let date = Date::from_calendar_date(i32::try_from(year).ok()?, Month::try_from(u8::try_from(month).ok()?).ok()?, u8::try_from(day).ok()?).ok()?;
+    let clock = Time::from_hms(hour, minute, second).ok()?;
+    Some(PrimitiveDateTime::new(date, clock).assume_utc().unix_timestamp())
+}

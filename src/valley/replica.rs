@@ -1,0 +1,196 @@
+//! The client's verified replica of the server's ledger. On every sync it fetches the
+//! signed checkpoint, checks the signature with the key it trusts, refuses a tree smaller
+//! than the one it verified before (a rollback), fetches the new entries as C2SP entry
+//! bundles, checks each one's signature and every economy rule by replaying it, and checks
+//! that its own entries plus the new ones hash to the checkpoint's root (else the server
+//! forked its log). Only then is anything stored.
+//!
+//! ```text
+//! SYNC/server.vkey        the server's verifier key (pinned on the first sync)
+//! SYNC/checkpoint         the last checkpoint verified
+//! SYNC/entries            the entries verified: each as u32 big-endian length ‖ bytes
+//! ```
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::ValleyError;
+use crate::ledger::checkpoint::verify_checkpoint;
+use crate::ledger::merkle::{RootAccumulator, leaf_hash};
+use crate::ledger::{Entry, LedgerState, SignedCheckpoint, VerifierKey};
+
+pub struct Replica {
+    dir: PathBuf,
+    key: Option<VerifierKey>,
+    checkpoint: Option<SignedCheckpoint>,
+    state: LedgerState,
+    tree: RootAccumulator,
+}
+
+fn store_error(path: &Path, e: impl std::fmt::Display) -> ValleyError {
+    ValleyError::Store { path: path.display().to_string(), message: e.to_string() }
+}
+
+/// What one sync brought.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SyncedTo {
+    pub size: u64,
+    pub new_entries: u64,
+}
+
+impl Replica {
+    /// Opens the replica in `dir`, replaying (and so re-checking) what it holds.
+    pub fn open(dir: &Path) -> Result<Replica, ValleyError> {
+        std::fs::create_dir_all(dir).map_err(|e| store_error(dir, e))?;
+        let mut replica = Replica { dir: dir.to_path_buf(), key: None, checkpoint: None, state: LedgerState::default(), tree: RootAccumulator::default() };
+        let vkey_path = dir.join("server.vkey");
+        if let Ok(text) = std::fs::read_to_string(&vkey_path) {
+            replica.key = Some(VerifierKey::parse(text.trim()).map_err(|e| store_error(&vkey_path, e))?);
+        }
+        let entries_path = dir.join("entries");
+        if let Ok(bytes) = std::fs::read(&entries_path) {
+            let mut at = 0;
+            while at + 4 <= bytes.len() {
+                let len = u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
+                // A record torn by a crash was never confirmed by a checkpoint: stop there.
+                let Some(record) = bytes.get(at + 4..at + 4 + len) else { break };
+                replica.apply(record).map_err(|e| store_error(&entries_path, e))?;
+                at += 4 + len;
+            }
+        }
+        let cp_path = dir.join("checkpoint");
+        if let (Ok(note), Some(key)) = (std::fs::read(&cp_path), &replica.key) {
+            let cp = verify_checkpoint(&note, key).map_err(|e| store_error(&cp_path, e))?;
+            // Entries past the checkpoint (a crash between the two writes) are dropped.
+            if cp.size < replica.tree.size() {
+                return Replica::rebuild(dir, cp);
+            }
+            replica.checkpoint = Some(cp);
+        }
+        Ok(replica)
+    }
+
+    /// Re-reads only the first `cp.size` entries (after a crash left more on disk).
+    fn rebuild(dir: &Path, cp: SignedCheckpoint) -> Result<Replica, ValleyError> {
+        let entries_path = dir.join("entries");
+        let bytes = std::fs::read(&entries_path).map_err(|e| store_error(&entries_path, e))?;
+        let mut kept = Vec::new();
+        let (mut at, mut n) = (0, 0);
+        while n < cp.size {
+            let len = u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
+            kept.extend_from_slice(&bytes[at..at + 4 + len]);
+            at += 4 + len;
+            n += 1;
+        }
+        crate::ledger::store::write_atomically(&entries_path, &kept).map_err(|e| store_error(&entries_path, e))?;
+        Replica::open(dir)
+    }
+
+    fn apply(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let index = self.tree.size();
+        let entry = Entry::from_bytes(bytes).map_err(|e| format!("entry {index}: {e}"))?;
+        if !entry.signature_is_valid() {
+            return Err(format!("entry {index}: its signature does not verify"));
+        }
+        let tree = &self.tree;
+        self.state.apply(index, &entry, || tree.root().0).map_err(|v| format!("entry {index}: {v}"))?;
+        self.tree.push(leaf_hash(bytes));
+        Ok(())
+    }
+
+    pub fn state(&self) -> &LedgerState {
+        &self.state
+    }
+
+    pub fn size(&self) -> u64 {
+        self.tree.size()
+    }
+
+    pub fn key(&self) -> Option<&VerifierKey> {
+        self.key.as_ref()
+    }
+
+    pub fn checkpoint(&self) -> Option<&SignedCheckpoint> {
+        self.checkpoint.as_ref()
+    }
+
+    /// Trusts `key` from now on (the first sync, or `--server-key`). A replica that already
+    /// trusts another key refuses.
+    pub fn pin_key(&mut self, key: VerifierKey) -> Result<(), ValleyError> {
+        if let Some(old) = &self.key {
+            if old.text != key.text {
+                return Err(ValleyError::Untrusted(format!("it signs with {}, but this profile trusts {}", key.text, old.text)));
+            }
+            return Ok(());
+        }
+        let path = self.dir.join("server.vkey");
+        crate::ledger::store::write_atomically(&path, format!("{}\n", key.text).as_bytes()).map_err(|e| store_error(&path, e))?;
+        self.key = Some(key);
+        Ok(())
+    }
+
+    /// Brings the replica up to the server's checkpoint (`note`), fetching entry bundles with
+    /// `fetch(path)`. Nothing is stored unless everything checks out.
+    pub async fn sync<F, Fut>(&mut self, note: &[u8], mut fetch: F) -> Result<SyncedTo, ValleyError>
+    where
+        F: FnMut(String) -> Fut,
+        Fut: std::future::Future<Output = Result<Vec<u8>, ValleyError>>,
+    {
+        let key = self.key.clone().ok_or_else(|| ValleyError::Untrusted("no server key is trusted yet".into()))?;
+        let cp = verify_checkpoint(note, &key).map_err(|e| ValleyError::Untrusted(format!("its checkpoint does not verify with {}: {e}", key.text)))?;
+        let old = self.size();
+        if cp.size < old {
+            return Err(ValleyError::Untrusted(format!(
+                "it rolled its log back: it now shows {} entries, but it signed a checkpoint of {old} before",
+                cp.size
+            )));
+        }
+        let mut next = Replica { dir: self.dir.clone(), key: self.key.clone(), checkpoint: None, state: self.state.clone(), tree: self.tree.clone() };
+        let mut fresh = Vec::new();
+        let mut index = old;
+        while index < cp.size {
+            let bundle_index = index / 256;
+            let width = (cp.size - bundle_index * 256).min(256);
+            let path = tlog_tiles::Tile::new(8, 0, bundle_index, width as u32, true).path().replacen("tile/8/data/", "tile/entries/", 1);
+            let bundle = fetch(path.clone()).await?;
+            let mut at = 0;
+            let mut in_bundle = bundle_index * 256;
+            while at < bundle.len() && in_bundle < bundle_index * 256 + width {
+                let len = bundle.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]]) as usize).ok_or_else(|| ValleyError::BadAnswer(format!("{path} is cut short")))?;
+                let bytes = bundle.get(at + 2..at + 2 + len).ok_or_else(|| ValleyError::BadAnswer(format!("{path} is cut short")))?;
+                if in_bundle >= index {
+                    next.apply(bytes).map_err(|e| ValleyError::Untrusted(format!("its log breaks the rules: {e}")))?;
+                    fresh.push(bytes.to_vec());
+                }
+                at += 2 + len;
+                in_bundle += 1;
+            }
+            if in_bundle < bundle_index * 256 + width {
+                return Err(ValleyError::BadAnswer(format!("{path} holds {} entries, not {width}", in_bundle - bundle_index * 256)));
+            }
+            index = in_bundle;
+        }
+        if next.tree.root() != cp.root {
+            return Err(ValleyError::Untrusted(format!(
+                "it forked its log: its checkpoint of {} entries has root {}, but the {old} entries verified before and the new ones hash to {}",
+                cp.size,
+                cp.root,
+                next.tree.root()
+            )));
+        }
+        // Entries first, then the checkpoint that covers them (the commit point).
+        let entries_path = self.dir.join("entries");
+        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&entries_path).map_err(|e| store_error(&entries_path, e))?;
+        let mut out = Vec::new();
+        for bytes in &fresh {
+            out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+            out.extend_from_slice(bytes);
+        }
+        file.write_all(&out).and_then(|_| file.sync_data()).map_err(|e| store_error(&entries_path, e))?;
+        let cp_path = self.dir.join("checkpoint");
+        crate::ledger::store::write_atomically(&cp_path, &cp.note).map_err(|e| store_error(&cp_path, e))?;
+        next.checkpoint = Some(cp);
+        *self = next;
+        Ok(SyncedTo { size: self.size(), new_entries: fresh.len() as u64 })
+    }
+}

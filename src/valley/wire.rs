@@ -1,0 +1,327 @@
+//! What travels between `horizon serve` and its clients: signed requests and the JSON of
+//! each answer. Shared by the server and the HTTP client so that they cannot drift apart.
+//!
+//! Every request that acts for a player carries four headers:
+//! `X-Horizon-Key` (the player's public key, hex), `X-Horizon-Time` (Unix ms),
+//! `Idempotency-Key` (unique per intent, kept by the client's queue across retries) and
+//! `X-Horizon-Signature` (Ed25519, base64) over [`request_message`]. The server answers a
+//! repeated idempotency key with the stored answer instead of acting twice.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use ed25519_dalek::{Signature, Signer, Verifier};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{BoxOpening, ImportReport, ValleyError};
+use crate::ledger::replay::Deposit;
+use crate::ledger::{NamedKey, Prize, PublicKey, Role};
+use crate::telemetry::{CheckedTrip, TripSummary, Verdict};
+
+pub const HEADER_KEY: &str = "x-horizon-key";
+pub const HEADER_TIME: &str = "x-horizon-time";
+pub const HEADER_IDEMPOTENCY: &str = "idempotency-key";
+pub const HEADER_SIGNATURE: &str = "x-horizon-signature";
+/// Set on an answer that was stored from an earlier identical request.
+pub const HEADER_REPLAYED: &str = "x-horizon-replayed";
+/// How far a request's time may be from the server's (ms) when its idempotency key is new.
+pub const MAX_CLOCK_SKEW_MS: u64 = 5 * 60 * 1000;
+
+/// The bytes a player signs for one request.
+pub fn request_message(method: &str, path: &str, time_ms: u64, idempotency: &str, body: &[u8]) -> Vec<u8> {
+    format!("crypto-horizon/request@1\n{method}\n{path}\n{time_ms}\n{idempotency}\n{}\n", hex::encode(Sha256::digest(body))).into_bytes()
+}
+
+/// The four headers of a signed request.
+pub fn sign_request(key: &NamedKey, method: &str, path: &str, time_ms: u64, idempotency: &str, body: &[u8]) -> [(&'static str, String); 4] {
+    let signature = key.signing_key.sign(&request_message(method, path, time_ms, idempotency, body));
+    [
+        (HEADER_KEY, key.public_key().to_hex()),
+        (HEADER_TIME, time_ms.to_string()),
+        (HEADER_IDEMPOTENCY, idempotency.to_string()),
+        (HEADER_SIGNATURE, B64.encode(signature.to_bytes())),
+    ]
+}
+
+/// Checks a request's signature; Err says what is wrong, for the 401 answer.
+pub fn verify_request(key_hex: &str, signature_b64: &str, message: &[u8]) -> Result<PublicKey, String> {
+    let key = PublicKey::from_hex(key_hex).ok_or_else(|| format!("{HEADER_KEY} {key_hex:?} is not a public key"))?;
+    let verifying = key.verifying_key().ok_or_else(|| format!("{HEADER_KEY} {key_hex:?} is not a valid Ed25519 key"))?;
+    let bytes = B64.decode(signature_b64).map_err(|_| format!("{HEADER_SIGNATURE} is not base64"))?;
+    let signature = Signature::from_slice(&bytes).map_err(|_| format!("{HEADER_SIGNATURE} is not an Ed25519 signature"))?;
+    verifying.verify(&message, &signature).map_err(|_| format!("the request's signature does not verify for key {}", key.fingerprint()))?;
+    Ok(key)
+}
+
+/// A fresh idempotency key (128 random bits, hex).
+pub fn new_idempotency_key() -> String {
+    use rand_core::RngCore;
+    let mut bytes = [0u8; 16];
+    rand_core::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct EnrolRequest {
+    pub name: String,
+    /// The car's pseudonym for an owner; None for a guest.
+    pub vehicle: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct TripsRequest {
+    pub trips: Vec<TripSummary>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct MineRequest {
+    pub km_index: u64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct TaskRequest {
+    pub task: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct OpenBoxRequest {
+    pub commitment: String,
+    pub client_seed: String,
+}
+
+/// A player-signed entry, base64 of its canonical bytes.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct SubmitRequest {
+    pub entry: String,
+}
+
+/// An entry's index in the ledger.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
+pub struct IndexAnswer {
+    pub index: u64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct CommitmentAnswer {
+    pub commitment: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug)]
+pub struct CrystalsAnswer {
+    pub crystals: u64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
+pub struct WireDeposit {
+    pub cause: u64,
+    pub km_index: u64,
+    pub amount_milli: u64,
+    pub day: u32,
+}
+
+impl From<Deposit> for WireDeposit {
+    fn from(d: Deposit) -> Self {
+        WireDeposit { cause: d.cause, km_index: d.km_index, amount_milli: d.amount_milli, day: d.day }
+    }
+}
+
+impl From<WireDeposit> for Deposit {
+    fn from(d: WireDeposit) -> Self {
+        Deposit { cause: d.cause, km_index: d.km_index, amount_milli: d.amount_milli, day: d.day }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct WireCheckedTrip {
+    pub trip: TripSummary,
+    /// Accepted: the minable km and a note; rejected: the reason.
+    pub accepted: bool,
+    pub minable_km: u32,
+    pub note: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct WireImportReport {
+    pub checked: Vec<WireCheckedTrip>,
+    pub already_imported: usize,
+    pub attested_km: u64,
+    pub new_deposits: Vec<WireDeposit>,
+}
+
+impl From<&ImportReport> for WireImportReport {
+    fn from(r: &ImportReport) -> Self {
+        WireImportReport {
+            checked: r
+                .checked
+                .iter()
+                .map(|c| match &c.verdict {
+                    Verdict::Accepted { minable_km, note } => {
+                        WireCheckedTrip { trip: c.trip.clone(), accepted: true, minable_km: *minable_km, note: note.clone(), reason: None }
+                    }
+                    Verdict::Rejected { reason } => WireCheckedTrip { trip: c.trip.clone(), accepted: false, minable_km: 0, note: None, reason: Some(reason.clone()) },
+                })
+                .collect(),
+            already_imported: r.already_imported,
+            attested_km: r.attested_km,
+            new_deposits: r.new_deposits.iter().map(|d| (*d).into()).collect(),
+        }
+    }
+}
+
+impl From<WireImportReport> for ImportReport {
+    fn from(r: WireImportReport) -> Self {
+        ImportReport {
+            checked: r
+                .checked
+                .into_iter()
+                .map(|c| CheckedTrip {
+                    trip: c.trip,
+                    verdict: if c.accepted {
+                        Verdict::Accepted { minable_km: c.minable_km, note: c.note }
+                    } else {
+                        Verdict::Rejected { reason: c.reason.unwrap_or_default() }
+                    },
+                })
+                .collect(),
+            already_imported: r.already_imported,
+            attested_km: r.attested_km,
+            new_deposits: r.new_deposits.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// A prize as JSON: `{"stone": 1000}`, `{"fragments": 1}`, `{"crystals": 50}`, `{"gift": "paint-jade"}`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum WirePrize {
+    Stone(u64),
+    Fragments(u32),
+    Crystals(u64),
+    Gift(String),
+}
+
+impl From<&Prize> for WirePrize {
+    fn from(p: &Prize) -> Self {
+        match p {
+            Prize::Stone { amount_milli } => WirePrize::Stone(*amount_milli),
+            Prize::Fragments { count } => WirePrize::Fragments(*count),
+            Prize::Crystals { count } => WirePrize::Crystals(*count),
+            Prize::Gift { item } => WirePrize::Gift(item.clone()),
+        }
+    }
+}
+
+impl From<WirePrize> for Prize {
+    fn from(p: WirePrize) -> Self {
+        match p {
+            WirePrize::Stone(amount_milli) => Prize::Stone { amount_milli },
+            WirePrize::Fragments(count) => Prize::Fragments { count },
+            WirePrize::Crystals(count) => Prize::Crystals { count },
+            WirePrize::Gift(item) => Prize::Gift { item },
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct WireBoxOpening {
+    pub prize: WirePrize,
+    pub commitment: String,
+    pub server_seed: String,
+    pub client_seed: String,
+    pub draw: u64,
+    pub pity_before: u32,
+    pub pity_after: u32,
+    pub entry: u64,
+}
+
+pub fn hex32(s: &str) -> Result<[u8; 32], String> {
+    let bytes = hex::decode(s).map_err(|_| format!("{s:?} is not hex"))?;
+    bytes.try_into().map_err(|_| format!("{s:?} is not 32 bytes"))
+}
+
+impl From<&BoxOpening> for WireBoxOpening {
+    fn from(o: &BoxOpening) -> Self {
+        WireBoxOpening {
+            prize: (&o.prize).into(),
+            commitment: hex::encode(o.commitment),
+            server_seed: hex::encode(o.server_seed),
+            client_seed: hex::encode(o.client_seed),
+            draw: o.draw,
+            pity_before: o.pity_before,
+            pity_after: o.pity_after,
+            entry: o.entry,
+        }
+    }
+}
+
+impl TryFrom<WireBoxOpening> for BoxOpening {
+    type Error = String;
+    fn try_from(o: WireBoxOpening) -> Result<Self, String> {
+        Ok(BoxOpening {
+            prize: o.prize.into(),
+            commitment: hex32(&o.commitment)?,
+            server_seed: hex32(&o.server_seed)?,
+            client_seed: hex32(&o.client_seed)?,
+            draw: o.draw,
+            pity_before: o.pity_before,
+            pity_after: o.pity_after,
+            entry: o.entry,
+        })
+    }
+}
+
+/// An error answer: a stable code the client maps back to a [`ValleyError`], and the text.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct ErrorAnswer {
+    pub code: String,
+    pub message: String,
+    /// The value a code carries (a km index, a price, …), where it has one.
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+impl From<&ValleyError> for ErrorAnswer {
+    fn from(e: &ValleyError) -> Self {
+        let (code, values) = match e {
+            ValleyError::NotEnrolled(k) => ("not-enrolled", vec![k.to_hex()]),
+            ValleyError::NoMileageConsent => ("no-mileage-consent", vec![]),
+            ValleyError::GuestHasNoCar => ("guest-has-no-car", vec![]),
+            ValleyError::NoSuchDeposit(km) => ("no-such-deposit", vec![km.to_string()]),
+            ValleyError::NoCommitment(c) => ("no-commitment", vec![c.clone()]),
+            ValleyError::NotEnoughCrystals { price, have } => ("not-enough-crystals", vec![price.to_string(), have.to_string()]),
+            ValleyError::UnknownTask(t) => ("unknown-task", vec![t.clone()]),
+            ValleyError::TaskDone(t) => ("task-done", vec![t.clone()]),
+            ValleyError::Ledger(_) => ("refused", vec![]),
+            _ => ("server", vec![]),
+        };
+        ErrorAnswer { code: code.into(), message: e.to_string(), values }
+    }
+}
+
+impl ErrorAnswer {
+    /// The error this answer stands for (the same variant where the contract names one).
+    pub fn into_error(self) -> ValleyError {
+        let v = |i: usize| self.values.get(i).cloned().unwrap_or_default();
+        let n = |i: usize| v(i).parse::<u64>().unwrap_or_default();
+        match self.code.as_str() {
+            "not-enrolled" => PublicKey::from_hex(&v(0)).map_or(ValleyError::Remote(self.message.clone()), ValleyError::NotEnrolled),
+            "no-mileage-consent" => ValleyError::NoMileageConsent,
+            "guest-has-no-car" => ValleyError::GuestHasNoCar,
+            "no-such-deposit" => ValleyError::NoSuchDeposit(n(0)),
+            "no-commitment" => ValleyError::NoCommitment(v(0)),
+            "not-enough-crystals" => ValleyError::NotEnoughCrystals { price: n(0), have: n(1) },
+            "unknown-task" => ValleyError::UnknownTask(v(0)),
+            "task-done" => ValleyError::TaskDone(v(0)),
+            _ => ValleyError::Remote(self.message),
+        }
+    }
+}
+
+/// The role a client asks for at enrolment.
+pub fn role_of(request: &EnrolRequest) -> Role {
+    match &request.vehicle {
+        Some(vehicle) => Role::Owner { vehicle: vehicle.clone() },
+        None => Role::Guest,
+    }
+}

@@ -52,6 +52,9 @@ pub struct HttpValley {
     trips_path: PathBuf,
     trips: Vec<TripSummary>,
     clock: Clock,
+    /// The nonce after the last one signed here (entries may be signed faster than the
+    /// replica learns of them).
+    next_nonce: std::sync::atomic::AtomicU64,
 }
 
 /// What sending the queue did.
@@ -97,6 +100,7 @@ impl HttpValley {
             trips_path,
             trips,
             clock,
+            next_nonce: Default::default(),
         })
     }
 
@@ -191,7 +195,8 @@ impl HttpValley {
             })
             .max()
             .unwrap_or(0);
-        let nonce = self.replica.state().next_nonce(&me).max(queued);
+        let nonce = self.replica.state().next_nonce(&me).max(queued).max(self.next_nonce.load(std::sync::atomic::Ordering::SeqCst));
+        self.next_nonce.store(nonce + 1, std::sync::atomic::Ordering::SeqCst);
         Ok(Entry::sign(body, &self.key.signing_key, nonce, (self.clock)()).map_err(crate::ledger::LedgerError::from)?)
     }
 

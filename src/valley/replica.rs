@@ -159,7 +159,6 @@ impl Replica {
                 let len = bundle.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]]) as usize).ok_or_else(|| ValleyError::BadAnswer(format!("{path} is cut short")))?;
                 let bytes = bundle.get(at + 2..at + 2 + len).ok_or_else(|| ValleyError::BadAnswer(format!("{path} is cut short")))?;
                 if in_bundle >= index {
-                    next.apply(bytes).map_err(|e| ValleyError::Untrusted(format!("its log breaks the rules: {e}")))?;
                     fresh.push(bytes.to_vec());
                 }
                 at += 2 + len;
@@ -170,13 +169,22 @@ impl Replica {
             }
             index = in_bundle;
         }
-        if next.tree.root() != cp.root {
+        // First the tree: do the new entries extend what was verified before?
+        let mut tree = self.tree.clone();
+        for bytes in &fresh {
+            tree.push(leaf_hash(bytes));
+        }
+        if tree.root() != cp.root {
             return Err(ValleyError::Untrusted(format!(
                 "it forked its log: its checkpoint of {} entries has root {}, but the {old} entries verified before and the new ones hash to {}",
                 cp.size,
                 cp.root,
-                next.tree.root()
+                tree.root()
             )));
+        }
+        // Then every signature and rule.
+        for bytes in &fresh {
+            next.apply(bytes).map_err(|e| ValleyError::Untrusted(format!("its log breaks the rules: {e}")))?;
         }
         // Entries first, then the checkpoint that covers them (the commit point).
         let entries_path = self.dir.join("entries");

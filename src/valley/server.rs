@@ -293,15 +293,9 @@ impl ValleyServer {
             }
             "mine" => {
                 let request: MineRequest = parse(body)?;
-                match block_on_ready(valley.mine(player, request.km_index)) {
-                    Ok(d) => answer(&WireDeposit::from(d)),
-                    // Mined by this very request before a crash lost its answer.
-                    Err(ValleyError::NoSuchDeposit(km)) => match self.minted(player, km) {
-                        Some(d) => answer(&d),
-                        None => Err(ValleyError::NoSuchDeposit(km).into()),
-                    },
-                    Err(e) => Err(e.into()),
-                }
+                // A deposit is minted once: a retry after a crash that lost the answer is
+                // refused ("no unmined deposit"), never paid twice.
+                answer(&WireDeposit::from(block_on_ready(valley.mine(player, request.km_index))?))
             }
             "task" => {
                 let request: TaskRequest = parse(body)?;
@@ -335,17 +329,6 @@ impl ValleyServer {
             }
             _ => Err(Refusal::NotFound),
         }
-    }
-
-    /// The mint of the player's deposit `km_index`, if the ledger holds one.
-    fn minted(&self, player: &PublicKey, km_index: u64) -> Option<WireDeposit> {
-        let entries = self.valley.ledger().entries().ok()?;
-        entries.iter().rev().find_map(|e| match &e.body {
-            Body::Mint { player: p, amount_milli, cause, km_index: k, pool: crate::ledger::Pool::Mileage } if p == player && *k == km_index => {
-                Some(WireDeposit { cause: *cause, km_index, amount_milli: *amount_milli, day: (e.time_ms / crate::ledger::replay::DAY_MS) as u32 })
-            }
-            _ => None,
-        })
     }
 
     fn position_of(&self, entry: &Entry) -> Option<u64> {

@@ -12,6 +12,7 @@ mod play;
 mod render;
 mod rules;
 mod sources;
+mod sync;
 mod tamper;
 mod telemetry;
 mod valley;

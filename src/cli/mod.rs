@@ -39,6 +39,10 @@ pub struct PlayArgs {
     /// the valley recorded
     #[arg(long, requires = "frames")]
     pub headless: bool,
+    /// Play connected to a valley server (default: the profile's server, once `horizon sync`
+    /// has set one; otherwise the local valley)
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Default, Debug)]
@@ -76,6 +80,7 @@ pub fn play(data_dir: &DataDir, args: PlayArgs) -> Result<ExitCode> {
             panel,
             autopilot: args.autopilot,
             headless: args.headless,
+            server: args.server,
         };
         horizon::game::run(options)?;
         Ok(ExitCode::SUCCESS)

@@ -11,9 +11,20 @@ use super::input::PlayerDriven;
 use super::screens::Profile;
 use crate::economy::{EconomyTables, FRAGMENTS_PER_STONE};
 use crate::ledger::replay::Deposit;
-use crate::ledger::{Body, NamedKey, Scope};
+use crate::ledger::{Body, Entry, NamedKey, Receipt, Scope};
+use crate::telemetry::TripSummary;
 use crate::twin::{VehicleParams, vehicle_params};
-use crate::valley::{BoxOpening, EmbeddedValley, ValleyError, ValleyService, block_on_ready};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::valley::http::HttpValley;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::valley::queue::Intent as QueuedIntent;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::valley::wire::{MineRequest, SubmitRequest, TaskRequest};
+#[cfg(not(target_arch = "wasm32"))]
+use base64::Engine;
+#[cfg(not(target_arch = "wasm32"))]
+use base64::engine::general_purpose::STANDARD as B64;
+use crate::valley::{BoxOpening, EmbeddedValley, PlayerView, ValleyError, ValleyService, block_on_ready};
 
 /// What the player (or the autopilot) asks the authority for.
 #[derive(Message, Clone, Debug, PartialEq)]
@@ -43,11 +54,29 @@ pub enum Outcome {
     Refused { intent: Intent, reason: String },
 }
 
+/// Where the valley's rules run: in-process under the data directory, or on a server.
+pub enum Link {
+    Embedded(EmbeddedValley),
+    /// Connected mode (native): the HTTP authority, driven on its own runtime. An intent the
+    /// server cannot take now is queued and sent by the next sync.
+    #[cfg(not(target_arch = "wasm32"))]
+    Connected { valley: HttpValley, runtime: tokio::runtime::Runtime },
+}
+
 /// The authority the game talks to and the player's signing key.
 #[derive(Resource)]
 pub struct Authority {
-    pub valley: EmbeddedValley,
+    pub link: Link,
     pub key: NamedKey,
+}
+
+/// What the screens show of the ledger.
+pub struct LedgerInfo {
+    pub size: u64,
+    pub origin: String,
+    pub verifier_key: String,
+    /// Where it is verified from: the local ledger, or the client's verified replica.
+    pub source: String,
 }
 
 /// The player's car's physics, from the twin's stats (changes with upgrades).
@@ -61,39 +90,204 @@ pub fn plugin(app: &mut App) {
 }
 
 impl Authority {
+    pub fn embedded(valley: EmbeddedValley, key: NamedKey) -> Authority {
+        Authority { link: Link::Embedded(valley), key }
+    }
+
+    /// Connects to `url` for the player `key`, with the client's state under `data`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn connected(data: &crate::profile::DataDir, url: &str, key: NamedKey) -> Result<Authority, ValleyError> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| ValleyError::Remote(e.to_string()))?;
+        let client_key = NamedKey { name: key.name.clone(), signing_key: key.signing_key.clone() };
+        let mut valley = HttpValley::open(data, url, client_key, crate::valley::embedded::system_clock)?;
+        // What was queued offline goes first; an absent server is not an error here.
+        let _ = runtime.block_on(async {
+            valley.sync_replica().await?;
+            valley.flush().await?;
+            valley.sync_replica().await
+        });
+        Ok(Authority { link: Link::Connected { valley, runtime }, key })
+    }
+
+    /// The local ledger, in embedded mode.
+    pub fn embedded_ledger(&self) -> Option<&crate::ledger::Ledger> {
+        match &self.link {
+            Link::Embedded(v) => Some(v.ledger()),
+            #[cfg(not(target_arch = "wasm32"))]
+            Link::Connected { .. } => None,
+        }
+    }
+
+    pub fn now(&self) -> u64 {
+        match &self.link {
+            Link::Embedded(v) => v.now(),
+            #[cfg(not(target_arch = "wasm32"))]
+            Link::Connected { .. } => crate::valley::embedded::system_clock(),
+        }
+    }
+
+    /// The player as the authority (or the verified replica) has them.
+    pub fn player(&mut self) -> Result<PlayerView, ValleyError> {
+        let key = self.key.public_key();
+        match &mut self.link {
+            Link::Embedded(v) => block_on_ready(v.player(&key)),
+            #[cfg(not(target_arch = "wasm32"))]
+            Link::Connected { valley, runtime } => {
+                if let Err(e) = runtime.block_on(valley.sync_replica()) {
+                    warn!("showing the last verified state: {e}");
+                }
+                valley.view(&key)
+            }
+        }
+    }
+
+    pub fn accepted_trips(&self) -> Vec<TripSummary> {
+        match &self.link {
+            Link::Embedded(v) => v.accepted_trips(&self.key.public_key()).to_vec(),
+            #[cfg(not(target_arch = "wasm32"))]
+            Link::Connected { valley, .. } => valley.accepted_trips().to_vec(),
+        }
+    }
+
+    pub fn ledger_info(&self) -> LedgerInfo {
+        match &self.link {
+            Link::Embedded(v) => {
+                let l = v.ledger();
+                LedgerInfo { size: l.size(), origin: l.checkpoint().origin.clone(), verifier_key: l.verifier_key().text.clone(), source: l.dir().display().to_string() }
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            Link::Connected { valley, .. } => LedgerInfo {
+                size: valley.replica.size(),
+                origin: valley.replica.checkpoint().map_or(String::new(), |c| c.origin.clone()),
+                verifier_key: valley.replica.key().map_or(String::new(), |k| k.text.clone()),
+                source: format!("verified replica of {}", valley.base()),
+            },
+        }
+    }
+
+    /// Every entry, oldest first.
+    pub fn entries(&self) -> Result<Vec<Entry>, String> {
+        match &self.link {
+            Link::Embedded(v) => v.ledger().entries().map_err(|e| e.to_string()),
+            #[cfg(not(target_arch = "wasm32"))]
+            Link::Connected { valley, .. } => valley.replica.entries().map_err(|e| e.to_string()),
+        }
+    }
+
+    pub fn receipt(&self, index: u64) -> Result<Receipt, String> {
+        match &self.link {
+            Link::Embedded(v) => v.ledger().receipt(index).map_err(|e| e.to_string()),
+            #[cfg(not(target_arch = "wasm32"))]
+            Link::Connected { valley, .. } => valley.replica.receipt(index).map_err(|e| e.to_string()),
+        }
+    }
+
+    /// A job that verifies the whole ledger (or replica) off the main thread, reporting
+    /// (done, total) as it goes.
+    pub fn verification(&self) -> Box<dyn FnOnce(&mut dyn FnMut(u64, u64)) -> Result<String, String> + Send> {
+        match &self.link {
+            Link::Embedded(v) => {
+                let dir = v.ledger().dir().to_path_buf();
+                let trusted = v.ledger().verifier_key().clone();
+                Box::new(move |progress| {
+                    crate::ledger::verify::verify_ledger(&dir, Some(trusted), progress)
+                        .map(|r| format!("✔ verified {} entries: every signature, the Merkle tree root {} and every economy rule", r.checkpoint.size, r.checkpoint.root))
+                        .map_err(|e| format!("✘ FAILED: {e}"))
+                })
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            Link::Connected { valley, .. } => {
+                let base = valley.base().to_string();
+                let replica_dir = valley.replica_dir().to_path_buf();
+                Box::new(move |progress| {
+                    progress(0, 1);
+                    let r = crate::valley::replica::Replica::open(&replica_dir).map_err(|e| format!("✘ FAILED: {e}"))?;
+                    progress(1, 1);
+                    let root = r.checkpoint().map_or("none".to_string(), |c| c.root.to_string());
+                    Ok(format!("✔ re-verified the replica of {base}: {} entries, every signature and economy rule, tree root {root}", r.size()))
+                })
+            }
+        }
+    }
+
+    fn sign(&self, body: Body) -> Result<Entry, ValleyError> {
+        match &self.link {
+            Link::Embedded(v) => v.sign_for(&self.key, body),
+            #[cfg(not(target_arch = "wasm32"))]
+            Link::Connected { valley, .. } => valley.sign(body),
+        }
+    }
+
     /// Carries out one intent; Ok is what to report.
     fn apply(&mut self, intent: &Intent) -> Result<Outcome, ValleyError> {
         let key = self.key.public_key();
-        let valley = &mut self.valley;
-        Ok(match intent {
-            Intent::Mine { km_index } => Outcome::Mined(block_on_ready(valley.mine(&key, *km_index))?),
-            Intent::CompleteTask { task } => Outcome::TaskDone { task: task.clone(), crystals: block_on_ready(valley.complete_task(&key, task))? },
+        let signed = match intent {
             Intent::Buy { item } => {
                 let price_milli = EconomyTables::bundled().upgrade(item).map_or(0, |u| u.price_milli);
-                let entry = valley.sign_for(&self.key, Body::Purchase { item: item.clone(), price_milli })?;
-                block_on_ready(valley.submit(entry))?;
-                Outcome::Bought { item: item.clone() }
+                Some(self.sign(Body::Purchase { item: item.clone(), price_milli })?)
             }
-            Intent::CommitBox => Outcome::BoxCommitted(block_on_ready(valley.commit_box(&key))?),
-            Intent::OpenBox { commitment } => {
-                let mut client_seed = [0u8; 32];
-                rand_core::OsRng.fill_bytes(&mut client_seed);
-                Outcome::BoxOpened(block_on_ready(valley.open_box(&key, *commitment, client_seed))?)
-            }
-            Intent::SetConsent { scope, granted } => {
-                let entry = valley.sign_for(&self.key, Body::Consent { scope: *scope, granted: *granted })?;
-                block_on_ready(valley.submit(entry))?;
-                Outcome::ConsentSet { scope: *scope, granted: *granted }
-            }
+            Intent::SetConsent { scope, granted } => Some(self.sign(Body::Consent { scope: *scope, granted: *granted })?),
             Intent::Combine => {
-                let have = block_on_ready(valley.player(&key))?.state.fragments;
-                let fragments = (have / FRAGMENTS_PER_STONE * FRAGMENTS_PER_STONE) as u32;
-                let entry = valley.sign_for(&self.key, Body::Combine { fragments })?;
-                block_on_ready(valley.submit(entry))?;
-                Outcome::Combined { fragments }
+                let have = self.player()?.state.fragments;
+                Some(self.sign(Body::Combine { fragments: (have / FRAGMENTS_PER_STONE * FRAGMENTS_PER_STONE) as u32 })?)
             }
-        })
+            _ => None,
+        };
+        match &mut self.link {
+            Link::Embedded(v) => block_on_ready(apply_on(v, &key, intent, signed)),
+            #[cfg(not(target_arch = "wasm32"))]
+            Link::Connected { valley, runtime } => {
+                let result = runtime.block_on(apply_on(valley, &key, intent, signed.clone()));
+                match result {
+                    Err(e) if e.is_retryable() => {
+                        // The server is away: keep what can wait, in order, for the next sync.
+                        let queued = match (intent, signed) {
+                            (Intent::Mine { km_index }, _) => Some(QueuedIntent::Mine(MineRequest { km_index: *km_index })),
+                            (Intent::CompleteTask { task }, _) => Some(QueuedIntent::Task(TaskRequest { task: task.clone() })),
+                            (_, Some(entry)) => Some(QueuedIntent::Submit(SubmitRequest { entry: B64.encode(entry.to_bytes()) })),
+                            _ => None,
+                        };
+                        match queued {
+                            Some(q) => {
+                                valley.enqueue(q)?;
+                                Err(ValleyError::Remote(format!("{e}; queued, it will be sent when the server is back")))
+                            }
+                            None => Err(e),
+                        }
+                    }
+                    other => other,
+                }
+            }
+        }
     }
+}
+
+/// One intent on any implementation of the authority's contract.
+async fn apply_on<V: ValleyService>(valley: &mut V, key: &crate::ledger::PublicKey, intent: &Intent, signed: Option<Entry>) -> Result<Outcome, ValleyError> {
+    Ok(match intent {
+        Intent::Mine { km_index } => Outcome::Mined(valley.mine(key, *km_index).await?),
+        Intent::CompleteTask { task } => Outcome::TaskDone { task: task.clone(), crystals: valley.complete_task(key, task).await? },
+        Intent::CommitBox => Outcome::BoxCommitted(valley.commit_box(key).await?),
+        Intent::OpenBox { commitment } => {
+            let mut client_seed = [0u8; 32];
+            rand_core::OsRng.fill_bytes(&mut client_seed);
+            Outcome::BoxOpened(valley.open_box(key, *commitment, client_seed).await?)
+        }
+        Intent::Buy { item } => {
+            valley.submit(signed.expect("signed above")).await?;
+            Outcome::Bought { item: item.clone() }
+        }
+        Intent::SetConsent { scope, granted } => {
+            valley.submit(signed.expect("signed above")).await?;
+            Outcome::ConsentSet { scope: *scope, granted: *granted }
+        }
+        Intent::Combine => {
+            let entry = signed.expect("signed above");
+            let Body::Combine { fragments } = entry.body else { unreachable!("a combine") };
+            valley.submit(entry).await?;
+            Outcome::Combined { fragments }
+        }
+    })
 }
 
 /// Sends each intent to the authority, reports the outcome and refreshes what the screens
@@ -123,8 +317,7 @@ pub fn apply_intents(
     if !changed {
         return;
     }
-    let key = authority.key.public_key();
-    match block_on_ready(authority.valley.player(&key)) {
+    match authority.player() {
         Ok(view) => {
             let params = vehicle_params(&view.stats);
             if let Some(car) = player_car.as_mut() {

@@ -22,7 +22,7 @@ use bevy_egui::EguiPlugin;
 
 use crate::level::Level;
 use crate::profile::DataDir;
-use crate::valley::{EmbeddedValley, ValleyService, block_on_ready};
+use crate::valley::EmbeddedValley;
 use authority::{Authority, PlayerCar};
 
 /// The valley the game opens when no level is given (also built into the binary).
@@ -44,6 +44,8 @@ pub struct GameOptions {
     pub autopilot: bool,
     /// With `frames`: simulate without a window or renderer, and report what happened.
     pub headless: bool,
+    /// Play connected to this server (default: the profile's server, if it has one).
+    pub server: Option<String>,
 }
 
 /// System order within a frame, as the Bevy community templates do it.
@@ -62,10 +64,26 @@ pub fn run(options: GameOptions) -> anyhow::Result<()> {
         None => Level::parse("levels/stone_valley.ron", DEFAULT_LEVEL)?,
     };
     let data = DataDir(options.data_dir.clone());
-    let (mut valley, key) = EmbeddedValley::open_with_player(&data, crate::valley::embedded::system_clock)?;
-    let player = block_on_ready(valley.player(&key.public_key()))?;
+    let server = options.server.clone().or_else(|| crate::valley::http::saved_server(&data));
+    let mut authority = match &server {
+        // Connected mode: the profile syncs with a server.
+        #[cfg(not(target_arch = "wasm32"))]
+        Some(url) => {
+            let (key, _) = crate::profile::load_or_create_key(&data.player_key(), "player")?;
+            Authority::connected(&data, url, key)?
+        }
+        _ => {
+            let _ = &server;
+            let (valley, key) = EmbeddedValley::open_with_player(&data, crate::valley::embedded::system_clock)?;
+            Authority::embedded(valley, key)
+        }
+    };
+    let player = authority.player().map_err(|e| match &server {
+        Some(url) => anyhow::anyhow!("{e} (the profile syncs with {url}: run `horizon sync` once it is reachable)"),
+        None => e.into(),
+    })?;
     if options.headless {
-        return run_headless(level, Authority { valley, key }, &options);
+        return run_headless(level, authority, &options);
     }
 
     let profile = screens::Profile { data_dir: options.data_dir.clone(), player: player.clone() };
@@ -79,7 +97,7 @@ pub fn run(options: GameOptions) -> anyhow::Result<()> {
     .configure_sets(Update, (AppSystems::Input, AppSystems::Simulation, AppSystems::Presentation).chain())
     .insert_resource(PlayerCar(crate::twin::vehicle_params(&player.stats)))
     .insert_resource(tasks::TaskProgress::load(&options.data_dir))
-    .insert_resource(Authority { valley, key })
+    .insert_resource(authority)
     .add_plugins((screens::plugin(level.clone(), profile), world::scenery(&level), car::plugin, input::plugin, camera::plugin))
     .add_plugins((authority::plugin, deposits::plugin, effects::plugin, tasks::plugin, panels::plugin, autopilot::plugin))
     .add_plugins((hud::plugin, automation::plugin(&options, started)))
@@ -109,11 +127,10 @@ fn spawn_player_car(
 
 /// `horizon play --headless --frames N`: the play loop without a window, one fixed 1/60 s
 /// step a frame, then a report of what the authority recorded.
-fn run_headless(level: Level, authority: Authority, options: &GameOptions) -> anyhow::Result<()> {
+fn run_headless(level: Level, mut authority: Authority, options: &GameOptions) -> anyhow::Result<()> {
     let frames = options.frames.ok_or_else(|| anyhow::anyhow!("--headless needs --frames N"))?;
-    let key = authority.key.public_key();
-    let before = authority.valley.ledger().state().player(&key).cloned().ok_or_else(|| anyhow::anyhow!("the player is not enrolled"))?;
-    let entries_before = authority.valley.ledger().size();
+    let before = authority.player()?.state;
+    let entries_before = authority.ledger_info().size;
     let mut app = play_app(level, authority, &options.data_dir);
     if options.autopilot {
         app.insert_resource(autopilot::Autopilot::on_route(0));
@@ -122,8 +139,8 @@ fn run_headless(level: Level, authority: Authority, options: &GameOptions) -> an
         app.update();
     }
     let car = app.world_mut().query_filtered::<&Transform, With<input::PlayerDriven>>().single(app.world()).map(|t| t.translation).unwrap_or_default();
+    let after = app.world_mut().resource_mut::<Authority>().player()?.state;
     let authority = app.world().resource::<Authority>();
-    let after = authority.valley.ledger().state().player(&key).cloned().ok_or_else(|| anyhow::anyhow!("the player is not enrolled"))?;
     let progress = app.world().resource::<tasks::TaskProgress>();
     println!(
         "headless: {frames} frames ({:.1} s simulated); drove {:.2} km, car at ({:.0}, {:.0}); mined {} deposits; stones {} -> {}; crystals {} -> {}; ledger {} -> {} entries",
@@ -137,7 +154,7 @@ fn run_headless(level: Level, authority: Authority, options: &GameOptions) -> an
         before.crystals,
         after.crystals,
         entries_before,
-        authority.valley.ledger().size()
+        authority.ledger_info().size
     );
     Ok(())
 }
@@ -145,8 +162,7 @@ fn run_headless(level: Level, authority: Authority, options: &GameOptions) -> an
 /// The play loop headless: the real simulation plugins plus the authority, deposits and
 /// tasks, with the player's car at the level's spawn. For tests and `--headless`.
 pub fn play_app(level: Level, mut authority: Authority, data_dir: &std::path::Path) -> App {
-    let key = authority.key.public_key();
-    let player = block_on_ready(authority.valley.player(&key)).expect("an enrolled player");
+    let player = authority.player().expect("an enrolled player");
     let params = crate::twin::vehicle_params(&player.stats);
     let mut app = simulation_plugins(level);
     app.insert_resource(PlayerCar(params))

@@ -123,7 +123,7 @@ pub fn plugin(app: &mut App) {
 }
 
 fn today(authority: &Authority) -> u32 {
-    (authority.valley.now() / DAY_MS) as u32
+    (authority.now() / DAY_MS) as u32
 }
 
 /// Whether the ledger already holds this task's reward for now.

@@ -48,6 +48,7 @@ pub struct HttpValley {
     client: reqwest::Client,
     key: NamedKey,
     pub replica: Replica,
+    replica_dir: PathBuf,
     pub queue: Queue,
     trips_path: PathBuf,
     trips: Vec<TripSummary>,
@@ -96,6 +97,7 @@ impl HttpValley {
             client,
             key,
             replica: Replica::open(&dir.join("replica"))?,
+            replica_dir: dir.join("replica"),
             queue: Queue::open(&dir.join("queue.jsonl"))?,
             trips_path,
             trips,
@@ -109,6 +111,10 @@ impl HttpValley {
     pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.client = reqwest::Client::builder().timeout(timeout).build().expect("an HTTP client");
         self
+    }
+
+    pub fn replica_dir(&self) -> &std::path::Path {
+        &self.replica_dir
     }
 
     pub fn base(&self) -> &str {

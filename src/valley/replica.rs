@@ -16,15 +16,16 @@ use std::path::{Path, PathBuf};
 
 use super::ValleyError;
 use crate::ledger::checkpoint::verify_checkpoint;
-use crate::ledger::merkle::{RootAccumulator, leaf_hash};
-use crate::ledger::{Entry, LedgerState, SignedCheckpoint, VerifierKey};
+use crate::ledger::merkle::{HashStore, leaf_hash};
+use crate::ledger::{Entry, LedgerState, Receipt, SignedCheckpoint, VerifierKey};
 
 pub struct Replica {
     dir: PathBuf,
     key: Option<VerifierKey>,
     checkpoint: Option<SignedCheckpoint>,
     state: LedgerState,
-    tree: RootAccumulator,
+    /// Every tree hash, for roots and receipts (64 bytes an entry).
+    tree: HashStore,
 }
 
 fn store_error(path: &Path, e: impl std::fmt::Display) -> ValleyError {
@@ -42,7 +43,7 @@ impl Replica {
     /// Opens the replica in `dir`, replaying (and so re-checking) what it holds.
     pub fn open(dir: &Path) -> Result<Replica, ValleyError> {
         std::fs::create_dir_all(dir).map_err(|e| store_error(dir, e))?;
-        let mut replica = Replica { dir: dir.to_path_buf(), key: None, checkpoint: None, state: LedgerState::default(), tree: RootAccumulator::default() };
+        let mut replica = Replica { dir: dir.to_path_buf(), key: None, checkpoint: None, state: LedgerState::default(), tree: HashStore::default() };
         let vkey_path = dir.join("server.vkey");
         if let Ok(text) = std::fs::read_to_string(&vkey_path) {
             replica.key = Some(VerifierKey::parse(text.trim()).map_err(|e| store_error(&vkey_path, e))?);
@@ -96,6 +97,38 @@ impl Replica {
         self.state.apply(index, &entry, || tree.root().0).map_err(|v| format!("entry {index}: {v}"))?;
         self.tree.push(leaf_hash(bytes));
         Ok(())
+    }
+
+    /// The verified entries, oldest first.
+    pub fn entries(&self) -> Result<Vec<Entry>, ValleyError> {
+        Ok(self.entry_bytes()?.iter().filter_map(|b| Entry::from_bytes(b).ok()).collect())
+    }
+
+    fn entry_bytes(&self) -> Result<Vec<Vec<u8>>, ValleyError> {
+        let path = self.dir.join("entries");
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(store_error(&path, e)),
+        };
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at + 4 <= bytes.len() && (out.len() as u64) < self.size() {
+            let len = u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
+            let Some(record) = bytes.get(at + 4..at + 4 + len) else { break };
+            out.push(record.to_vec());
+            at += 4 + len;
+        }
+        Ok(out)
+    }
+
+    /// A receipt for entry `index` against the last verified checkpoint, built from the
+    /// replica alone (anyone can check it offline with the server's key).
+    pub fn receipt(&self, index: u64) -> Result<Receipt, ValleyError> {
+        let cp = self.checkpoint.as_ref().ok_or_else(|| ValleyError::Untrusted("nothing verified yet".into()))?;
+        let entry_bytes = self.entry_bytes()?.into_iter().nth(index as usize).ok_or(ValleyError::Remote(format!("no entry {index} in the replica")))?;
+        let proof = self.tree.prove_inclusion(index, cp.size).map_err(|e| ValleyError::Remote(format!("entry {index}: {e:?}")))?;
+        Ok(Receipt { entry_bytes, index, proof, checkpoint_note: cp.note.clone() })
     }
 
     pub fn state(&self) -> &LedgerState {

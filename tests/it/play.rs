@@ -29,7 +29,7 @@ use horizon::valley::embedded::system_clock;
 fn sample_game(dir: &Path) -> (App, MessageCursor<Outcome>) {
     let (valley, key) = EmbeddedValley::open_with_player(&DataDir(dir.to_path_buf()), system_clock).unwrap();
     let level = Level::parse("levels/stone_valley.ron", DEFAULT_LEVEL).unwrap();
-    let mut app = play_app(level, Authority { valley, key }, dir);
+    let mut app = play_app(level, Authority::embedded(valley, key), dir);
     let cursor = app.world().resource::<Messages<Outcome>>().get_cursor();
     for _ in 0..20 {
         app.update();
@@ -49,15 +49,15 @@ fn run(app: &mut App, cursor: &mut MessageCursor<Outcome>, steps: u32) -> Vec<Ou
 
 fn player(app: &App) -> PlayerState {
     let authority = app.world().resource::<Authority>();
-    authority.valley.ledger().state().player(&authority.key.public_key()).unwrap().clone()
+    authority.embedded_ledger().unwrap().state().player(&authority.key.public_key()).unwrap().clone()
 }
 
 fn ledger_size(app: &App) -> u64 {
-    app.world().resource::<Authority>().valley.ledger().size()
+    app.world().resource::<Authority>().embedded_ledger().unwrap().size()
 }
 
 fn last_entry(app: &App) -> Entry {
-    let ledger = app.world().resource::<Authority>().valley.ledger();
+    let ledger = app.world().resource::<Authority>().embedded_ledger().unwrap();
     ledger.read_entry(ledger.size() - 1).unwrap().0
 }
 
@@ -112,7 +112,7 @@ fn driving_into_a_deposit_mines_exactly_that_deposit_and_it_stays_mined() {
     // One signed mint of exactly that deposit, and the balance up by exactly it.
     assert_eq!(ledger_size(&app), size + 1);
     let entry = last_entry(&app);
-    let authority_key = app.world().resource::<Authority>().valley.ledger().authority();
+    let authority_key = app.world().resource::<Authority>().embedded_ledger().unwrap().authority();
     assert_eq!(entry.actor, authority_key);
     assert!(entry.signature_is_valid());
     let me = app.world().resource::<Authority>().key.public_key();
@@ -201,7 +201,7 @@ fn a_task_awards_its_crystals_once_not_twice() {
     let refused = run(&mut app, &mut cursor, 2);
     assert!(matches!(refused.as_slice(), [Outcome::Refused { reason, .. }] if reason.contains("done")), "{refused:?}");
     assert_eq!(player(&app).crystals, before + 10);
-    let entries = app.world().resource::<Authority>().valley.ledger().entries().unwrap();
+    let entries = app.world().resource::<Authority>().embedded_ledger().unwrap().entries().unwrap();
     let awards = entries.iter().filter(|e| matches!(&e.body, Body::CrystalAward { task, .. } if task == "visit-garage")).count();
     assert_eq!(awards, 1);
 }
@@ -233,7 +233,7 @@ fn a_box_bought_with_task_crystals_recomputes_from_its_revealed_seed() {
     assert_ne!(roll(&o.server_seed, &[0; 32], o.draw), roll(&o.server_seed, &o.client_seed, o.draw));
 
     // The ledger's entry holds the same seeds and prize, and the crystals were paid.
-    let ledger = app.world().resource::<Authority>().valley.ledger();
+    let ledger = app.world().resource::<Authority>().embedded_ledger().unwrap();
     let entry = ledger.read_entry(o.entry).unwrap().0;
     assert_eq!(entry.kind(), Kind::BoxDraw);
     let Body::BoxDraw { server_seed, client_seed, prize, commitment: c, .. } = entry.body else { unreachable!() };

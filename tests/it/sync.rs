@@ -618,5 +618,31 @@ fn export_writes_everything_held_and_forget_deletes_it_but_not_the_ledger() {
     assert!(!String::from_utf8_lossy(&log).contains("2025-09-01"), "no trip times in the ledger");
 }
 
+#[test]
+fn the_game_plays_connected_and_mines_through_the_server() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let client = tempfile::tempdir().unwrap();
+    let server = Server::start(server_dir.path(), 0);
+    for args in [
+        vec!["sync", "--server", &server.url, "--vehicle", "EV-DEMO-01"],
+        vec!["consent", "grant", "mileage"],
+        vec!["import", concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample/trips.json")],
+    ] {
+        let o = horizon(client.path(), &args);
+        assert!(o.status.success(), "{args:?}: {}", stdout(&o));
+    }
+    assert!(!client.path().join("ledger").exists(), "connected: no local valley is created");
+    let o = horizon(client.path(), &["play", "--autopilot", "--headless", "--frames", "2400"]);
+    let text = stdout(&o);
+    assert!(o.status.success(), "{text}");
+    let line = text.lines().find(|l| l.starts_with("headless:")).expect("a report line");
+    let mined: usize = line.split("mined ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(mined >= 1, "{line}");
+    // The server minted them, and its ledger verifies; the client's replica agrees.
+    assert_eq!(count(server_dir.path(), Kind::Mint), mined);
+    let o = horizon(client.path(), &["sync"]);
+    assert!(o.status.success() && stdout(&o).contains(&format!("{mined}.000 stones")), "{}", stdout(&o));
+}
+
 #[allow(dead_code)]
 fn unused(_: PathBuf, _: SubmitRequest) {}

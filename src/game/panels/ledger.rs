@@ -43,12 +43,12 @@ pub fn plugin(app: &mut App) {
 }
 
 fn read_entries(authority: Res<Authority>, mut explorer: ResMut<Explorer>) {
-    let ledger = authority.valley.ledger();
-    if explorer.read_at == Some(ledger.size()) {
+    let size = authority.ledger_info().size;
+    if explorer.read_at == Some(size) {
         return;
     }
     let me = authority.key.public_key();
-    match ledger.entries() {
+    match authority.entries() {
         Ok(entries) => {
             explorer.rows = entries
                 .into_iter()
@@ -59,7 +59,7 @@ fn read_entries(authority: Res<Authority>, mut explorer: ResMut<Explorer>) {
         }
         Err(e) => explorer.message = Some((false, format!("could not read the ledger: {e}"))),
     }
-    explorer.read_at = Some(ledger.size());
+    explorer.read_at = Some(size);
 }
 
 fn finish_verification(mut explorer: ResMut<Explorer>) {
@@ -74,8 +74,7 @@ fn finish_verification(mut explorer: ResMut<Explorer>) {
 }
 
 fn start_verification(authority: &Authority) -> Verification {
-    let dir = authority.valley.ledger().dir().to_path_buf();
-    let trusted = authority.valley.ledger().verifier_key().clone();
+    let job = authority.verification();
     let done = Arc::new((AtomicU64::new(0), AtomicU64::new(1)));
     let progress = done.clone();
     let task = AsyncComputeTaskPool::get().spawn(async move {
@@ -83,13 +82,7 @@ fn start_verification(authority: &Authority) -> Verification {
             progress.0.store(read, Ordering::Relaxed);
             progress.1.store(total.max(1), Ordering::Relaxed);
         };
-        match crate::ledger::verify::verify_ledger(&dir, Some(trusted), &mut report) {
-            Ok(r) => Ok(format!(
-                "✔ verified {} entries: every signature, the Merkle tree root {} and every economy rule",
-                r.checkpoint.size, r.checkpoint.root
-            )),
-            Err(e) => Err(format!("✘ FAILED: {e}")),
-        }
+        job(&mut report)
     });
     Verification { task, done }
 }
@@ -104,11 +97,11 @@ fn ledger_screen(mut contexts: EguiContexts, authority: Res<Authority>, profile:
     if explorer.verify.is_some() {
         ctx.request_repaint();
     }
-    let ledger = authority.valley.ledger();
+    let info = authority.ledger_info();
     let open = screen_window(ctx, Panel::Ledger, |ui| {
         ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(format!("{} entries in the ledger, {} of them yours", ledger.size(), explorer.rows.len())).strong());
-            ui.label(dim(format!("log {}", ledger.checkpoint().origin)));
+            ui.label(egui::RichText::new(format!("{} entries in the ledger, {} of them yours", info.size, explorer.rows.len())).strong());
+            ui.label(dim(format!("log {} · {}", info.origin, info.source)));
         });
         ui.horizontal(|ui| {
             let label = explorer.filter.map_or("all kinds".to_string(), |k| k.name().to_string());
@@ -132,7 +125,7 @@ fn ledger_screen(mut contexts: EguiContexts, authority: Res<Authority>, profile:
             let colour = if *ok { egui::Color32::from_rgb(120, 220, 140) } else { egui::Color32::from_rgb(255, 130, 110) };
             ui.colored_label(colour, text);
         }
-        ui.label(dim(format!("verifier key {}", ledger.verifier_key().text)));
+        ui.label(dim(format!("verifier key {}", info.verifier_key)));
         ui.separator();
         let mut save = None;
         egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
@@ -156,9 +149,8 @@ fn ledger_screen(mut contexts: EguiContexts, authority: Res<Authority>, profile:
         });
         if let Some(index) = save {
             let path = profile.data_dir.join("receipts").join(format!("entry-{index}.tlog-proof"));
-            let written = ledger
+            let written = authority
                 .receipt(index)
-                .map_err(|e| e.to_string())
                 .and_then(|r| std::fs::create_dir_all(path.parent().expect("a receipts folder")).and_then(|_| std::fs::write(&path, r.to_text())).map_err(|e| e.to_string()));
             explorer.message = Some(match written {
                 Ok(()) => (true, format!("saved the receipt of entry {index} to {} (check it with `horizon ledger check-receipt`)", path.display())),

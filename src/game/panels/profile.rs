@@ -53,7 +53,8 @@ fn profile_screen(mut contexts: EguiContexts, profile: Res<Profile>, authority: 
             ui.label(profile.data_dir.display().to_string());
             ui.end_row();
             ui.label(dim("valley"));
-            ui.label(authority.valley.ledger().checkpoint().origin.to_string());
+            let info = authority.ledger_info();
+            ui.label(format!("{} ({})", info.origin, info.source));
             ui.end_row();
         });
         ui.add_space(10.0);

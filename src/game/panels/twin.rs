@@ -57,7 +57,7 @@ fn twin_screen(mut contexts: EguiContexts, profile: Res<Profile>, authority: Res
             )));
         }
         ui.add_space(10.0);
-        let trips = authority.valley.accepted_trips(&p.key);
+        let trips = authority.accepted_trips();
         ui.label(egui::RichText::new(format!("{:.0} real km from {} trips (summaries only: no routes, no places)", s.real_km, trips.len())).strong());
         egui::ScrollArea::vertical().max_height(170.0).show(ui, |ui| {
             egui::Grid::new("trips").num_columns(5).striped(true).spacing([18.0, 4.0]).show(ui, |ui| {

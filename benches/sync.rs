@@ -1,0 +1,117 @@
+//! Sync benchmark (numbers go into the README): trip summaries ingested per second by one
+//! `horizon serve` over loopback with 50 concurrent clients, each request signed, checked,
+//! attested and answered durably, with p50/p99 latency; then the server's ledger is verified.
+//!
+//! Run: `cargo bench --no-default-features --bench sync` (no Bevy needed).
+
+use std::time::{Duration, Instant};
+
+use horizon::ledger::replay::DAY_MS;
+use horizon::ledger::{Body, NamedKey, Scope};
+use horizon::profile::DataDir;
+use horizon::telemetry::TripSummary;
+use horizon::valley::embedded::system_clock;
+use horizon::valley::http::HttpValley;
+use horizon::valley::queue::Intent;
+use horizon::valley::server::{ValleyServer, router};
+use horizon::valley::wire::EnrolRequest;
+use horizon::valley::ValleyService;
+use horizon::valley::wire::new_idempotency_key;
+
+const CLIENTS: usize = 50;
+
+fn trip(vehicle: &str, day: i64, odometer: f64, km: f64) -> TripSummary {
+    let start = day * 86_400 + 7 * 3600;
+    TripSummary {
+        vehicle: vehicle.into(),
+        start,
+        end: start + 3600,
+        odometer_start_km: odometer,
+        odometer_end_km: odometer + km,
+        energy_kwh: km * 0.16,
+        hard_brakes: 1,
+        hard_accelerations: 1,
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+async fn run(requests_per_client: usize, trips_per_request: usize) -> (f64, Duration, Duration, u64, f64) {
+    let server_dir = tempfile::tempdir().unwrap();
+    let server = ValleyServer::open(&DataDir(server_dir.path().to_path_buf()), system_clock).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router(server)).await.unwrap() });
+
+    // Enrol the clients (owners of their own cars) with the mileage scope.
+    let mut clients = Vec::new();
+    let dirs: Vec<_> = (0..CLIENTS).map(|_| tempfile::tempdir().unwrap()).collect();
+    for (i, dir) in dirs.iter().enumerate() {
+        let key = NamedKey::from_seed("player", [i as u8 + 1; 32]).unwrap();
+        let mut v = HttpValley::open(&DataDir(dir.path().to_path_buf()), &url, NamedKey::from_seed("player", [i as u8 + 1; 32]).unwrap(), system_clock).unwrap();
+        v.sync_replica().await.unwrap();
+        v.enqueue(Intent::Enrol(EnrolRequest { name: format!("bench {i}"), vehicle: Some(format!("EV-BENCH-{i:02}")) })).unwrap();
+        v.flush().await.unwrap();
+        v.sync_replica().await.unwrap();
+        let consent = v.sign(Body::Consent { scope: Scope::Mileage, granted: true }).unwrap();
+        v.submit(consent).await.unwrap();
+        clients.push((v, key));
+    }
+
+    let today = (system_clock() / DAY_MS) as i64;
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (i, (v, key)) in clients.into_iter().enumerate() {
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut odometer = 10_000.0;
+            let mut day = today - 1 - (requests_per_client * trips_per_request) as i64;
+            for _ in 0..requests_per_client {
+                let trips: Vec<TripSummary> = (0..trips_per_request)
+                    .map(|_| {
+                        let t = trip(&format!("EV-BENCH-{i:02}"), day, odometer, 42.0);
+                        odometer += 42.0;
+                        day += 1;
+                        t
+                    })
+                    .collect();
+                let body = serde_json::to_vec(&horizon::valley::wire::TripsRequest { trips }).unwrap();
+                let t0 = Instant::now();
+                v.post("trips", &body, &new_idempotency_key()).await.unwrap();
+                latencies.push(t0.elapsed());
+            }
+            let _ = key;
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for t in tasks {
+        latencies.extend(t.await.unwrap());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort();
+    let trips = (CLIENTS * requests_per_client * trips_per_request) as f64;
+
+    let verify_started = Instant::now();
+    let report = horizon::ledger::verify::verify_ledger(&server_dir.path().join("ledger"), None, &mut |_, _| {}).expect("the server's ledger verifies");
+    let verify_s = verify_started.elapsed().as_secs_f64();
+    (trips / elapsed, percentile(&latencies, 0.5), percentile(&latencies, 0.99), report.checkpoint.size, verify_s)
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    println!("## Sync benchmark\n");
+    println!("One `horizon serve` (in-process, loopback), {CLIENTS} concurrent clients, each request signed by its player, checked, attested and its answer kept durably.\n");
+    println!("| trips per request | trips ingested/s | p50 latency | p99 latency | ledger entries | ledger verified in |");
+    println!("|---|---|---|---|---|---|");
+    for (requests, per_request) in [(40, 1), (8, 10)] {
+        let (rate, p50, p99, size, verify_s) = rt.block_on(run(requests, per_request));
+        println!(
+            "| {per_request} | {rate:.0} | {:.1} ms | {:.1} ms | {size} | {verify_s:.2} s (ok) |",
+            p50.as_secs_f64() * 1000.0,
+            p99.as_secs_f64() * 1000.0
+        );
+    }
+}

@@ -327,7 +327,7 @@ fn describe(e: &reqwest::Error) -> String {
 pub fn describe_import(r: &ImportReport) -> String {
     let accepted = r.checked.iter().filter(|c| matches!(c.verdict, Verdict::Accepted { .. })).count();
     format!(
-        "{accepted} trips accepted, {} rejected, {} seen before; {} km attested; {} stones dropped in the valley",
+        "trips: {accepted} accepted, {} rejected, {} imported before; {} km attested; {} stones dropped in the valley",
         r.checked.len() - accepted,
         r.already_imported,
         r.attested_km,

@@ -141,7 +141,7 @@ fn import_prints_what_it_accepted_and_why_it_rejected_the_rest() {
     assert!(text.contains("accepted  2025-10-01 08:00     59.5 km  60 km minable"), "{text}");
     assert!(text.contains("REJECTED  2025-10-02 08:05") || text.contains("REJECTED  2025-10-02 08:00"), "{text}");
     assert!(text.contains("faster than a car can go"), "{text}");
-    assert!(text.contains("accepted 1, rejected 1; 60 km attested;"), "{text}");
+    assert!(text.contains("trips: 1 accepted, 1 rejected, 0 imported before; 60 km attested;"), "{text}");
 
     let bad = data.path().join("bad.json");
     std::fs::write(&bad, "{ \"format\": \"crypto-horizon/trips@1\",\n  \"trips\": [ }").unwrap();

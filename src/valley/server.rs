@@ -7,6 +7,7 @@
 //! GET  /log.vkey                    the log's verifier key (c2sp.org/signed-note)
 //! GET  /tile/<L>/<N>[.p/<W>]        Merkle tree tiles (c2sp.org/tlog-tiles)
 //! GET  /tile/entries/<N>[.p/<W>]    entry bundles: each entry as uint16 length ‖ bytes
+//! GET  /v1/player/<key hex>         a player's state as the ledger has it (public, like the ledger)
 //! POST /v1/enrol | trips | mine | task | box/commit | box/open | submit
 //! ```
 //!
@@ -119,6 +120,7 @@ pub fn router(server: ValleyServer) -> Router {
         .route("/checkpoint", get(checkpoint))
         .route("/log.vkey", get(verifier_key))
         .route("/tile/{*path}", get(tile))
+        .route("/v1/player/{key}", get(player_state))
         .route("/v1/{*action}", post(act))
         .with_state(shared)
 }
@@ -185,6 +187,31 @@ async fn tile(State(s): State<Shared>, UrlPath(path): UrlPath<String>) -> Respon
         Ok(data) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/octet-stream")], data).into_response(),
         Err(_) => not_found(),
     }
+}
+
+/// The ledger's view of one player: what anyone replaying the public ledger would find.
+async fn player_state(State(s): State<Shared>, UrlPath(key): UrlPath<String>) -> Response {
+    let s = s.lock().expect("server lock");
+    let Some(key) = PublicKey::from_hex(&key) else { return json_error(StatusCode::BAD_REQUEST, "bad-request", format!("{key:?} is not a public key")) };
+    let Some(p) = s.valley.ledger().state().player(&key) else { return json_error(StatusCode::NOT_FOUND, "not-enrolled", format!("{key} is not enrolled")) };
+    let body = serde_json::json!({
+        "key": key.to_hex(),
+        "name": p.name,
+        "vehicle": match &p.role { crate::ledger::Role::Owner { vehicle } => Some(vehicle.clone()), crate::ledger::Role::Guest => None },
+        "stones_milli": p.stones_milli,
+        "unmined_milli": p.unmined_milli(),
+        "deposits": p.deposits.len(),
+        "fragments": p.fragments,
+        "crystals": p.crystals,
+        "pity": p.pity,
+        "boxes_opened": p.boxes_opened,
+        "km_attested": p.km_attested,
+        "consents": p.consents.iter().map(|(scope, granted)| (format!("{scope:?}").to_lowercase(), *granted)).collect::<std::collections::BTreeMap<_, _>>(),
+        "items": p.items,
+        "vouchers": p.vouchers.iter().map(|v| serde_json::json!({ "id": v.id, "item": v.item })).collect::<Vec<_>>(),
+        "ledger_size": s.valley.ledger().size(),
+    });
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, String> {

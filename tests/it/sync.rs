@@ -193,7 +193,35 @@ fn the_contract_holds_for_the_http_authority_against_a_real_server() {
         // The client's verified replica matches the server's ledger entry for entry.
         valley.sync_replica().await.unwrap();
         let answer = reqwest::get(format!("{}/checkpoint", server.url)).await.unwrap().text().await.unwrap();
-        assert!(answer.contains(&format!("\n{}\n", valley.replica.size())), "{answer}");
+        let size = valley.replica.size();
+        assert!(answer.contains(&format!("\n{size}\n")), "{answer}");
+        // The tlog tiles agree with the entry bundles and the checkpoint's root.
+        assert!(size < 256, "one partial tile");
+        let url = server.url.clone();
+        let get = |path: String| {
+            let url = url.clone();
+            async move { reqwest::get(format!("{url}/{path}")).await.unwrap().bytes().await.unwrap().to_vec() }
+        };
+        let bundle = get(format!("tile/entries/000.p/{size}")).await;
+        let hashes = get(format!("tile/0/000.p/{size}")).await;
+        assert_eq!(hashes.len() as u64, 32 * size);
+        let mut tree = horizon::ledger::merkle::RootAccumulator::default();
+        let (mut at, mut i) = (0, 0);
+        while at < bundle.len() {
+            let len = u16::from_be_bytes([bundle[at], bundle[at + 1]]) as usize;
+            let leaf = horizon::ledger::merkle::leaf_hash(&bundle[at + 2..at + 2 + len]);
+            assert_eq!(&hashes[32 * i..32 * i + 32], &leaf.0[..], "tile hash {i} is the entry's leaf hash");
+            tree.push(leaf);
+            at += 2 + len;
+            i += 1;
+        }
+        assert_eq!(tree.root(), valley.replica.checkpoint().unwrap().root);
+        assert_eq!(reqwest::get(format!("{}/tile/0/000.p/{}", server.url, size + 1)).await.unwrap().status(), 404, "nothing past the tree");
+        // Each player's state, as the public ledger has it.
+        let state: serde_json::Value = reqwest::get(format!("{}/v1/player/{}", server.url, key.public_key().to_hex())).await.unwrap().json().await.unwrap();
+        assert_eq!(state["vehicle"], "EV-C-1");
+        assert_eq!(state["stones_milli"].as_u64().unwrap(), valley.view(&key.public_key()).unwrap().state.stones_milli);
+        assert_eq!(state["items"][0], "tyres-1");
     });
     drop(server);
     horizon::ledger::verify::verify_ledger(&server_dir.path().join("ledger"), None, &mut |_, _| {}).unwrap();

@@ -172,6 +172,7 @@ pub fn play_app(level: Level, mut authority: Authority, data_dir: &std::path::Pa
         .add_plugins((authority::plugin, deposits::plugin, effects::plugin, tasks::plugin, autopilot::plugin));
     app.finish();
     app.cleanup();
+    single_threaded(&mut app);
     app.world_mut().resource_scope(|world, current: Mut<world::CurrentLevel>| {
         let mut commands = world.commands();
         let spawn = &current.level.spawn;
@@ -189,7 +190,16 @@ pub fn simulation_app(level: Level) -> App {
     let mut app = simulation_plugins(level);
     app.finish();
     app.cleanup();
+    single_threaded(&mut app);
     app
+}
+
+/// Headless, the simulation runs on one core: handing each small system to another thread
+/// costs more than running it.
+fn single_threaded(app: &mut App) {
+    for (_, schedule) in app.world_mut().resource_mut::<Schedules>().iter_mut() {
+        schedule.set_executor(bevy::ecs::schedule::SingleThreadedExecutor::new());
+    }
 }
 
 fn simulation_plugins(level: Level) -> App {

@@ -298,7 +298,7 @@ fn task_list(
     let ctx = contexts.ctx_mut()?;
     egui::Area::new("tasks".into()).anchor(egui::Align2::RIGHT_TOP, [-16.0, 16.0]).show(ctx, |ui| {
         egui::Frame::new().fill(egui::Color32::from_black_alpha(150)).corner_radius(8.0).inner_margin(10.0).show(ui, |ui| {
-            ui.set_width(300.0);
+            ui.set_width(350.0);
             ui.label(egui::RichText::new("Tasks").strong().size(16.0).color(egui::Color32::WHITE));
             for task in &EconomyTables::bundled().tasks {
                 let done = is_done(task, profile.player.state.tasks.get(&task.id), today);

@@ -138,3 +138,72 @@ fn a_stronger_twin_accelerates_harder() {
     let (weak_m, strong_m) = (run(base), run(strong));
     assert!(strong_m > weak_m * 1.2, "more power, farther in 3 s: {weak_m:.1} m vs {strong_m:.1} m");
 }
+
+/// Bevy's real input plugin and the game's input plugin, fed the messages a window and a
+/// gamepad would send: keys and sticks reach the car's controls, and R puts it back on the road.
+#[test]
+fn keys_and_a_gamepad_drive_the_car_and_r_puts_it_back_on_the_road() {
+    use bevy::input::gamepad::{GamepadConnection, GamepadConnectionEvent, RawGamepadAxisChangedEvent, RawGamepadButtonChangedEvent, RawGamepadEvent};
+    use bevy::input::keyboard::{Key, KeyboardInput, NativeKey};
+    use bevy::input::{ButtonState, InputPlugin};
+    let (mut app, car) = app_with_car(level("stone_valley.ron"), (0.0, 60.0), 0.0);
+    Plugin::build(&InputPlugin, &mut app);
+    horizon::game::input::plugin(&mut app);
+    app.world_mut().entity_mut(car).insert(horizon::game::input::PlayerDriven);
+    let key = |app: &mut App, key_code: KeyCode, state: ButtonState| {
+        app.world_mut().write_message(KeyboardInput {
+            key_code,
+            logical_key: Key::Unidentified(NativeKey::Unidentified),
+            state,
+            text: None,
+            repeat: false,
+            window: Entity::PLACEHOLDER,
+        });
+        app.update();
+    };
+    let controls = |app: &App| *app.world().get::<CarControls>(car).unwrap();
+    key(&mut app, KeyCode::KeyW, ButtonState::Pressed);
+    assert_eq!(controls(&app), CarControls { throttle: 1.0, steer: 0.0, brake: 0.0 }, "W accelerates");
+    key(&mut app, KeyCode::KeyA, ButtonState::Pressed);
+    assert_eq!(controls(&app).steer, 1.0, "A steers left");
+    key(&mut app, KeyCode::Space, ButtonState::Pressed);
+    assert_eq!(controls(&app).brake, 1.0, "Space brakes");
+    for k in [KeyCode::KeyW, KeyCode::KeyA, KeyCode::Space] {
+        key(&mut app, k, ButtonState::Released);
+    }
+    key(&mut app, KeyCode::ArrowDown, ButtonState::Pressed);
+    key(&mut app, KeyCode::ArrowRight, ButtonState::Pressed);
+    assert_eq!(controls(&app), CarControls { throttle: -1.0, steer: -1.0, brake: 0.0 }, "arrows: back and right");
+    for k in [KeyCode::ArrowDown, KeyCode::ArrowRight] {
+        key(&mut app, k, ButtonState::Released);
+    }
+    assert_eq!(controls(&app), CarControls::default(), "nothing held, nothing asked");
+
+    // A gamepad: the left stick steers, the right trigger drives.
+    let pad = app.world_mut().spawn_empty().id();
+    let connected = GamepadConnection::Connected { name: "test pad".into(), vendor_id: None, product_id: None };
+    // What bevy_gilrs sends when a pad is plugged in.
+    app.world_mut().write_message(GamepadConnectionEvent::new(pad, connected));
+    app.update();
+    app.world_mut().write_message(RawGamepadEvent::Axis(RawGamepadAxisChangedEvent::new(pad, GamepadAxis::LeftStickX, 0.8)));
+    app.world_mut().write_message(RawGamepadEvent::Button(RawGamepadButtonChangedEvent::new(pad, GamepadButton::RightTrigger2, 0.6)));
+    app.update();
+    app.update();
+    let c = controls(&app);
+    assert!(c.steer < -0.5 && c.throttle > 0.3, "stick right steers right, the trigger drives: {c:?}");
+
+    // On its roof off the road: R puts it on its wheels at the nearest road point.
+    app.world_mut().write_message(RawGamepadEvent::Axis(RawGamepadAxisChangedEvent::new(pad, GamepadAxis::LeftStickX, 0.0)));
+    app.world_mut().write_message(RawGamepadEvent::Button(RawGamepadButtonChangedEvent::new(pad, GamepadButton::RightTrigger2, 0.0)));
+    let (x, z) = (-100.0, 30.0);
+    let y = ground(&app, x, z) + 2.0;
+    *app.world_mut().get_mut::<Transform>(car).unwrap() = Transform::from_xyz(x, y, z).with_rotation(Quat::from_rotation_z(std::f32::consts::PI));
+    app.update();
+    key(&mut app, KeyCode::KeyR, ButtonState::Pressed);
+    let t = transform(&app, car);
+    let route = app.world().resource::<CurrentLevel>().level.routes[0].clone();
+    let (_, off_road) = route.nearest((t.translation.x, t.translation.z));
+    assert!(off_road < 1.0, "back on the road: {off_road:.1} m from it");
+    assert!((t.rotation * Vec3::Y).y > 0.99, "on its wheels: {:?}", t.rotation);
+    assert!(t.translation.y > ground(&app, t.translation.x, t.translation.z), "above the ground");
+}

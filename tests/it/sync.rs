@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -18,7 +18,7 @@ use horizon::telemetry::TripSummary;
 use horizon::valley::embedded::system_clock;
 use horizon::valley::http::HttpValley;
 use horizon::valley::queue::Intent;
-use horizon::valley::wire::{EnrolRequest, SubmitRequest, TripsRequest};
+use horizon::valley::wire::{EnrolRequest, TripsRequest};
 use horizon::valley::{EmbeddedValley, ValleyError, ValleyService};
 
 const EXE: &str = env!("CARGO_BIN_EXE_horizon");
@@ -671,6 +671,3 @@ fn the_game_plays_connected_and_mines_through_the_server() {
     let o = horizon(client.path(), &["sync"]);
     assert!(o.status.success() && stdout(&o).contains(&format!("{mined}.000 stones")), "{}", stdout(&o));
 }
-
-#[allow(dead_code)]
-fn unused(_: PathBuf, _: SubmitRequest) {}

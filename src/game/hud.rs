@@ -106,6 +106,7 @@ fn hud(
     shown: Res<ShownBalances>,
     current: Res<CurrentLevel>,
     car: Query<(&Transform, &CarSpeed), (With<Car>, With<PlayerDriven>)>,
+    deposits: Query<&Transform, (With<super::deposits::DepositCrystal>, Without<Car>)>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let Ok((transform, speed)) = car.single() else { return Ok(()) };
@@ -123,7 +124,7 @@ fn hud(
     let forward = transform.rotation * Vec3::NEG_Z;
     let heading = forward.x.atan2(-forward.z).to_degrees(); // 0 = north (−z), 90 = east (+x)
     egui::Area::new("hud-compass".into()).anchor(egui::Align2::CENTER_TOP, [0.0, 12.0]).show(ctx, |ui| {
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(520.0, 40.0), egui::Sense::hover());
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(440.0, 40.0), egui::Sense::hover());
         let painter = ui.painter_at(rect);
         painter.rect_filled(rect, 6.0, egui::Color32::from_black_alpha(140));
         let place = |bearing: f32| {
@@ -142,6 +143,22 @@ fn hud(
                 painter.circle_filled(egui::pos2(x, rect.bottom() - 12.0), 4.0, egui::Color32::from_rgb(255, 120, 80));
                 painter.text(egui::pos2(x, rect.bottom() - 4.0), egui::Align2::CENTER_BOTTOM, &l.name, egui::FontId::proportional(10.0), egui::Color32::LIGHT_GRAY);
             }
+        }
+        // The nearest stones: where to drive next.
+        let nearest = deposits
+            .iter()
+            .map(|d| Vec2::new(d.translation.x - transform.translation.x, d.translation.z - transform.translation.z))
+            .min_by(|a, b| a.length_squared().total_cmp(&b.length_squared()));
+        if let Some(to) = nearest {
+            let bearing = to.x.atan2(-to.y).to_degrees();
+            let rel = (bearing - heading + 540.0).rem_euclid(360.0) - 180.0;
+            // Behind the car: pinned to the side to turn to.
+            let x = rect.center().x + rel.clamp(-COMPASS_SPAN_DEG / 2.0, COMPASS_SPAN_DEG / 2.0) / COMPASS_SPAN_DEG * (rect.width() - 90.0);
+            let c = egui::pos2(x, rect.center().y);
+            let cyan = egui::Color32::from_rgb(120, 230, 255);
+            let diamond = vec![c + egui::vec2(0.0, -8.0), c + egui::vec2(6.0, 0.0), c + egui::vec2(0.0, 8.0), c + egui::vec2(-6.0, 0.0)];
+            painter.add(egui::Shape::convex_polygon(diamond, cyan, egui::Stroke::NONE));
+            painter.text(c + egui::vec2(10.0, 0.0), egui::Align2::LEFT_CENTER, format!("stones {:.0} m", to.length()), egui::FontId::proportional(12.0), cyan);
         }
         painter.line_segment([egui::pos2(rect.center().x, rect.top()), egui::pos2(rect.center().x, rect.top() + 6.0)], egui::Stroke::new(2.0, egui::Color32::YELLOW));
     });

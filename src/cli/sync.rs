@@ -321,6 +321,7 @@ pub fn forget(data: &DataDir, yes: bool) -> Result<ExitCode> {
     let targets = [
         data.player_key(),
         data.0.join("valley").join("trips.json"),
+        data.0.join("valley").join("trips"),
         data.0.join("game"),
         data.0.join("receipts"),
         sync_dir(data),

@@ -6,7 +6,8 @@
 //! DATA/authority/log.key   the authority's (log) signing key, owner-only
 //! DATA/ledger/             the ledger (see ledger::store)
 //! DATA/keys/player.key     the player's signing key, owner-only
-//! DATA/valley/trips.json   accepted trip summaries and plausibility history per player
+//! DATA/valley/trips/KEY.json  accepted trip summaries and plausibility history, one file
+//!                           per player (so that an import rewrites only its player's file)
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
@@ -79,12 +80,7 @@ impl EmbeddedValley {
         } else {
             Ledger::create(&ledger_dir, log_key, clock())?
         };
-        let path = trips_path(data);
-        let trips = match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| store_error(&path, e))?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => TripStore::default(),
-            Err(e) => return Err(store_error(&path, e)),
-        };
+        let trips = load_trips(data)?;
         let mut valley = EmbeddedValley { data: data.clone(), ledger, trips, commitments: HashMap::new(), clock };
         valley.credit_expired_deposits()?;
         Ok(valley)
@@ -163,13 +159,12 @@ impl EmbeddedValley {
         }))
     }
 
-    fn save_trips(&self) -> Result<(), ValleyError> {
-        let path = trips_path(&self.data);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| store_error(dir, e))?;
-        }
-        let bytes = serde_json::to_vec_pretty(&self.trips).expect("plain data serialises");
-        write_atomically(&path, &bytes)?;
+    fn save_trips(&self, key: &PublicKey) -> Result<(), ValleyError> {
+        let dir = trips_dir(&self.data);
+        std::fs::create_dir_all(&dir).map_err(|e| store_error(&dir, e))?;
+        let Some(player) = self.trips.players.get(&key.to_hex()) else { return Ok(()) };
+        let bytes = serde_json::to_vec_pretty(player).expect("plain data serialises");
+        write_atomically(&dir.join(format!("{}.json", key.to_hex())), &bytes)?;
         Ok(())
     }
 
@@ -211,7 +206,7 @@ impl EmbeddedValley {
             player_trips.accepted.push(trip.clone());
         }
         self.trips.players.insert(key.to_hex(), player_trips);
-        self.save_trips()?;
+        self.save_trips(key)?;
         checked.extend(future.into_iter().map(|trip| {
             let reason = format!("it ends in the future ({})", crate::telemetry::format_time(trip.end));
             CheckedTrip { trip, verdict: Verdict::Rejected { reason } }
@@ -238,8 +233,36 @@ impl EmbeddedValley {
     }
 }
 
-fn trips_path(data: &DataDir) -> PathBuf {
-    data.0.join("valley").join("trips.json")
+fn trips_dir(data: &DataDir) -> PathBuf {
+    data.0.join("valley").join("trips")
+}
+
+/// Reads every player's trip file (and the single file of earlier versions, if present).
+fn load_trips(data: &DataDir) -> Result<TripStore, ValleyError> {
+    let mut store = TripStore::default();
+    let legacy = data.0.join("valley").join("trips.json");
+    match std::fs::read(&legacy) {
+        Ok(bytes) => store = serde_json::from_slice(&bytes).map_err(|e| store_error(&legacy, e))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(store_error(&legacy, e)),
+    }
+    let dir = trips_dir(data);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(store),
+        Err(e) => return Err(store_error(&dir, e)),
+    };
+    for entry in entries {
+        let path = entry.map_err(|e| store_error(&dir, e))?.path();
+        let Some(key) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".json")) else { continue };
+        if PublicKey::from_hex(key).is_none() {
+            continue; // not a player's file (e.g. a temporary file left by a crash)
+        }
+        let bytes = std::fs::read(&path).map_err(|e| store_error(&path, e))?;
+        let player: PlayerTrips = serde_json::from_slice(&bytes).map_err(|e| store_error(&path, e))?;
+        store.players.insert(key.to_string(), player);
+    }
+    Ok(store)
 }
 
 impl ValleyService for EmbeddedValley {

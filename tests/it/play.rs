@@ -89,12 +89,19 @@ fn driving_into_a_deposit_mines_exactly_that_deposit_and_it_stays_mined() {
     let before = player(&app);
     assert_eq!(deposits.len(), before.deposits.len(), "one crystal in the valley per unmined deposit");
     assert!(deposits.len() > 50, "the sample week leaves many deposits: {}", deposits.len());
-    // A deposit with no other within 15 m, approached from 14 m away.
-    let (target, at, deposit) = *deposits
+    // A deposit and a 14 m approach to it with no other deposit within 7 m of the way.
+    let clear = |from: Vec2, to: Vec2, me: Entity| {
+        deposits.iter().filter(|(e, _, _)| *e != me).all(|(_, q, _)| {
+            let (ab, aq) = (to - from, q.xz() - from);
+            let t = (aq.dot(ab) / ab.length_squared()).clamp(0.0, 1.0);
+            (from + ab * t).distance(q.xz()) > 7.0
+        })
+    };
+    let (target, at, deposit, from) = deposits
         .iter()
-        .find(|(_, p, _)| deposits.iter().filter(|(_, q, _)| q.xz().distance(p.xz()) < 15.0).count() == 1)
-        .expect("an isolated deposit");
-    let from = at.xz() + Vec2::new(14.0, 0.0);
+        .flat_map(|(e, p, d)| (0..8).map(move |k| (*e, *p, *d, p.xz() + Vec2::from_angle(k as f32 * std::f32::consts::FRAC_PI_4) * 14.0)))
+        .find(|(e, p, _, from)| clear(*from, p.xz(), *e))
+        .expect("a deposit with a clear approach");
     place_car(&mut app, from.x, from.y, at.xz() - from);
     let size = ledger_size(&app);
     controls(&mut app, CarControls { throttle: 0.5, steer: 0.0, brake: 0.0 });

@@ -221,7 +221,7 @@ fn the_contract_holds_for_the_http_authority_against_a_real_server() {
         let state: serde_json::Value = reqwest::get(format!("{}/v1/player/{}", server.url, key.public_key().to_hex())).await.unwrap().json().await.unwrap();
         assert_eq!(state["vehicle"], "EV-C-1");
         assert_eq!(state["stones_milli"].as_u64().unwrap(), valley.view(&key.public_key()).unwrap().state.stones_milli);
-        assert_eq!(state["items"][0], "tyres-1");
+        assert!(state["items"].as_array().unwrap().iter().any(|i| i == "tyres-1"), "{state}");
     });
     drop(server);
     horizon::ledger::verify::verify_ledger(&server_dir.path().join("ledger"), None, &mut |_, _| {}).unwrap();
@@ -636,7 +636,7 @@ fn export_writes_everything_held_and_forget_deletes_it_but_not_the_ledger() {
     let o = horizon(data.path(), &["forget", "--yes"]);
     assert!(o.status.success(), "{}", stdout(&o));
     assert!(!data.path().join("keys/player.key").exists());
-    assert!(!data.path().join("valley/trips.json").exists());
+    assert!(!data.path().join("valley/trips").exists());
     // The ledger stays, verifies, and names the player only by key.
     let o = horizon(data.path(), &["ledger", "verify"]);
     assert!(o.status.success(), "{}", stdout(&o));

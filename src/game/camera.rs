@@ -36,7 +36,7 @@ const FLYOVER_PERIOD_S: f32 = 90.0;
 const CHASE_OFFSET: Vec3 = Vec3::new(0.0, 2.6, 7.8);
 const CHASE_STIFFNESS: f32 = 5.0;
 /// Clearance the camera keeps above the ground.
-const CAMERA_CLEARANCE_M: f32 = 1.2;
+pub const CAMERA_CLEARANCE_M: f32 = 1.2;
 
 pub fn plugin(app: &mut App) {
     app.init_resource::<OrbitCamera>()

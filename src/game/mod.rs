@@ -4,7 +4,7 @@
 pub mod authority;
 mod automation;
 pub mod autopilot;
-mod camera;
+pub mod camera;
 pub mod car;
 pub mod deposits;
 mod effects;
@@ -207,6 +207,8 @@ fn simulation_plugins(level: Level) -> App {
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, TransformPlugin, RapierPhysicsPlugin::<NoUserData>::default()))
         .insert_resource(TimestepMode::Fixed { dt: 1.0 / 60.0, substeps: 1 })
+        // The clock moves with the simulation, 1/60 s an update, however fast it runs.
+        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(std::time::Duration::from_secs_f64(1.0 / 60.0)))
         .configure_sets(Update, (AppSystems::Input, AppSystems::Simulation, AppSystems::Presentation).chain())
         .add_plugins((world::plugin(level), car::plugin));
     app

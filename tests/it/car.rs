@@ -207,3 +207,80 @@ fn keys_and_a_gamepad_drive_the_car_and_r_puts_it_back_on_the_road() {
     assert!((t.rotation * Vec3::Y).y > 0.99, "on its wheels: {:?}", t.rotation);
     assert!(t.translation.y > ground(&app, t.translation.x, t.translation.z), "above the ground");
 }
+
+/// The chase camera follows the car over the whole lakeside loop and never goes under the
+/// terrain or the water; C switches to the orbit camera, which the mouse turns and zooms.
+#[test]
+fn the_chase_camera_stays_above_the_ground_and_the_orbit_camera_turns_and_zooms() {
+    use bevy::input::keyboard::{Key, KeyboardInput, NativeKey};
+    use bevy::input::mouse::{MouseButtonInput, MouseMotion, MouseScrollUnit, MouseWheel};
+    use bevy::input::touch::TouchPhase;
+    use bevy::input::{ButtonState, InputPlugin};
+    use horizon::game::camera::{CAMERA_CLEARANCE_M, GameCamera, OrbitCamera};
+    let (mut app, car) = app_with_car(level("stone_valley.ron"), (0.0, 60.0), 110f32.to_radians());
+    Plugin::build(&InputPlugin, &mut app);
+    horizon::game::camera::plugin(&mut app);
+    horizon::game::autopilot::plugin(&mut app);
+    app.world_mut().entity_mut(car).insert(horizon::game::input::PlayerDriven);
+    let camera = app.world_mut().spawn((GameCamera, Transform::from_xyz(0.0, 80.0, 200.0))).id();
+    app.insert_resource(horizon::game::autopilot::Autopilot::on_route(0));
+    let water = app.world().resource::<CurrentLevel>().level.terrain.water_level_m;
+    let mut lowest_clearance = f32::MAX;
+    for frame in 0..60 * 60 {
+        app.update();
+        let cam = transform(&app, camera).translation;
+        let floor = ground(&app, cam.x, cam.z).max(water);
+        lowest_clearance = lowest_clearance.min(cam.y - floor);
+        let to_car = transform(&app, car).translation.distance(cam);
+        // It starts far off (the flyover's place) and closes in within two seconds.
+        assert!(frame < 120 || to_car < 25.0, "the camera keeps up with the car: {to_car:.1} m behind at frame {frame}");
+    }
+    assert!(lowest_clearance >= CAMERA_CLEARANCE_M - 1e-3, "the camera went {lowest_clearance:.2} m above the ground");
+    app.world_mut().remove_resource::<horizon::game::autopilot::Autopilot>();
+
+    // Facing down a steep hillside: where the chase camera wants to be is inside the hill.
+    let (x, z, heading) = (-400..400)
+        .step_by(8)
+        .flat_map(|x| (-400..400).step_by(8).flat_map(move |z| (0..8).map(move |k| (x as f32, z as f32, k as f32 * std::f32::consts::FRAC_PI_4))))
+        .find(|&(x, z, h)| {
+            let behind = Vec2::new(h.sin(), h.cos()) * 7.8; // the car faces −z at heading 0
+            ground(&app, x + behind.x, z + behind.y) > ground(&app, x, z) + 2.6 + 4.0 && ground(&app, x, z) > water
+        })
+        .expect("a steep hillside");
+    *app.world_mut().get_mut::<Transform>(car).unwrap() = Transform::from_xyz(x, ground(&app, x, z) + 1.0, z).with_rotation(Quat::from_rotation_y(heading));
+    *app.world_mut().get_mut::<CarControls>(car).unwrap() = CarControls { throttle: 0.0, steer: 0.0, brake: 1.0 };
+    // The camera comes from just above the car, so that it reaches its place behind it.
+    *app.world_mut().get_mut::<Transform>(camera).unwrap() = Transform::from_xyz(x, ground(&app, x, z) + 7.0, z);
+    let mut lowest_clearance = f32::MAX;
+    for _ in 0..90 {
+        app.update();
+        let cam = transform(&app, camera).translation;
+        lowest_clearance = lowest_clearance.min(cam.y - ground(&app, cam.x, cam.z).max(water));
+    }
+    assert!(lowest_clearance >= CAMERA_CLEARANCE_M - 1e-3, "on the hillside the camera went {lowest_clearance:.2} m above the ground");
+    // Stop, so that the car does not move between the camera's update and the check.
+    drive(&mut app, car, CarControls { throttle: 0.0, steer: 0.0, brake: 1.0 }, 240);
+
+    // C: the orbit camera, 14 m from the car; dragging turns it, the wheel zooms in.
+    let window = Entity::PLACEHOLDER;
+    app.world_mut().write_message(KeyboardInput { key_code: KeyCode::KeyC, logical_key: Key::Unidentified(NativeKey::Unidentified), state: ButtonState::Pressed, text: None, repeat: false, window });
+    app.update();
+    assert!(app.world().resource::<OrbitCamera>().enabled);
+    let bearing = |app: &App| {
+        let d = transform(app, camera).translation - transform(app, car).translation;
+        d.z.atan2(d.x)
+    };
+    let before = bearing(&app);
+    app.world_mut().write_message(MouseButtonInput { button: MouseButton::Left, state: ButtonState::Pressed, window });
+    app.world_mut().write_message(MouseMotion { delta: Vec2::new(200.0, 0.0) });
+    app.update();
+    let turned = (bearing(&app) - before).rem_euclid(std::f32::consts::TAU);
+    let turned = turned.min(std::f32::consts::TAU - turned);
+    assert!((turned - 1.0).abs() < 0.15, "a 200-pixel drag turns it by 1 rad: {turned:.2}");
+    app.world_mut().write_message(MouseWheel { unit: MouseScrollUnit::Line, x: 0.0, y: 4.0, window, phase: TouchPhase::Moved });
+    app.update();
+    let orbit = *app.world().resource::<OrbitCamera>();
+    assert_eq!(orbit.distance, 8.0, "four notches zoom in by 6 m");
+    let d = transform(&app, camera).translation.distance(transform(&app, car).translation);
+    assert!(d >= 7.95, "at least the orbit's distance from the car (raised where the ground is higher): {d:.2}");
+}

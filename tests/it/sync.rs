@@ -352,12 +352,12 @@ fn faults_lose_nothing_and_count_nothing_twice() {
     let proxy = Proxy::start(&server.url);
     rt().block_on(async {
         let (valley, _) = http_owner(client_dir.path(), &proxy.url, 43).await;
-        let mut valley = valley.with_timeout(Duration::from_millis(800));
+        let mut valley = valley.with_timeout(Duration::from_millis(1500));
         for (k, (fault, expected)) in [
             (Fault::Status500, "500"),
             (Fault::DropAnswer, "unavailable"),
             (Fault::Truncate, "could not be read"),
-            (Fault::Hang(Duration::from_secs(2)), "unavailable"),
+            (Fault::Hang(Duration::from_secs(4)), "unavailable"),
         ]
         .into_iter()
         .enumerate()

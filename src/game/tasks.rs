@@ -270,6 +270,7 @@ fn progress_text(task: &Task, progress: &TaskProgress, current: &CurrentLevel, t
             current.level.landmarks.iter().find(|l| &l.id == landmark).map_or("not in this valley".into(), |l| format!("drive to {}", l.name))
         }
         TaskKind::DriveDistance { km } => format!("{:.1} of {km} km today", progress.km_today.min(f64::from(*km))),
+        TaskKind::LapTime { route, .. } if !current.level.routes.iter().any(|r| &r.id == route) => "not in this valley".into(),
         TaskKind::LapTime { route, seconds } => {
             let best = progress.best_laps.get(route).map_or("no lap yet".to_string(), |b| format!("best {}", format_lap(*b)));
             format!("under {}; {best}", format_lap(*seconds as f32))

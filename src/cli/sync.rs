@@ -13,7 +13,7 @@ use horizon::valley::embedded::system_clock;
 use horizon::valley::http::{HttpValley, describe_import, saved_server, sync_dir};
 use horizon::valley::queue::Intent;
 use horizon::valley::server::{ValleyServer, serve as serve_http};
-use horizon::valley::wire::{EnrolRequest, SubmitRequest, TripsRequest};
+use horizon::valley::wire::{EnrolRequest, SubmitRequest, TripsRequest, player_json};
 use horizon::valley::{EmbeddedValley, ImportReport, ValleyError, ValleyService, block_on_ready};
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -50,7 +50,7 @@ pub fn sync(data: &DataDir, args: SyncArgs) -> Result<ExitCode> {
     let result: Result<(), ValleyError> = rt.block_on(async {
         valley.trust_server(pinned).await?;
         valley.sync_replica().await?;
-        let me = load_or_create_key(&data.player_key(), "player").map_err(ValleyError::from)?.0.public_key();
+        let me = valley.player_key();
         let enrol_queued = valley.queue.items().iter().any(|q| matches!(q.intent, Intent::Enrol(_)));
         if valley.replica.state().player(&me).is_none() && !enrol_queued {
             valley.enqueue(Intent::Enrol(EnrolRequest { name: args.name.clone(), vehicle: args.vehicle.clone() }))?;
@@ -126,6 +126,12 @@ const SCOPES: [(Scope, &str); 2] = [
     (Scope::Behaviour, "counts of hard braking and acceleration per trip (shapes the handling stat)"),
 ];
 
+fn print_scopes(granted: impl Fn(Scope) -> bool) {
+    for (scope, what) in SCOPES {
+        println!("{:<10} {:<8} {what}", format!("{scope:?}").to_lowercase(), if granted(scope) { "granted" } else { "off" });
+    }
+}
+
 pub fn consent(data: &DataDir, command: Option<ConsentCommand>) -> Result<ExitCode> {
     let change = command.map(|c| match c {
         ConsentCommand::Grant { scope } => (Scope::from(scope), true),
@@ -145,9 +151,7 @@ pub fn consent(data: &DataDir, command: Option<ConsentCommand>) -> Result<ExitCo
                 Err(e) => return Err(e.into()),
             }
         }
-        for (scope, what) in SCOPES {
-            println!("{:<10} {:<8} {what}", format!("{scope:?}").to_lowercase(), if valley.consented(scope) { "granted" } else { "off" });
-        }
+        print_scopes(|scope| valley.consented(scope));
         return Ok(ExitCode::SUCCESS);
     }
     let (mut valley, player) = EmbeddedValley::open_with_player(data, system_clock)?;
@@ -158,9 +162,7 @@ pub fn consent(data: &DataDir, command: Option<ConsentCommand>) -> Result<ExitCo
         println!("{} {scope:?}: ledger entry {index}", if granted { "granted" } else { "revoked" });
     }
     let view = block_on_ready(valley.player(&key))?;
-    for (scope, what) in SCOPES {
-        println!("{:<10} {:<8} {what}", format!("{scope:?}").to_lowercase(), if view.state.consented(scope) { "granted" } else { "off" });
-    }
+    print_scopes(|scope| view.state.consented(scope));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -193,7 +195,7 @@ fn print_report(file: &Path, report: &ImportReport) {
 /// (for a profile with a server) queued and sent.
 pub fn import(data: &DataDir, file: &Path) -> Result<ExitCode> {
     if let Some(mut valley) = client(data, None)? {
-        let me = load_or_create_key(&data.player_key(), "player")?.0.public_key();
+        let me = valley.player_key();
         let rt = runtime();
         let _ = rt.block_on(valley.sync_replica());
         let vehicle = match valley.replica.state().player(&me).map(|p| p.role.clone()) {
@@ -271,26 +273,14 @@ pub fn export(data: &DataDir, out: Option<PathBuf>) -> Result<ExitCode> {
     if data.ledger().join(horizon::ledger::store::LOG_FILE).exists() {
         let valley = EmbeddedValley::open(data, system_clock)?;
         if let Some(p) = valley.ledger().state().player(&me) {
-            doc["local"] = serde_json::json!({
-                "name": p.name,
-                "role": format!("{:?}", p.role),
-                "consents": p.consents.iter().map(|(s, g)| (format!("{s:?}").to_lowercase(), *g)).collect::<std::collections::BTreeMap<_, _>>(),
-                "stones_milli": p.stones_milli, "unmined_milli": p.unmined_milli(), "crystals": p.crystals, "fragments": p.fragments,
-                "items": p.items, "vouchers": p.vouchers.iter().map(|v| serde_json::json!({"id": v.id, "item": v.item})).collect::<Vec<_>>(),
-                "trips": valley.accepted_trips(&me),
-                "entries": describe(valley.ledger().entries()?),
-            });
+            let mut local = player_json(&me, p);
+            local["trips"] = serde_json::to_value(valley.accepted_trips(&me))?;
+            local["entries"] = describe(valley.ledger().entries()?).into();
+            doc["local"] = local;
         }
     }
     if let Some(valley) = client(data, None)? {
-        let state = valley.view(&me).ok().map(|v| {
-            let p = v.state;
-            serde_json::json!({
-                "name": p.name, "role": format!("{:?}", p.role),
-                "consents": p.consents.iter().map(|(s, g)| (format!("{s:?}").to_lowercase(), *g)).collect::<std::collections::BTreeMap<_, _>>(),
-                "stones_milli": p.stones_milli, "unmined_milli": p.unmined_milli(), "crystals": p.crystals, "fragments": p.fragments, "items": p.items,
-            })
-        });
+        let state = valley.view(&me).ok().map(|v| player_json(&me, &v.state));
         doc["server"] = serde_json::json!({
             "url": valley.base(),
             "state_in_verified_replica": state,

@@ -127,8 +127,10 @@ fn hud(
         let (rect, _) = ui.allocate_exact_size(egui::vec2(440.0, 40.0), egui::Sense::hover());
         let painter = ui.painter_at(rect);
         painter.rect_filled(rect, 6.0, egui::Color32::from_black_alpha(140));
+        // A bearing relative to the car's heading, in −180…180 degrees.
+        let relative = |bearing: f32| (bearing - heading + 540.0).rem_euclid(360.0) - 180.0;
         let place = |bearing: f32| {
-            let rel = (bearing - heading + 540.0).rem_euclid(360.0) - 180.0;
+            let rel = relative(bearing);
             (rel.abs() <= COMPASS_SPAN_DEG / 2.0).then(|| rect.center().x + rel / COMPASS_SPAN_DEG * rect.width())
         };
         for (name, bearing) in [("N", 0.0), ("E", 90.0), ("S", 180.0), ("W", 270.0)] {
@@ -150,8 +152,7 @@ fn hud(
             .map(|d| Vec2::new(d.translation.x - transform.translation.x, d.translation.z - transform.translation.z))
             .min_by(|a, b| a.length_squared().total_cmp(&b.length_squared()));
         if let Some(to) = nearest {
-            let bearing = to.x.atan2(-to.y).to_degrees();
-            let rel = (bearing - heading + 540.0).rem_euclid(360.0) - 180.0;
+            let rel = relative(to.x.atan2(-to.y).to_degrees());
             // Behind the car: pinned to the side to turn to.
             let x = rect.center().x + rel.clamp(-COMPASS_SPAN_DEG / 2.0, COMPASS_SPAN_DEG / 2.0) / COMPASS_SPAN_DEG * (rect.width() - 90.0);
             let c = egui::pos2(x, rect.center().y);

@@ -73,7 +73,6 @@ pub fn run(options: GameOptions) -> anyhow::Result<()> {
             Authority::connected(&data, url, key)?
         }
         _ => {
-            let _ = &server;
             let (valley, key) = EmbeddedValley::open_with_player(&data, crate::valley::embedded::system_clock)?;
             Authority::embedded(valley, key)
         }

@@ -207,6 +207,23 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     sync_dir(path.parent().unwrap_or(Path::new(".")))
 }
 
+/// Opens a file of one record per line for appending. A last line a crash left torn is ended
+/// first, so that the next record starts on a line of its own (readers skip the torn one).
+pub fn open_lines_for_append(path: &Path) -> io::Result<File> {
+    let mut f = OpenOptions::new().create(true).read(true).append(true).open(path)?;
+    let len = f.metadata()?.len();
+    if len > 0 {
+        let mut last = [0u8];
+        f.seek(SeekFrom::Start(len - 1))?;
+        f.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            f.write_all(b"\n")?;
+            f.sync_data()?;
+        }
+    }
+    Ok(f)
+}
+
 fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir).and_then(|d| d.sync_all()).map_err(io_err(dir))
 }

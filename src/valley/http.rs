@@ -117,6 +117,11 @@ impl HttpValley {
         &self.replica_dir
     }
 
+    /// The player this client acts for.
+    pub fn player_key(&self) -> PublicKey {
+        self.key.public_key()
+    }
+
     pub fn base(&self) -> &str {
         &self.base
     }
@@ -191,16 +196,7 @@ impl HttpValley {
     /// Signs `body` as the player's next entry, counting entries still in the queue.
     pub fn sign(&self, body: Body) -> Result<Entry, ValleyError> {
         let me = self.key.public_key();
-        let queued = self
-            .queue
-            .items()
-            .iter()
-            .filter_map(|q| match &q.intent {
-                Intent::Submit(s) => B64.decode(&s.entry).ok().and_then(|b| Entry::from_bytes(&b).ok()).map(|e| e.nonce + 1),
-                _ => None,
-            })
-            .max()
-            .unwrap_or(0);
+        let queued = self.queue.items().iter().filter_map(|q| q.intent.entry()).map(|e| e.nonce + 1).max().unwrap_or(0);
         let nonce = self.replica.state().next_nonce(&me).max(queued).max(self.next_nonce.load(std::sync::atomic::Ordering::SeqCst));
         self.next_nonce.store(nonce + 1, std::sync::atomic::Ordering::SeqCst);
         Ok(Entry::sign(body, &self.key.signing_key, nonce, (self.clock)()).map_err(crate::ledger::LedgerError::from)?)
@@ -209,13 +205,11 @@ impl HttpValley {
     /// Whether the player has the scope, as the verified ledger and the queued consents say.
     pub fn consented(&self, scope: Scope) -> bool {
         let mut granted = self.replica.state().player(&self.key.public_key()).is_some_and(|p| p.consented(scope));
-        for q in self.queue.items() {
-            if let Intent::Submit(s) = &q.intent {
-                if let Some(Body::Consent { scope: s2, granted: g }) = B64.decode(&s.entry).ok().and_then(|b| Entry::from_bytes(&b).ok()).map(|e| e.body) {
-                    if s2 == scope {
-                        granted = g;
-                    }
-                }
+        for entry in self.queue.items().iter().filter_map(|q| q.intent.entry()) {
+            if let Body::Consent { scope: s, granted: g } = entry.body
+                && s == scope
+            {
+                granted = g;
             }
         }
         granted

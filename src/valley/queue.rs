@@ -37,6 +37,14 @@ impl Intent {
         }
     }
 
+    /// The player-signed entry a submit carries.
+    pub fn entry(&self) -> Option<crate::ledger::Entry> {
+        use base64::Engine;
+        let Intent::Submit(s) = self else { return None };
+        let bytes = base64::engine::general_purpose::STANDARD.decode(&s.entry).ok()?;
+        crate::ledger::Entry::from_bytes(&bytes).ok()
+    }
+
     pub fn body(&self) -> Vec<u8> {
         match self {
             Intent::Enrol(r) => serde_json::to_vec(r),
@@ -101,14 +109,8 @@ impl Queue {
         }
         let mut line = serde_json::to_vec(&q).expect("plain data serialises");
         line.push(b'\n');
-        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&self.path).map_err(|e| store_error(&self.path, e))?;
         // A torn earlier line must not swallow this one.
-        if std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0) > 0 {
-            let text = std::fs::read(&self.path).map_err(|e| store_error(&self.path, e))?;
-            if text.last() != Some(&b'\n') {
-                f.write_all(b"\n").map_err(|e| store_error(&self.path, e))?;
-            }
-        }
+        let mut f = crate::ledger::store::open_lines_for_append(&self.path).map_err(|e| store_error(&self.path, e))?;
         f.write_all(&line).and_then(|_| f.sync_data()).map_err(|e| store_error(&self.path, e))?;
         self.items.push(q);
         Ok(self.items.last().expect("just pushed"))

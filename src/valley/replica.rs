@@ -89,14 +89,19 @@ impl Replica {
 
     fn apply(&mut self, bytes: &[u8]) -> Result<(), String> {
         let index = self.tree.size();
+        self.tree.push(leaf_hash(bytes));
+        self.check(index, bytes)
+    }
+
+    /// Checks entry `index` (already in the tree): its signature, and every rule on replay.
+    fn check(&mut self, index: u64, bytes: &[u8]) -> Result<(), String> {
         let entry = Entry::from_bytes(bytes).map_err(|e| format!("entry {index}: {e}"))?;
         if !entry.signature_is_valid() {
             return Err(format!("entry {index}: its signature does not verify"));
         }
         let tree = &self.tree;
-        self.state.apply(index, &entry, || tree.root().0).map_err(|v| format!("entry {index}: {v}"))?;
-        self.tree.push(leaf_hash(bytes));
-        Ok(())
+        let root_before = || tree.root_at(index).expect("earlier sizes are in the tree").0;
+        self.state.apply(index, &entry, root_before).map_err(|v| format!("entry {index}: {v}"))
     }
 
     /// The verified entries, oldest first.
@@ -203,21 +208,20 @@ impl Replica {
             index = in_bundle;
         }
         // First the tree: do the new entries extend what was verified before?
-        let mut tree = self.tree.clone();
         for bytes in &fresh {
-            tree.push(leaf_hash(bytes));
+            next.tree.push(leaf_hash(bytes));
         }
-        if tree.root() != cp.root {
+        if next.tree.root() != cp.root {
             return Err(ValleyError::Untrusted(format!(
                 "it forked its log: its checkpoint of {} entries has root {}, but the {old} entries verified before and the new ones hash to {}",
                 cp.size,
                 cp.root,
-                tree.root()
+                next.tree.root()
             )));
         }
         // Then every signature and rule.
-        for bytes in &fresh {
-            next.apply(bytes).map_err(|e| ValleyError::Untrusted(format!("its log breaks the rules: {e}")))?;
+        for (index, bytes) in (old..).zip(&fresh) {
+            next.check(index, bytes).map_err(|e| ValleyError::Untrusted(format!("its log breaks the rules: {e}")))?;
         }
         // Entries first, then the checkpoint that covers them (the commit point).
         let entries_path = self.dir.join("entries");

@@ -18,7 +18,7 @@
 //! nonce used once.
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -75,14 +75,13 @@ impl Answers {
                 }
             }
         }
-        let file = OpenOptions::new().create(true).append(true).open(path).map_err(store)?;
+        let file = crate::ledger::store::open_lines_for_append(path).map_err(store)?;
         Ok(Answers { file, by_key })
     }
 
     fn keep(&mut self, answer: StoredAnswer) -> std::io::Result<()> {
         let mut line = serde_json::to_string(&answer).expect("plain data serialises");
         line.push('\n');
-        // Start on a fresh line in case the last write was torn.
         self.file.write_all(line.as_bytes())?;
         self.file.sync_data()?;
         self.by_key.insert((answer.key.clone(), answer.idempotency.clone()), answer);
@@ -194,23 +193,8 @@ async fn player_state(State(s): State<Shared>, UrlPath(key): UrlPath<String>) ->
     let s = s.lock().expect("server lock");
     let Some(key) = PublicKey::from_hex(&key) else { return json_error(StatusCode::BAD_REQUEST, "bad-request", format!("{key:?} is not a public key")) };
     let Some(p) = s.valley.ledger().state().player(&key) else { return json_error(StatusCode::NOT_FOUND, "not-enrolled", format!("{key} is not enrolled")) };
-    let body = serde_json::json!({
-        "key": key.to_hex(),
-        "name": p.name,
-        "vehicle": match &p.role { crate::ledger::Role::Owner { vehicle } => Some(vehicle.clone()), crate::ledger::Role::Guest => None },
-        "stones_milli": p.stones_milli,
-        "unmined_milli": p.unmined_milli(),
-        "deposits": p.deposits.len(),
-        "fragments": p.fragments,
-        "crystals": p.crystals,
-        "pity": p.pity,
-        "boxes_opened": p.boxes_opened,
-        "km_attested": p.km_attested,
-        "consents": p.consents.iter().map(|(scope, granted)| (format!("{scope:?}").to_lowercase(), *granted)).collect::<std::collections::BTreeMap<_, _>>(),
-        "items": p.items,
-        "vouchers": p.vouchers.iter().map(|v| serde_json::json!({ "id": v.id, "item": v.item })).collect::<Vec<_>>(),
-        "ledger_size": s.valley.ledger().size(),
-    });
+    let mut body = player_json(&key, p);
+    body["ledger_size"] = s.valley.ledger().size().into();
     (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 

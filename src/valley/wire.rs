@@ -318,6 +318,27 @@ impl ErrorAnswer {
     }
 }
 
+/// A player's state as the ledger has it, as JSON: what `GET /v1/player/<key>` answers and
+/// `horizon export` writes.
+pub fn player_json(key: &PublicKey, p: &crate::ledger::PlayerState) -> serde_json::Value {
+    serde_json::json!({
+        "key": key.to_hex(),
+        "name": p.name,
+        "vehicle": match &p.role { Role::Owner { vehicle } => Some(vehicle.clone()), Role::Guest => None },
+        "stones_milli": p.stones_milli,
+        "unmined_milli": p.unmined_milli(),
+        "deposits": p.deposits.len(),
+        "fragments": p.fragments,
+        "crystals": p.crystals,
+        "pity": p.pity,
+        "boxes_opened": p.boxes_opened,
+        "km_attested": p.km_attested,
+        "consents": p.consents.iter().map(|(scope, granted)| (format!("{scope:?}").to_lowercase(), *granted)).collect::<std::collections::BTreeMap<_, _>>(),
+        "items": p.items,
+        "vouchers": p.vouchers.iter().map(|v| serde_json::json!({ "id": v.id, "item": v.item })).collect::<Vec<_>>(),
+    })
+}
+
 /// The role a client asks for at enrolment.
 pub fn role_of(request: &EnrolRequest) -> Role {
     match &request.vehicle {

@@ -1,6 +1,8 @@
 //! Sync benchmark (numbers go into the README): trip summaries ingested per second by one
 //! `horizon serve` over loopback with 50 concurrent clients, each request signed, checked,
-//! attested and answered durably, with p50/p99 latency; then the server's ledger is verified.
+//! attested and answered durably, with p50/p99 latency; meanwhile a reader asks for
+//! `GET /checkpoint` every 5 ms (p50/p99: reads must not wait for the writers); then the
+//! server's ledger is verified.
 //!
 //! Run: `cargo bench --no-default-features --bench sync` (no Bevy needed).
 
@@ -13,7 +15,7 @@ use horizon::telemetry::TripSummary;
 use horizon::valley::embedded::system_clock;
 use horizon::valley::http::HttpValley;
 use horizon::valley::queue::Intent;
-use horizon::valley::server::{ValleyServer, router};
+use horizon::server::{RateLimits, ServeOptions, ValleyServer, serve_on};
 use horizon::valley::wire::EnrolRequest;
 use horizon::valley::ValleyService;
 use horizon::valley::wire::new_idempotency_key;
@@ -38,12 +40,25 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-async fn run(requests_per_client: usize, trips_per_request: usize) -> (f64, Duration, Duration, u64, f64) {
+struct Figures {
+    trips_per_s: f64,
+    p50: Duration,
+    p99: Duration,
+    checkpoint_p50: Duration,
+    checkpoint_p99: Duration,
+    checkpoint_reads: usize,
+    size: u64,
+    verify_s: f64,
+}
+
+async fn run(requests_per_client: usize, trips_per_request: usize) -> Figures {
     let server_dir = tempfile::tempdir().unwrap();
     let server = ValleyServer::open(&DataDir(server_dir.path().to_path_buf()), system_clock).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router(server)).await.unwrap() });
+    // Every client is on 127.0.0.1: the per-address limit would measure itself.
+    let rate = RateLimits { per_address_per_s: 1_000_000, address_burst: 1_000_000, per_key_per_s: 1_000_000, key_burst: 1_000_000 };
+    tokio::spawn(async move { serve_on(listener, server, ServeOptions { rate, ..ServeOptions::default() }).await.unwrap() });
 
     // Enrol the clients (owners of their own cars) with the mileage scope.
     let mut clients = Vec::new();
@@ -63,7 +78,24 @@ async fn run(requests_per_client: usize, trips_per_request: usize) -> (f64, Dura
     let today = (system_clock() / DAY_MS) as i64;
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for (i, (v, key)) in clients.into_iter().enumerate() {
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (done, url) = (done.clone(), url.clone());
+        tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut latencies = Vec::new();
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let t0 = Instant::now();
+                let r = client.get(format!("{url}/checkpoint")).send().await.unwrap();
+                assert!(r.status().is_success());
+                r.bytes().await.unwrap();
+                latencies.push(t0.elapsed());
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            latencies
+        })
+    };
+    for (i, (mut v, key)) in clients.into_iter().enumerate() {
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut odometer = 10_000.0;
@@ -91,27 +123,49 @@ async fn run(requests_per_client: usize, trips_per_request: usize) -> (f64, Dura
         latencies.extend(t.await.unwrap());
     }
     let elapsed = started.elapsed().as_secs_f64();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut reads = reader.await.unwrap();
+    reads.sort();
     latencies.sort();
     let trips = (CLIENTS * requests_per_client * trips_per_request) as f64;
 
     let verify_started = Instant::now();
     let report = horizon::ledger::verify::verify_ledger(&server_dir.path().join("ledger"), None, &mut |_, _| {}).expect("the server's ledger verifies");
     let verify_s = verify_started.elapsed().as_secs_f64();
-    (trips / elapsed, percentile(&latencies, 0.5), percentile(&latencies, 0.99), report.checkpoint.size, verify_s)
+    Figures {
+        trips_per_s: trips / elapsed,
+        p50: percentile(&latencies, 0.5),
+        p99: percentile(&latencies, 0.99),
+        checkpoint_p50: percentile(&reads, 0.5),
+        checkpoint_p99: percentile(&reads, 0.99),
+        checkpoint_reads: reads.len(),
+        size: report.checkpoint.size,
+        verify_s,
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     println!("## Sync benchmark\n");
-    println!("One `horizon serve` (in-process, loopback), {CLIENTS} concurrent clients, each request signed by its player, checked, attested and its answer kept durably.\n");
-    println!("| trips per request | trips ingested/s | p50 latency | p99 latency | ledger entries | ledger verified in |");
-    println!("|---|---|---|---|---|---|");
-    for (requests, per_request) in [(40, 1), (8, 10)] {
-        let (rate, p50, p99, size, verify_s) = rt.block_on(run(requests, per_request));
+    println!("One `horizon serve` (in-process, loopback), {CLIENTS} concurrent clients, each request signed by its player, checked, attested and its answer kept durably; one reader asks for the checkpoint every 5 ms meanwhile.\n");
+    println!("| trips per request | trips ingested/s | p50 latency | p99 latency | `GET /checkpoint` p50 | p99 | (reads) | ledger entries | ledger verified in |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for (requests, per_request) in [(40, 1), (8, 10), (2, 100)] {
+        let f = rt.block_on(run(requests, per_request));
         println!(
-            "| {per_request} | {rate:.0} | {:.1} ms | {:.1} ms | {size} | {verify_s:.2} s (ok) |",
-            p50.as_secs_f64() * 1000.0,
-            p99.as_secs_f64() * 1000.0
+            "| {per_request} | {:.0} | {} | {} | {} | {} | {} | {} | {:.2} s (ok) |",
+            f.trips_per_s,
+            ms(f.p50),
+            ms(f.p99),
+            ms(f.checkpoint_p50),
+            ms(f.checkpoint_p99),
+            f.checkpoint_reads,
+            f.size,
+            f.verify_s
         );
     }
 }

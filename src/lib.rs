@@ -9,6 +9,8 @@ pub mod level;
 pub mod telemetry;
 pub mod twin;
 pub mod valley;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod server;
 pub mod profile;
 
 #[cfg(feature = "game")]

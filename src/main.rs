@@ -50,6 +50,8 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        #[command(flatten)]
+        limits: cli::sync::ServeLimits,
     },
     /// Write everything this device holds about the player as JSON
     Export {
@@ -81,7 +83,7 @@ fn main() -> ExitCode {
         Command::Import { file } => cli::sync::import(&data_dir, &file),
         Command::Consent { change } => cli::sync::consent(&data_dir, change),
         Command::Sync { server, server_key, name, vehicle } => cli::sync::sync(&data_dir, cli::sync::SyncArgs { server, server_key, name, vehicle }),
-        Command::Serve { addr } => cli::sync::serve(&data_dir, &addr),
+        Command::Serve { addr, limits } => cli::sync::serve(&data_dir, &addr, &limits),
         Command::Export { out } => cli::sync::export(&data_dir, out),
         Command::Forget { yes } => cli::sync::forget(&data_dir, yes),
         Command::Ledger(cmd) => cli::ledger::run(cmd, &data_dir),

@@ -164,12 +164,12 @@ fn show(path: &Path, key: Option<&str>, limit: usize) -> Result<ExitCode> {
     for (key, p) in players.iter().take(limit) {
         let role = match &p.role {
             Role::Guest => "guest".to_string(),
-            Role::Owner { vehicle } => format!("owner {vehicle}"),
+            Role::Owner { vehicle } => format!("owner {}", horizon::ledger::entry::printable(vehicle)),
         };
         println!(
             "  {:<16} {:<12} {:<13} {:>10} {:>9} {:>9} {:>8} {:>6} {:>7}",
             key.fingerprint(),
-            p.name,
+            horizon::ledger::entry::printable(&p.name),
             role,
             format_stones(p.stones_milli),
             format_stones(p.unmined_milli()),

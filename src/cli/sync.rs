@@ -12,7 +12,7 @@ use horizon::telemetry::{TripSummary, Verdict, format_time, parse_trip_file};
 use horizon::valley::embedded::system_clock;
 use horizon::valley::http::{HttpValley, describe_import, saved_server, sync_dir};
 use horizon::valley::queue::Intent;
-use horizon::valley::server::{ValleyServer, serve as serve_http};
+use horizon::server::{RateLimits, ServeOptions, ValleyServer, serve as serve_http};
 use horizon::valley::wire::{EnrolRequest, SubmitRequest, TripsRequest, player_json};
 use horizon::valley::{EmbeddedValley, ImportReport, ValleyError, ValleyService, block_on_ready};
 
@@ -20,11 +20,76 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime")
 }
 
-pub fn serve(data: &DataDir, addr: &str) -> Result<ExitCode> {
+/// The server's limits (the defaults suit the open internet).
+#[derive(clap::Args, Debug)]
+pub struct ServeLimits {
+    /// Seconds a client has to send a request's headers before its connection is closed
+    #[arg(long, default_value_t = 10.0, value_name = "S")]
+    pub header_timeout: f64,
+    /// Seconds a whole request may take, body included, before it is answered 408
+    #[arg(long, default_value_t = 30.0, value_name = "S")]
+    pub request_timeout: f64,
+    /// Connections served at once
+    #[arg(long, default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Requests per second per client address
+    #[arg(long, default_value_t = RateLimits::default().per_address_per_s)]
+    pub rate_per_address: u32,
+    /// Requests an address may send at once before its rate applies
+    #[arg(long, default_value_t = RateLimits::default().address_burst)]
+    pub address_burst: u32,
+    /// Signed requests per second per player key
+    #[arg(long, default_value_t = RateLimits::default().per_key_per_s)]
+    pub rate_per_key: u32,
+    /// Signed requests a player may send at once before its rate applies
+    #[arg(long, default_value_t = RateLimits::default().key_burst)]
+    pub key_burst: u32,
+}
+
+impl ServeLimits {
+    fn options(&self) -> Result<ServeOptions> {
+        let seconds = |s: f64, what: &str| {
+            if s.is_finite() && s > 0.0 && s <= 3600.0 { Ok(std::time::Duration::from_secs_f64(s)) } else { bail!("--{what} must be more than 0 and at most 3600 seconds") }
+        };
+        Ok(ServeOptions {
+            header_timeout: seconds(self.header_timeout, "header-timeout")?,
+            request_timeout: seconds(self.request_timeout, "request-timeout")?,
+            max_connections: self.max_connections.max(1),
+            rate: RateLimits { per_address_per_s: self.rate_per_address, address_burst: self.address_burst, per_key_per_s: self.rate_per_key, key_burst: self.key_burst },
+        })
+    }
+}
+
+pub fn serve(data: &DataDir, addr: &str, limits: &ServeLimits) -> Result<ExitCode> {
+    let options = limits.options()?;
     let server = ValleyServer::open(data, system_clock)?;
     eprintln!("valley server: ledger {} with {} entries, verifier key {}", data.ledger().display(), server.valley().ledger().size(), server.valley().ledger().verifier_key().text);
-    runtime().block_on(serve_http(addr, server))?;
+    runtime().block_on(serve_http(addr, server, options))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Sends the queue; when the server asks to wait (rate limit), waits as long as it says
+/// (up to a minute in all) and goes on.
+async fn flush_waiting_when_busy(valley: &mut HttpValley) -> Result<horizon::valley::http::FlushReport, ValleyError> {
+    let mut all = horizon::valley::http::FlushReport::default();
+    let mut waited = 0;
+    loop {
+        match valley.flush().await {
+            Ok(report) => {
+                all.sent += report.sent;
+                all.refused.extend(report.refused);
+                all.answers.extend(report.answers);
+                all.imports.extend(report.imports);
+                return Ok(all);
+            }
+            Err(ValleyError::Busy { retry_after_s, .. }) if waited + retry_after_s <= 60 => {
+                eprintln!("the server asks to wait {retry_after_s} s; then sending the rest of the queue");
+                tokio::time::sleep(std::time::Duration::from_secs(retry_after_s)).await;
+                waited += retry_after_s;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// The connected client of this profile, when it has a server.
@@ -55,7 +120,7 @@ pub fn sync(data: &DataDir, args: SyncArgs) -> Result<ExitCode> {
         if valley.replica.state().player(&me).is_none() && !enrol_queued {
             valley.enqueue(Intent::Enrol(EnrolRequest { name: args.name.clone(), vehicle: args.vehicle.clone() }))?;
         }
-        let report = valley.flush().await?;
+        let report = flush_waiting_when_busy(&mut valley).await?;
         for a in &report.answers {
             println!("  {a}");
         }
@@ -83,12 +148,12 @@ pub fn sync(data: &DataDir, args: SyncArgs) -> Result<ExitCode> {
 fn print_player(view: &horizon::valley::PlayerView) {
     let s = &view.state;
     let role = match &s.role {
-        Role::Owner { vehicle } => format!("owner of {vehicle}"),
+        Role::Owner { vehicle } => format!("owner of {}", horizon::ledger::entry::printable(vehicle)),
         Role::Guest => "guest".into(),
     };
     println!(
         "player {} ({}, {role}): {} stones, {} waiting in the valley, {} crystals, {} fragments, level {}",
-        s.name,
+        horizon::ledger::entry::printable(&s.name),
         view.key.fingerprint(),
         horizon::economy::format_stones(s.stones_milli),
         horizon::economy::format_stones(s.unmined_milli()),
@@ -219,7 +284,7 @@ pub fn import(data: &DataDir, file: &Path) -> Result<ExitCode> {
         valley.enqueue(Intent::Trips(TripsRequest { trips }))?;
         println!("{n} trip summaries from {} queued for {}", file.display(), valley.base());
         return match rt.block_on(async {
-            let report = valley.flush().await?;
+            let report = flush_waiting_when_busy(&mut valley).await?;
             valley.sync_replica().await?;
             Ok::<_, ValleyError>(report)
         }) {

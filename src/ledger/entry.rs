@@ -471,9 +471,9 @@ impl Entry {
     pub fn summary(&self) -> String {
         let gist = match &self.body {
             Body::Genesis { origin, .. } => format!("log {origin}"),
-            Body::Enrol { player, role: Role::Guest, name } => format!("{player} \"{name}\" as guest"),
+            Body::Enrol { player, role: Role::Guest, name } => format!("{player} \"{}\" as guest", printable(name)),
             Body::Enrol { player, role: Role::Owner { vehicle }, name } => {
-                format!("{player} \"{name}\" as owner of {vehicle}")
+                format!("{player} \"{}\" as owner of {}", printable(name), printable(vehicle))
             }
             Body::Consent { scope, granted } => {
                 format!("{} {:?}", if *granted { "grants" } else { "revokes" }, scope).to_lowercase()
@@ -489,4 +489,20 @@ impl Entry {
         };
         format!("{} by {} (nonce {}): {gist}", self.kind(), self.actor, self.nonce)
     }
+}
+
+/// Characters a name must not hold: controls (terminal escapes) and the invisible
+/// direction and width marks that make one text look like another.
+pub fn is_unprintable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
+/// A name or pseudonym from the ledger, safe to print: unprintable characters become U+FFFD
+/// and anything past 64 characters is cut (older ledgers were not checked at enrolment).
+pub fn printable(text: &str) -> String {
+    let mut out: String = text.chars().take(64).map(|c| if is_unprintable(c) { '\u{fffd}' } else { c }).collect();
+    if text.chars().nth(64).is_some() {
+        out.push('…');
+    }
+    out
 }

@@ -63,6 +63,11 @@ impl HashReader for HashStore {
 }
 
 impl HashStore {
+    /// Every stored hash, in tlog order (the first `stored_hash_count(n)` are the tree of n).
+    pub fn stored(&self) -> &[Hash] {
+        &self.hashes
+    }
+
     pub fn size(&self) -> u64 {
         self.size
     }

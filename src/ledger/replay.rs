@@ -231,6 +231,9 @@ pub struct LedgerState {
     /// Verified kilometres of the whole network (the era clock).
     pub network_km: u64,
     nonces: HashMap<PublicKey, u64>,
+    /// Each actor's latest entry: a retried request whose answer was lost is found here
+    /// without reading the log.
+    last_entry: HashMap<PublicKey, u64>,
     /// Day → the tree root before the first entry of that day (or of the first later day
     /// with entries): the beacon of trips driven that day.
     beacons: BTreeMap<u32, [u8; 32]>,
@@ -253,6 +256,11 @@ impl LedgerState {
     /// The nonce the actor must use next.
     pub fn next_nonce(&self, actor: &PublicKey) -> u64 {
         self.nonces.get(actor).map_or(0, |n| n + 1)
+    }
+
+    /// The index of the actor's latest entry.
+    pub fn last_entry_of(&self, actor: &PublicKey) -> Option<u64> {
+        self.last_entry.get(actor).copied()
     }
 
     /// The beacon for trips driven on `day`, once the ledger has an entry on or after it.
@@ -527,6 +535,7 @@ impl LedgerState {
             }
         }
         self.nonces.insert(actor, entry.nonce);
+        self.last_entry.insert(actor, index);
         self.entries += 1;
         *self.entries_by_kind.entry(kind).or_default() += 1;
         Ok(())

@@ -240,6 +240,8 @@ pub struct Ledger {
     tree: HashStore,
     offsets: Vec<u64>,
     end: u64,
+    /// Framed records staged and not yet written (see [`Ledger::stage`]).
+    pending: Vec<u8>,
     poisoned: Option<String>,
 }
 
@@ -275,6 +277,7 @@ impl Ledger {
             tree: HashStore::default(),
             offsets: Vec::new(),
             end: LOG_HEADER.len() as u64,
+            pending: Vec::new(),
             poisoned: None,
         };
         let genesis = ledger.sign_as_authority(
@@ -338,6 +341,7 @@ impl Ledger {
             tree: HashStore::default(),
             offsets: Vec::new(),
             end: LOG_HEADER.len() as u64,
+            pending: Vec::new(),
             poisoned: None,
         };
         let report = ledger.load(&log_path)?;
@@ -424,7 +428,7 @@ impl Ledger {
         &self.dir
     }
 
-    /// Number of committed entries.
+    /// Number of entries appended (staged ones included: the next entry's index).
     pub fn size(&self) -> u64 {
         self.tree.size()
     }
@@ -455,6 +459,16 @@ impl Ledger {
     /// Appends entries as one durable batch: each must carry a valid signature and keep every
     /// rule, or nothing is written. Returns the index of the first.
     pub fn append(&mut self, entries: &[Entry]) -> Result<u64> {
+        let first = self.stage(entries)?;
+        self.commit_staged()?;
+        Ok(first)
+    }
+
+    /// Checks entries and applies them to the state and the tree, to be written by the next
+    /// [`Ledger::commit_staged`]: a sequencer stages many requests and makes them durable
+    /// with one write, one fsync and one checkpoint. Each must carry a valid signature and
+    /// keep every rule, or none is staged. Returns the index of the first.
+    pub fn stage(&mut self, entries: &[Entry]) -> Result<u64> {
         if let Some(why) = &self.poisoned {
             return Err(LedgerError::Poisoned(why.clone()));
         }
@@ -480,9 +494,9 @@ impl Ledger {
         for (i, (entry, bytes)) in entries.iter().zip(&encoded).enumerate() {
             let index = first + i as u64;
             if let Err(violation) = self.state.apply(index, entry, || self.tree.root().0) {
-                // `apply` changes nothing on error, but earlier entries of this batch were
-                // applied: replay the committed log to drop them (rare: batches come from
-                // the authority's own sequencing).
+                // `apply` changes nothing on error, but earlier entries of this call were
+                // applied: replay what was there before to drop them (rare: batches come
+                // from the authority's own sequencing).
                 self.tree.truncate(first);
                 if i > 0 {
                     self.rebuild_state()?;
@@ -491,38 +505,70 @@ impl Ledger {
             }
             self.tree.push(leaf_hash(bytes));
         }
-
-        let mut buf = Vec::with_capacity(encoded.iter().map(|b| b.len() + FRAME_LEN).sum());
-        let mut offset = self.end;
+        let mut offset = self.end + self.pending.len() as u64;
         for bytes in &encoded {
             self.offsets.push(offset);
             offset += (FRAME_LEN + bytes.len()) as u64;
-            frame_record(bytes, &mut buf);
+            frame_record(bytes, &mut self.pending);
+        }
+        Ok(first)
+    }
+
+    /// Writes and fsyncs what was staged, then signs and durably writes one checkpoint for it.
+    pub fn commit_staged(&mut self) -> Result<()> {
+        if let Some(why) = &self.poisoned {
+            return Err(LedgerError::Poisoned(why.clone()));
+        }
+        if self.pending.is_empty() {
+            return Ok(());
         }
         let path = self.dir.join(LOG_FILE);
         let written = self
             .file
             .seek(SeekFrom::Start(self.end))
-            .and_then(|_| self.file.write_all(&buf))
+            .and_then(|_| self.file.write_all(&self.pending))
             .and_then(|_| self.file.sync_data());
         if let Err(e) = written {
-            // Best effort to leave the file as it was; reopening recovers either way.
+            // Best effort to leave the file as it was; reopening recovers either way. The
+            // state holds entries the disk does not: nothing more may be appended.
             let _ = self.file.set_len(self.end);
             self.poisoned = Some(e.to_string());
             return Err(LedgerError::Io { path, source: e });
         }
-        self.end = offset;
+        self.end += self.pending.len() as u64;
+        self.pending.clear();
         if let Err(e) = self.commit() {
             self.poisoned = Some(e.to_string());
             return Err(e);
         }
-        Ok(first)
+        Ok(())
+    }
+
+    /// The tree root over every entry appended or staged (the checkpoint's once committed).
+    pub fn root(&self) -> tlog_tiles::Hash {
+        self.tree.root()
+    }
+
+    /// Entries covered by the signed checkpoint (staged ones are not).
+    pub fn committed_size(&self) -> u64 {
+        self.checkpoint.size
+    }
+
+    /// Byte offset of each committed entry's record in the log file, for readers that serve
+    /// entries without going through the ledger.
+    pub fn committed_offsets(&self) -> &[u64] {
+        &self.offsets[..self.checkpoint.size as usize]
     }
 
     fn rebuild_state(&mut self) -> Result<()> {
         let mut state = LedgerState::default();
         let mut tree = super::merkle::RootAccumulator::default();
-        for (index, entry) in self.entries()?.iter().enumerate() {
+        let mut entries = self.entries()?;
+        let mut staged = RecordReader { reader: &self.pending[..], offset: 0, buf: Vec::new() };
+        while let Record::Entry { bytes, .. } = staged.next_record().map_err(io_err(&self.dir))? {
+            entries.push(Entry::from_bytes(bytes).map_err(|source| LedgerError::Malformed { index: entries.len() as u64, source })?);
+        }
+        for (index, entry) in entries.iter().enumerate() {
             state.apply(index as u64, entry, || tree.root().0).map_err(|violation| LedgerError::Rule { index: index as u64, violation })?;
             tree.push(leaf_hash(&entry.to_bytes()));
         }
@@ -560,13 +606,14 @@ impl Ledger {
         let path = self.dir.join(LOG_FILE);
         let reader = BufReader::new(File::open(&path).map_err(io_err(&path))?);
         let mut records = RecordReader::new(reader, &path)?;
-        let mut out = Vec::with_capacity(self.size() as usize);
-        while (out.len() as u64) < self.size() {
+        let committed = self.committed_size();
+        let mut out = Vec::with_capacity(committed as usize);
+        while (out.len() as u64) < committed {
             match records.next_record().map_err(io_err(&path))? {
                 Record::Entry { bytes, .. } => out.push(
                     Entry::from_bytes(bytes).map_err(|source| LedgerError::Malformed { index: out.len() as u64, source })?,
                 ),
-                _ => return Err(LedgerError::MissingRecords { found: out.len() as u64, committed: self.size() }),
+                _ => return Err(LedgerError::MissingRecords { found: out.len() as u64, committed }),
             }
         }
         Ok(out)

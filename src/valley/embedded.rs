@@ -10,7 +10,7 @@
 //!                           per player (so that an import rewrites only its player's file)
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use rand_core::RngCore;
@@ -58,6 +58,11 @@ pub struct EmbeddedValley {
     /// Server seeds committed to and not yet revealed, per player.
     commitments: HashMap<PublicKey, [u8; 32]>,
     clock: Clock,
+    /// Whether entries wait for [`EmbeddedValley::commit`] (the server's sequencer makes a
+    /// whole batch of requests durable at once) instead of being made durable one by one.
+    batching: bool,
+    /// Players whose trip files changed since the last commit (batching only).
+    unsaved_trips: BTreeSet<PublicKey>,
 }
 
 impl std::fmt::Debug for EmbeddedValley {
@@ -81,7 +86,7 @@ impl EmbeddedValley {
             Ledger::create(&ledger_dir, log_key, clock())?
         };
         let trips = load_trips(data)?;
-        let mut valley = EmbeddedValley { data: data.clone(), ledger, trips, commitments: HashMap::new(), clock };
+        let mut valley = EmbeddedValley { data: data.clone(), ledger, trips, commitments: HashMap::new(), clock, batching: false, unsaved_trips: BTreeSet::new() };
         valley.credit_expired_deposits()?;
         Ok(valley)
     }
@@ -130,11 +135,36 @@ impl EmbeddedValley {
 
     fn authority(&mut self, body: Body) -> Result<u64, ValleyError> {
         let entry = self.ledger.sign_as_authority(body, self.now())?;
-        Ok(self.ledger.append(&[entry])?)
+        self.record(entry)
+    }
+
+    /// Appends one entry: durably at once, or staged for the next commit when batching.
+    fn record(&mut self, entry: Entry) -> Result<u64, ValleyError> {
+        Ok(if self.batching { self.ledger.stage(&[entry])? } else { self.ledger.append(&[entry])? })
+    }
+
+    /// From now on, entries and trip files wait for [`EmbeddedValley::commit`].
+    pub fn start_batching(&mut self) {
+        self.batching = true;
+    }
+
+    /// Makes everything staged durable: the ledger's records and one checkpoint, then the
+    /// trip files of the players whose trips changed. The answers of a batch may be given
+    /// only after this succeeds.
+    pub fn commit(&mut self) -> Result<(), ValleyError> {
+        self.ledger.commit_staged()?;
+        for key in std::mem::take(&mut self.unsaved_trips) {
+            self.save_trips(&key)?;
+        }
+        Ok(())
     }
 
     /// Admits a player (the authority's decision: owners are verified car owners).
     pub fn enrol(&mut self, player: PublicKey, role: Role, name: &str) -> Result<u64, ValleyError> {
+        check_label("name", name)?;
+        if let Role::Owner { vehicle } = &role {
+            check_label("vehicle pseudonym", vehicle)?;
+        }
         self.authority(Body::Enrol { player, role, name: name.into() })
     }
 
@@ -196,7 +226,7 @@ impl EmbeddedValley {
             if minable_km > 0 {
                 let first_km = self.enrolled(key)?.km_attested;
                 let day = trip.day();
-                let beacon = self.ledger.state().beacon_at(day, self.ledger.checkpoint().root.0);
+                let beacon = self.ledger.state().beacon_at(day, self.ledger.root().0);
                 let body = Body::MileageAttestation { player: *key, trip: trip.digest(), day, km: minable_km, first_km, beacon };
                 let attestation = self.authority(body)?;
                 report.attested_km += u64::from(minable_km);
@@ -206,7 +236,11 @@ impl EmbeddedValley {
             player_trips.accepted.push(trip.clone());
         }
         self.trips.players.insert(key.to_hex(), player_trips);
-        self.save_trips(key)?;
+        if self.batching {
+            self.unsaved_trips.insert(*key);
+        } else {
+            self.save_trips(key)?;
+        }
         checked.extend(future.into_iter().map(|trip| {
             let reason = format!("it ends in the future ({})", crate::telemetry::format_time(trip.end));
             CheckedTrip { trip, verdict: Verdict::Rejected { reason } }
@@ -231,6 +265,22 @@ impl EmbeddedValley {
         }
         Ok(expired.len() as u64)
     }
+}
+
+/// Longest name or vehicle pseudonym, in characters.
+pub const MAX_LABEL_CHARS: usize = 32;
+
+/// Names and pseudonyms are shown to other players and printed in terminals: printable
+/// text of 1 to [`MAX_LABEL_CHARS`] characters, no control characters (no terminal escapes).
+pub fn check_label(what: &str, text: &str) -> Result<(), ValleyError> {
+    let chars = text.chars().count();
+    if text.trim().is_empty() || chars > MAX_LABEL_CHARS {
+        return Err(ValleyError::BadInput(format!("the {what} must be 1 to {MAX_LABEL_CHARS} characters (it has {chars})")));
+    }
+    if let Some(c) = text.chars().find(|&c| crate::ledger::entry::is_unprintable(c)) {
+        return Err(ValleyError::BadInput(format!("the {what} holds the unprintable character U+{:04X}", c as u32)));
+    }
+    Ok(())
 }
 
 fn trips_dir(data: &DataDir) -> PathBuf {
@@ -322,6 +372,6 @@ impl ValleyService for EmbeddedValley {
     }
 
     async fn submit(&mut self, entry: Entry) -> Result<u64, ValleyError> {
-        Ok(self.ledger.append(&[entry])?)
+        self.record(entry)
     }
 }

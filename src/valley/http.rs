@@ -135,20 +135,28 @@ impl HttpValley {
     }
 
     /// Sends one signed intent; retries of the same intent must reuse its `idempotency` key.
-    pub async fn post(&self, action: &str, body: &[u8], idempotency: &str) -> Result<Vec<u8>, ValleyError> {
+    /// The request is signed for the server whose key this profile trusts (pinned first).
+    pub async fn post(&mut self, action: &str, body: &[u8], idempotency: &str) -> Result<Vec<u8>, ValleyError> {
+        self.trust_server(None).await?;
+        let server = self.replica.key().map(|k| k.text.clone()).ok_or_else(|| ValleyError::Untrusted("no server key is pinned".into()))?;
         let path = format!("/v1/{action}");
         let mut request = self.client.post(format!("{}{path}", self.base)).header("content-type", "application/json").body(body.to_vec());
-        for (name, value) in sign_request(&self.key, "POST", &path, (self.clock)(), idempotency, body) {
+        for (name, value) in sign_request(&self.key, &server, "POST", &path, (self.clock)(), idempotency, body) {
             request = request.header(name, value);
         }
         let response = request.send().await.map_err(|e| self.unavailable(describe(&e)))?;
         let status = response.status();
+        let retry_after = response.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
         let bytes = response.bytes().await.map_err(|e| ValleyError::BadAnswer(format!("{path}: {}", describe(&e))))?;
         if status.is_success() {
             return Ok(bytes.to_vec());
         }
+        if status.as_u16() == 429 {
+            return Err(ValleyError::Busy { url: self.base.clone(), retry_after_s: retry_after.unwrap_or(1) });
+        }
         let answer: Option<ErrorAnswer> = serde_json::from_slice(&bytes).ok();
-        if status.is_server_error() {
+        if status.is_server_error() || status.as_u16() == 408 {
+            // Failed or timed out: the same intent can be sent again later.
             let message = answer.map_or_else(|| String::from_utf8_lossy(&bytes).into_owned(), |a| a.message);
             return Err(self.unavailable(format!("{status}: {message}")));
         }
@@ -159,7 +167,7 @@ impl HttpValley {
         }
     }
 
-    async fn post_json<T: serde::de::DeserializeOwned>(&self, action: &str, body: &impl Serialize) -> Result<T, ValleyError> {
+    async fn post_json<T: serde::de::DeserializeOwned>(&mut self, action: &str, body: &impl Serialize) -> Result<T, ValleyError> {
         let bytes = self.post(action, &serde_json::to_vec(body).expect("serialises"), &new_idempotency_key()).await?;
         read(action, &bytes)
     }
@@ -186,10 +194,20 @@ impl HttpValley {
         self.replica.sync(&note, |path| get_from(client.clone(), base.clone(), path)).await
     }
 
-    /// Adds an intent to the durable queue (sent by [`HttpValley::flush`]).
+    /// Adds an intent to the durable queue (sent by [`HttpValley::flush`]). Trips go in
+    /// requests of at most [`MAX_TRIPS_PER_REQUEST`], the server's limit.
     pub fn enqueue(&mut self, intent: Intent) -> Result<(), ValleyError> {
         let now = (self.clock)();
-        self.queue.push(intent, now)?;
+        match intent {
+            Intent::Trips(request) if request.trips.len() > MAX_TRIPS_PER_REQUEST => {
+                for chunk in request.trips.chunks(MAX_TRIPS_PER_REQUEST) {
+                    self.queue.push(Intent::Trips(TripsRequest { trips: chunk.to_vec() }), now)?;
+                }
+            }
+            intent => {
+                self.queue.push(intent, now)?;
+            }
+        }
         Ok(())
     }
 
@@ -231,9 +249,9 @@ impl HttpValley {
             match self.post(q.intent.action(), &q.intent.body(), &q.id).await {
                 Ok(bytes) => {
                     report.sent += 1;
-                    if let Intent::Trips(_) = &q.intent {
+                    if let Intent::Trips(sent) = &q.intent {
                         let wire: WireImportReport = read("trips", &bytes)?;
-                        let r: ImportReport = wire.into();
+                        let r = wire.into_report(&sent.trips).map_err(|e| ValleyError::BadAnswer(format!("/v1/trips: {e}")))?;
                         self.keep_accepted(&r)?;
                         report.answers.push(describe_import(&r));
                         report.imports.push(r);
@@ -336,9 +354,16 @@ impl ValleyService for HttpValley {
     }
 
     async fn import_trips(&mut self, _key: &PublicKey, trips: Vec<TripSummary>) -> Result<ImportReport, ValleyError> {
-        let wire: WireImportReport = self.post_json("trips", &TripsRequest { trips }).await?;
-        let report: ImportReport = wire.into();
-        self.keep_accepted(&report)?;
+        let mut report = ImportReport { checked: Vec::new(), already_imported: 0, attested_km: 0, new_deposits: Vec::new() };
+        for chunk in trips.chunks(MAX_TRIPS_PER_REQUEST) {
+            let wire: WireImportReport = self.post_json("trips", &TripsRequest { trips: chunk.to_vec() }).await?;
+            let part = wire.into_report(chunk).map_err(|e| ValleyError::BadAnswer(format!("/v1/trips: {e}")))?;
+            self.keep_accepted(&part)?;
+            report.checked.extend(part.checked);
+            report.already_imported += part.already_imported;
+            report.attested_km += part.attested_km;
+            report.new_deposits.extend(part.new_deposits);
+        }
         Ok(report)
     }
 

@@ -7,8 +7,6 @@ pub mod embedded;
 pub mod http;
 pub mod queue;
 pub mod replica;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod server;
 pub mod wire;
 
 use crate::ledger::replay::{Deposit, PlayerState};
@@ -75,11 +73,17 @@ pub enum ValleyError {
     UnknownTask(String),
     #[error("task {0:?} is done for now")]
     TaskDone(String),
+    /// A request that breaks a published limit (a name too long, too many trips at once).
+    #[error("{0}")]
+    BadInput(String),
     #[error("the valley server refused: {0}")]
     Remote(String),
     /// The server could not be reached or failed; what was asked can be sent again.
     #[error("the valley server at {url} is unavailable ({message})")]
     Unavailable { url: String, message: String },
+    /// The server asks this client to wait (rate limit or load) before sending again.
+    #[error("the valley server at {url} is busy; retry in {retry_after_s} s")]
+    Busy { url: String, retry_after_s: u64 },
     /// The server's answer was cut short or unreadable; what was asked can be sent again.
     #[error("the valley server's answer could not be read ({0})")]
     BadAnswer(String),
@@ -91,7 +95,7 @@ pub enum ValleyError {
 impl ValleyError {
     /// Whether asking again later may succeed (the queue keeps such intents).
     pub fn is_retryable(&self) -> bool {
-        matches!(self, ValleyError::Unavailable { .. } | ValleyError::BadAnswer(_))
+        matches!(self, ValleyError::Unavailable { .. } | ValleyError::Busy { .. } | ValleyError::BadAnswer(_))
     }
 }
 

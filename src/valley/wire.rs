@@ -4,12 +4,13 @@
 //! Every request that acts for a player carries four headers:
 //! `X-Horizon-Key` (the player's public key, hex), `X-Horizon-Time` (Unix ms),
 //! `Idempotency-Key` (unique per intent, kept by the client's queue across retries) and
-//! `X-Horizon-Signature` (Ed25519, base64) over [`request_message`]. The server answers a
-//! repeated idempotency key with the stored answer instead of acting twice.
+//! `X-Horizon-Signature` (Ed25519, base64) over [`request_message`], which names the server
+//! (its log's verifier key), so that a request signed for one server is refused by any other.
+//! The server answers a repeated idempotency key with the stored answer instead of acting twice.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use ed25519_dalek::{Signature, Signer, Verifier};
+use ed25519_dalek::{Signature, Signer};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -27,14 +28,17 @@ pub const HEADER_REPLAYED: &str = "x-horizon-replayed";
 /// How far a request's time may be from the server's (ms) when its idempotency key is new.
 pub const MAX_CLOCK_SKEW_MS: u64 = 5 * 60 * 1000;
 
-/// The bytes a player signs for one request.
-pub fn request_message(method: &str, path: &str, time_ms: u64, idempotency: &str, body: &[u8]) -> Vec<u8> {
-    format!("crypto-horizon/request@1\n{method}\n{path}\n{time_ms}\n{idempotency}\n{}\n", hex::encode(Sha256::digest(body))).into_bytes()
+/// Most trip summaries one request may carry (the client sends more in several requests).
+pub const MAX_TRIPS_PER_REQUEST: usize = 100;
+
+/// The bytes a player signs for one request to the server whose log's verifier key is `server`.
+pub fn request_message(server: &str, method: &str, path: &str, time_ms: u64, idempotency: &str, body: &[u8]) -> Vec<u8> {
+    format!("crypto-horizon/request@2\n{server}\n{method}\n{path}\n{time_ms}\n{idempotency}\n{}\n", hex::encode(Sha256::digest(body))).into_bytes()
 }
 
-/// The four headers of a signed request.
-pub fn sign_request(key: &NamedKey, method: &str, path: &str, time_ms: u64, idempotency: &str, body: &[u8]) -> [(&'static str, String); 4] {
-    let signature = key.signing_key.sign(&request_message(method, path, time_ms, idempotency, body));
+/// The four headers of a request signed for the server whose verifier key is `server`.
+pub fn sign_request(key: &NamedKey, server: &str, method: &str, path: &str, time_ms: u64, idempotency: &str, body: &[u8]) -> [(&'static str, String); 4] {
+    let signature = key.signing_key.sign(&request_message(server, method, path, time_ms, idempotency, body));
     [
         (HEADER_KEY, key.public_key().to_hex()),
         (HEADER_TIME, time_ms.to_string()),
@@ -49,7 +53,10 @@ pub fn verify_request(key_hex: &str, signature_b64: &str, message: &[u8]) -> Res
     let verifying = key.verifying_key().ok_or_else(|| format!("{HEADER_KEY} {key_hex:?} is not a valid Ed25519 key"))?;
     let bytes = B64.decode(signature_b64).map_err(|_| format!("{HEADER_SIGNATURE} is not base64"))?;
     let signature = Signature::from_slice(&bytes).map_err(|_| format!("{HEADER_SIGNATURE} is not an Ed25519 signature"))?;
-    verifying.verify(&message, &signature).map_err(|_| format!("the request's signature does not verify for key {}", key.fingerprint()))?;
+    // Strict: no small-order keys, no non-canonical signatures (no malleability).
+    verifying
+        .verify_strict(message, &signature)
+        .map_err(|_| format!("the request's signature does not verify for key {} and this server", key.fingerprint()))?;
     Ok(key)
 }
 
@@ -131,9 +138,12 @@ impl From<WireDeposit> for Deposit {
     }
 }
 
+/// One trip's verdict. The trip itself is named by its digest, not sent back: the client
+/// has what it sent, and an answer stays small (answers are kept for retries).
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct WireCheckedTrip {
-    pub trip: TripSummary,
+    /// SHA-256 of the trip summary (`TripSummary::digest`), hex.
+    pub trip: String,
     /// Accepted: the minable km and a note; rejected: the reason.
     pub accepted: bool,
     pub minable_km: u32,
@@ -155,11 +165,12 @@ impl From<&ImportReport> for WireImportReport {
             checked: r
                 .checked
                 .iter()
-                .map(|c| match &c.verdict {
-                    Verdict::Accepted { minable_km, note } => {
-                        WireCheckedTrip { trip: c.trip.clone(), accepted: true, minable_km: *minable_km, note: note.clone(), reason: None }
+                .map(|c| {
+                    let trip = hex::encode(c.trip.digest());
+                    match &c.verdict {
+                        Verdict::Accepted { minable_km, note } => WireCheckedTrip { trip, accepted: true, minable_km: *minable_km, note: note.clone(), reason: None },
+                        Verdict::Rejected { reason } => WireCheckedTrip { trip, accepted: false, minable_km: 0, note: None, reason: Some(reason.clone()) },
                     }
-                    Verdict::Rejected { reason } => WireCheckedTrip { trip: c.trip.clone(), accepted: false, minable_km: 0, note: None, reason: Some(reason.clone()) },
                 })
                 .collect(),
             already_imported: r.already_imported,
@@ -169,25 +180,25 @@ impl From<&ImportReport> for WireImportReport {
     }
 }
 
-impl From<WireImportReport> for ImportReport {
-    fn from(r: WireImportReport) -> Self {
-        ImportReport {
-            checked: r
-                .checked
-                .into_iter()
-                .map(|c| CheckedTrip {
-                    trip: c.trip,
-                    verdict: if c.accepted {
-                        Verdict::Accepted { minable_km: c.minable_km, note: c.note }
-                    } else {
-                        Verdict::Rejected { reason: c.reason.unwrap_or_default() }
-                    },
-                })
-                .collect(),
-            already_imported: r.already_imported,
-            attested_km: r.attested_km,
-            new_deposits: r.new_deposits.into_iter().map(Into::into).collect(),
-        }
+impl WireImportReport {
+    /// The report, each verdict joined to the trip it names among those `sent`.
+    pub fn into_report(self, sent: &[TripSummary]) -> Result<ImportReport, String> {
+        let by_digest: std::collections::HashMap<String, &TripSummary> = sent.iter().map(|t| (hex::encode(t.digest()), t)).collect();
+        let checked = self
+            .checked
+            .into_iter()
+            .map(|c| {
+                let trip = (*by_digest.get(&c.trip).ok_or_else(|| format!("the answer names trip {} that was not sent", c.trip))?).clone();
+                let verdict = if c.accepted { Verdict::Accepted { minable_km: c.minable_km, note: c.note } } else { Verdict::Rejected { reason: c.reason.unwrap_or_default() } };
+                Ok(CheckedTrip { trip, verdict })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(ImportReport {
+            checked,
+            already_imported: self.already_imported,
+            attested_km: self.attested_km,
+            new_deposits: self.new_deposits.into_iter().map(Into::into).collect(),
+        })
     }
 }
 
@@ -292,6 +303,7 @@ impl From<&ValleyError> for ErrorAnswer {
             ValleyError::NotEnoughCrystals { price, have } => ("not-enough-crystals", vec![price.to_string(), have.to_string()]),
             ValleyError::UnknownTask(t) => ("unknown-task", vec![t.clone()]),
             ValleyError::TaskDone(t) => ("task-done", vec![t.clone()]),
+            ValleyError::BadInput(_) => ("bad-input", vec![]),
             ValleyError::Ledger(_) => ("refused", vec![]),
             _ => ("server", vec![]),
         };
@@ -313,6 +325,7 @@ impl ErrorAnswer {
             "not-enough-crystals" => ValleyError::NotEnoughCrystals { price: n(0), have: n(1) },
             "unknown-task" => ValleyError::UnknownTask(v(0)),
             "task-done" => ValleyError::TaskDone(v(0)),
+            "bad-input" => ValleyError::BadInput(self.message),
             _ => ValleyError::Remote(self.message),
         }
     }

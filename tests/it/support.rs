@@ -1,6 +1,8 @@
 //! Shared helpers: small ledgers with known content.
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
+use std::process::{Child, Command, Stdio};
 
 use horizon::ledger::checkpoint::sign_checkpoint;
 use horizon::ledger::merkle::{RootAccumulator, leaf_hash};
@@ -112,4 +114,55 @@ pub fn split_records(log: &[u8]) -> Vec<Vec<u8>> {
         pos += 8 + len;
     }
     out
+}
+
+/// `horizon serve` as a child process; killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub url: String,
+}
+
+impl Server {
+    /// Serves `data` on `port` (0: any free one) with the default limits.
+    pub fn start(data: &Path, port: u16) -> Server {
+        Server::start_with(data, port, &[])
+    }
+
+    /// Serves with extra `horizon serve` options (limits, timeouts).
+    pub fn start_with(data: &Path, port: u16, options: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_horizon"))
+            .arg("--data-dir")
+            .arg(data)
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(options)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        assert!(line.starts_with("listening on http://"), "server said {line:?}");
+        Server { child, url: line.trim().trim_start_matches("listening on ").to_string() }
+    }
+
+    /// host:port
+    pub fn addr(&self) -> &str {
+        self.url.trim_start_matches("http://")
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// The name requests to the server with data in `data` are signed for (its verifier key).
+pub fn server_name(data: &Path) -> String {
+    std::fs::read_to_string(data.join("ledger").join(VKEY_FILE)).unwrap().trim().to_string()
 }

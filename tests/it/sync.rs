@@ -4,10 +4,10 @@
 //! consent, privacy, export and forget.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,6 +20,8 @@ use horizon::valley::http::HttpValley;
 use horizon::valley::queue::Intent;
 use horizon::valley::wire::{EnrolRequest, TripsRequest};
 use horizon::valley::{EmbeddedValley, ValleyError, ValleyService};
+
+use super::support::{Server, server_name};
 
 const EXE: &str = env!("CARGO_BIN_EXE_horizon");
 
@@ -34,40 +36,6 @@ fn stdout(o: &Output) -> String {
 /// A free loopback port (bound and released: good enough on a test machine).
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// `horizon serve` as a child process; killed when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(data: &Path, port: u16) -> Server {
-        let mut child = Command::new(EXE)
-            .arg("--data-dir")
-            .arg(data)
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        assert!(line.starts_with("listening on http://"), "server said {line:?}");
-        Server { child, url: line.trim().trim_start_matches("listening on ").to_string() }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
 }
 
 fn rt() -> tokio::runtime::Runtime {
@@ -426,7 +394,7 @@ fn replayed_and_forged_requests_are_refused_or_answered_once() {
     // A request signed by another key than the one it names.
     let body = br#"{"km_index":0}"#;
     let other = NamedKey::from_seed("player", [99; 32]).unwrap();
-    let mut headers = horizon::valley::wire::sign_request(&other, "POST", "/v1/mine", system_clock(), "forged-1", body);
+    let mut headers = horizon::valley::wire::sign_request(&other, &server_name(server_dir.path()), "POST", "/v1/mine", system_clock(), "forged-1", body);
     headers[0].1 = valley_key(44).to_hex();
     let mut request = format!("POST /v1/mine HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\n", body.len());
     for (n, v) in &headers {

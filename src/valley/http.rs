@@ -89,7 +89,7 @@ impl HttpValley {
             Err(_) => Vec::new(),
         };
         #[cfg(not(target_arch = "wasm32"))]
-        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build().expect("an HTTP client");
+        let client = native_client(std::time::Duration::from_secs(15));
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::Client::new();
         Ok(HttpValley {
@@ -109,7 +109,7 @@ impl HttpValley {
     /// Answers slower than `timeout` count as the server being unavailable.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.client = reqwest::Client::builder().timeout(timeout).build().expect("an HTTP client");
+        self.client = native_client(timeout);
         self
     }
 
@@ -301,6 +301,13 @@ impl HttpValley {
         });
         Ok(PlayerView { key: *key, state, stats })
     }
+}
+
+/// An HTTP client that drops idle connections before the server does (it closes a
+/// connection that sends no request for 10 s), so that no request races a closing socket.
+#[cfg(not(target_arch = "wasm32"))]
+fn native_client(timeout: std::time::Duration) -> reqwest::Client {
+    reqwest::Client::builder().timeout(timeout).pool_idle_timeout(std::time::Duration::from_secs(5)).build().expect("an HTTP client")
 }
 
 async fn get_from(client: reqwest::Client, base: String, path: String) -> Result<Vec<u8>, ValleyError> {

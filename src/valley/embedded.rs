@@ -6,6 +6,8 @@
 //! DATA/authority/log.key   the authority's (log) signing key, owner-only
 //! DATA/ledger/             the ledger (see ledger::store)
 //! DATA/keys/player.key     the player's signing key, owner-only
+//! DATA/valley/trips.journal   (a server) each batch's changed players' trips, one fsync a batch;
+//!                           folded into the player files when large and on the next open
 //! DATA/valley/trips/KEY.json  accepted trip summaries and plausibility history, one file
 //!                           per player (so that an import rewrites only its player's file)
 //! ```
@@ -61,8 +63,24 @@ pub struct EmbeddedValley {
     /// Whether entries wait for [`EmbeddedValley::commit`] (the server's sequencer makes a
     /// whole batch of requests durable at once) instead of being made durable one by one.
     batching: bool,
-    /// Players whose trip files changed since the last commit (batching only).
+    /// Players whose trips changed since the last commit (batching only).
     unsaved_trips: BTreeSet<PublicKey>,
+    /// Batching writes changed players' trips to one journal with one fsync per batch (a
+    /// file per player would cost two fsyncs each); it is folded into the player files when
+    /// it grows past [`JOURNAL_FOLD_BYTES`] and on the next open.
+    journal: Option<std::fs::File>,
+    journal_bytes: u64,
+    journaled: BTreeSet<PublicKey>,
+}
+
+/// Journal size at which it is folded into the players' trip files.
+pub const JOURNAL_FOLD_BYTES: u64 = 64 << 20;
+
+/// One journal line: a player's trips as of a batch (the last line of a player wins).
+#[derive(Serialize, Deserialize)]
+struct JournalLine {
+    key: String,
+    trips: PlayerTrips,
 }
 
 impl std::fmt::Debug for EmbeddedValley {
@@ -85,8 +103,20 @@ impl EmbeddedValley {
         } else {
             Ledger::create(&ledger_dir, log_key, clock())?
         };
-        let trips = load_trips(data)?;
-        let mut valley = EmbeddedValley { data: data.clone(), ledger, trips, commitments: HashMap::new(), clock, batching: false, unsaved_trips: BTreeSet::new() };
+        let (trips, journaled) = load_trips(data)?;
+        let mut valley = EmbeddedValley {
+            data: data.clone(),
+            ledger,
+            trips,
+            commitments: HashMap::new(),
+            clock,
+            batching: false,
+            unsaved_trips: BTreeSet::new(),
+            journal: None,
+            journal_bytes: 0,
+            journaled,
+        };
+        valley.fold_journal()?;
         valley.credit_expired_deposits()?;
         Ok(valley)
     }
@@ -134,8 +164,11 @@ impl EmbeddedValley {
     }
 
     fn authority(&mut self, body: Body) -> Result<u64, ValleyError> {
-        let entry = self.ledger.sign_as_authority(body, self.now())?;
-        self.record(entry)
+        let index = self.ledger.stage_as_authority(body, self.now())?;
+        if !self.batching {
+            self.ledger.commit_staged()?;
+        }
+        Ok(index)
     }
 
     /// Appends one entry: durably at once, or staged for the next commit when batching.
@@ -153,10 +186,45 @@ impl EmbeddedValley {
     /// only after this succeeds.
     pub fn commit(&mut self) -> Result<(), ValleyError> {
         self.ledger.commit_staged()?;
+        if self.unsaved_trips.is_empty() {
+            return Ok(());
+        }
+        let mut lines = Vec::new();
         for key in std::mem::take(&mut self.unsaved_trips) {
-            self.save_trips(&key)?;
+            if let Some(trips) = self.trips.players.get(&key.to_hex()) {
+                serde_json::to_writer(&mut lines, &JournalLine { key: key.to_hex(), trips: trips.clone() }).expect("plain data serialises");
+                lines.push(b'\n');
+                self.journaled.insert(key);
+            }
+        }
+        let path = journal_path(&self.data);
+        if self.journal.is_none() {
+            let dir = self.data.0.join("valley");
+            std::fs::create_dir_all(&dir).map_err(|e| store_error(&dir, e))?;
+            self.journal = Some(crate::ledger::store::open_lines_for_append(&path).map_err(|e| store_error(&path, e))?);
+        }
+        let journal = self.journal.as_mut().expect("opened above");
+        std::io::Write::write_all(journal, &lines).and_then(|_| journal.sync_data()).map_err(|e| store_error(&path, e))?;
+        self.journal_bytes += lines.len() as u64;
+        if self.journal_bytes > JOURNAL_FOLD_BYTES {
+            self.fold_journal()?;
         }
         Ok(())
+    }
+
+    /// Writes the trip file of every player in the journal, then empties it.
+    fn fold_journal(&mut self) -> Result<(), ValleyError> {
+        let path = journal_path(&self.data);
+        for key in std::mem::take(&mut self.journaled) {
+            self.save_trips(&key)?;
+        }
+        self.journal = None;
+        self.journal_bytes = 0;
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(store_error(&path, e)),
+        }
     }
 
     /// Admits a player (the authority's decision: owners are verified car owners).
@@ -287,8 +355,36 @@ fn trips_dir(data: &DataDir) -> PathBuf {
     data.0.join("valley").join("trips")
 }
 
-/// Reads every player's trip file (and the single file of earlier versions, if present).
-fn load_trips(data: &DataDir) -> Result<TripStore, ValleyError> {
+fn journal_path(data: &DataDir) -> PathBuf {
+    data.0.join("valley").join("trips.journal")
+}
+
+/// Reads every player's trip file (and the single file of earlier versions, if present),
+/// then the journal over them; returns the players the journal changed.
+fn load_trips(data: &DataDir) -> Result<(TripStore, BTreeSet<PublicKey>), ValleyError> {
+    let mut store = load_trip_files(data)?;
+    let mut journaled = BTreeSet::new();
+    let path = journal_path(data);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            // A line torn by a crash is a batch whose ledger part is durable: its trips are
+            // "already imported" if sent again.
+            for line in text.lines() {
+                if let Ok(JournalLine { key, trips }) = serde_json::from_str(line)
+                    && let Some(k) = PublicKey::from_hex(&key)
+                {
+                    journaled.insert(k);
+                    store.players.insert(key, trips);
+                }
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(store_error(&path, e)),
+    }
+    Ok((store, journaled))
+}
+
+fn load_trip_files(data: &DataDir) -> Result<TripStore, ValleyError> {
     let mut store = TripStore::default();
     let legacy = data.0.join("valley").join("trips.json");
     match std::fs::read(&legacy) {

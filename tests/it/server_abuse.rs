@@ -326,3 +326,38 @@ fn trips_per_request_are_capped_and_the_client_sends_more_in_several() {
         assert_eq!(report.attested_km, 250 * 20);
     });
 }
+
+#[test]
+fn a_server_killed_after_answering_remembers_every_trip_it_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path(), 0);
+    let name = server_name(dir.path());
+    let key = fresh_key(6);
+    let consent = horizon::ledger::Entry::sign(
+        horizon::ledger::Body::Consent { scope: horizon::ledger::Scope::Mileage, granted: true },
+        &key.signing_key,
+        0,
+        system_clock(),
+    )
+    .unwrap();
+    use base64::Engine;
+    let submit = serde_json::to_vec(&horizon::valley::wire::SubmitRequest { entry: base64::engine::general_purpose::STANDARD.encode(consent.to_bytes()) }).unwrap();
+    assert_eq!(send(server.addr(), &signed_post(&key, &name, "enrol", &enrol_body("Ada", Some("EV-JUNK")), "e")).0, 200);
+    assert_eq!(send(server.addr(), &signed_post(&key, &name, "submit", &submit, "c")).0, 200);
+    let today = (system_clock() / horizon::ledger::replay::DAY_MS) as i64;
+    let first = serde_json::to_vec(&TripsRequest { trips: vec![trip(today - 2, 5000.0, 80.0)] }).unwrap();
+    let (status, _, body) = send(server.addr(), &signed_post(&key, &name, "trips", &first, "t1"));
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert!(String::from_utf8_lossy(&body).contains("\"accepted\":true"), "{}", String::from_utf8_lossy(&body));
+    // Killed at once after answering: no clean shutdown, nothing folded.
+    server.kill();
+    let server = Server::start(dir.path(), 0);
+    let name = server_name(dir.path());
+    // A later trip whose odometer reads less than the accepted one ended at is refused:
+    // the restarted server knows the first trip.
+    let back = serde_json::to_vec(&TripsRequest { trips: vec![trip(today - 1, 4900.0, 50.0)] }).unwrap();
+    let (status, _, body) = send(server.addr(), &signed_post(&key, &name, "trips", &back, "t2"));
+    let body = String::from_utf8_lossy(&body).into_owned();
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"accepted\":false") && body.contains("5080"), "the odometer going back is caught: {body}");
+}

@@ -58,7 +58,7 @@ async fn run(requests_per_client: usize, trips_per_request: usize) -> Figures {
     let url = format!("http://{}", listener.local_addr().unwrap());
     // Every client is on 127.0.0.1: the per-address limit would measure itself.
     let rate = RateLimits { per_address_per_s: 1_000_000, address_burst: 1_000_000, per_key_per_s: 1_000_000, key_burst: 1_000_000 };
-    tokio::spawn(async move { serve_on(listener, server, ServeOptions { rate, ..ServeOptions::default() }).await.unwrap() });
+    tokio::spawn(async move { serve_on(listener, server, ServeOptions { rate, max_connections_per_address: 1024, ..ServeOptions::default() }).await.unwrap() });
 
     // Enrol the clients (owners of their own cars) with the mileage scope.
     let mut clients = Vec::new();

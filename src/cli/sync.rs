@@ -32,6 +32,9 @@ pub struct ServeLimits {
     /// Connections served at once
     #[arg(long, default_value_t = 1024)]
     pub max_connections: usize,
+    /// Connections one client (IPv4 address or IPv6 /64) may hold at once
+    #[arg(long, default_value_t = 64)]
+    pub max_connections_per_address: usize,
     /// Requests per second per client address
     #[arg(long, default_value_t = RateLimits::default().per_address_per_s)]
     pub rate_per_address: u32,
@@ -55,6 +58,7 @@ impl ServeLimits {
             header_timeout: seconds(self.header_timeout, "header-timeout")?,
             request_timeout: seconds(self.request_timeout, "request-timeout")?,
             max_connections: self.max_connections.max(1),
+            max_connections_per_address: self.max_connections_per_address.max(1),
             rate: RateLimits { per_address_per_s: self.rate_per_address, address_burst: self.address_burst, per_key_per_s: self.rate_per_key, key_burst: self.key_burst },
         })
     }

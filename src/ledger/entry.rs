@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
 use super::codec::{DecodeError, MAX_STRING_LEN, Reader, Writer};
 use crate::economy::format_stones;
@@ -461,10 +461,11 @@ impl Entry {
         Ok(Entry { actor, nonce, time_ms, body, signature })
     }
 
-    /// Checks the actor's signature on its own (see `verify` for batches).
+    /// Checks the actor's signature on its own, strictly: no small-order key, no
+    /// non-canonical signature (see `verify` for batches).
     pub fn signature_is_valid(&self) -> bool {
         let Some(key) = self.actor.verifying_key() else { return false };
-        key.verify(&self.unsigned_bytes(), &Signature::from_bytes(&self.signature)).is_ok()
+        key.verify_strict(&self.unsigned_bytes(), &Signature::from_bytes(&self.signature)).is_ok()
     }
 
     /// One line for people: kind, actor and the gist of the body.
@@ -494,7 +495,12 @@ impl Entry {
 /// Characters a name must not hold: controls (terminal escapes) and the invisible
 /// direction and width marks that make one text look like another.
 pub fn is_unprintable(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}' | '\u{e0000}'..='\u{e007f}'
+        )
 }
 
 /// A name or pseudonym from the ledger, safe to print: unprintable characters become U+FFFD

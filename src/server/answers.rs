@@ -44,6 +44,9 @@ pub struct Answers {
     order: VecDeque<(u64, String, String)>,
     lines_in_file: usize,
     unsynced: Vec<u8>,
+    /// Slots kept since the last sync: forgotten if the batch cannot be made durable, so
+    /// that a retry is applied again rather than told of a success that was never stored.
+    unsynced_slots: Vec<(String, String)>,
     body_bytes: usize,
 }
 
@@ -75,6 +78,7 @@ impl Answers {
             order: VecDeque::new(),
             lines_in_file: 0,
             unsynced: Vec::new(),
+            unsynced_slots: Vec::new(),
             body_bytes: 0,
         };
         for a in live {
@@ -105,6 +109,7 @@ impl Answers {
         let mut line = serde_json::to_vec(&answer).expect("plain data serialises");
         line.push(b'\n');
         self.unsynced.extend_from_slice(&line);
+        self.unsynced_slots.push((answer.key.clone(), answer.idempotency.clone()));
         self.insert(answer);
         while self.by_key.len() > MAX_ANSWERS || self.body_bytes > MAX_ANSWER_BYTES {
             let Some((_, k, i)) = self.order.pop_front() else { break };
@@ -143,11 +148,24 @@ impl Answers {
             self.file.write_all(&self.unsynced).and_then(|_| self.file.sync_data()).map_err(|e| io(&self.path, e))?;
             self.unsynced.clear();
         }
+        self.unsynced_slots.clear();
         self.expire(now);
         if self.lines_in_file > 2 * self.by_key.len() + 1024 {
             self.compact()?;
         }
         Ok(())
+    }
+
+    /// Forgets the answers kept since the last sync (their batch was not made durable). A
+    /// torn line they may have left is ended when the file is next opened.
+    pub fn discard_unsynced(&mut self) {
+        for slot in std::mem::take(&mut self.unsynced_slots) {
+            self.forget(&slot);
+        }
+        self.unsynced.clear();
+        if let Ok(file) = open_lines_for_append(&self.path) {
+            self.file = file;
+        }
     }
 
     fn compact(&mut self) -> Result<(), String> {

@@ -31,6 +31,18 @@ impl Default for RateLimits {
     }
 }
 
+/// The unit a client is counted by: an IPv4 address, or an IPv6 /64 (one subscriber's
+/// network: rotating addresses inside it gains nothing).
+pub fn client_network(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
+        },
+    }
+}
+
 pub struct Limits {
     per_address: DefaultKeyedRateLimiter<IpAddr>,
     per_key: DefaultKeyedRateLimiter<PublicKey>,
@@ -53,7 +65,7 @@ impl Limits {
 
     /// Ok, or how long the address must wait.
     pub fn address(&self, ip: IpAddr) -> Result<(), Duration> {
-        self.per_address.check_key(&ip).map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+        self.per_address.check_key(&client_network(ip)).map_err(|not_until| not_until.wait_time_from(self.clock.now()))
     }
 
     /// Ok, or how long the player must wait.

@@ -3,7 +3,9 @@
 //! connection whose request headers (or, kept alive, whose next request) do not arrive in
 //! time, so half-sent requests cannot hold the server's connections.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
 use hyper::body::Incoming;
@@ -11,13 +13,43 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
+use super::limits::client_network;
 use super::{PeerAddr, ServeOptions};
+
+/// Connections open per client network.
+#[derive(Default)]
+struct OpenConnections(Mutex<HashMap<IpAddr, usize>>);
+
+impl OpenConnections {
+    /// Counts one more for `ip` unless it already has `max`.
+    fn open(&self, ip: IpAddr, max: usize) -> bool {
+        let mut open = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let n = open.entry(ip).or_default();
+        if *n >= max {
+            return false;
+        }
+        *n += 1;
+        true
+    }
+
+    fn close(&self, ip: IpAddr) {
+        let mut open = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = open.get_mut(&ip) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&ip);
+            }
+        }
+    }
+}
 
 pub async fn run(listener: tokio::net::TcpListener, routes: Router, options: &ServeOptions) -> anyhow::Result<()> {
     let slots = Arc::new(Semaphore::new(options.max_connections.max(1)));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(options.header_timeout).max_buf_size(64 * 1024);
     let http = Arc::new(http);
+    let per_client = Arc::new(OpenConnections::default());
+    let max_per_client = options.max_connections_per_address.max(1);
     let stop = tokio::signal::ctrl_c();
     tokio::pin!(stop);
     loop {
@@ -37,6 +69,13 @@ pub async fn run(listener: tokio::net::TcpListener, routes: Router, options: &Se
             },
             _ = &mut stop => return Ok(()),
         };
+        let client = client_network(peer.ip());
+        if !per_client.open(client, max_per_client) {
+            // One client may not take every connection: this one is closed at once.
+            drop(stream);
+            continue;
+        }
+        let per_client = per_client.clone();
         let _ = stream.set_nodelay(true);
         let routes = routes.clone();
         let http = http.clone();
@@ -47,6 +86,7 @@ pub async fn run(listener: tokio::net::TcpListener, routes: Router, options: &Se
             });
             // A connection that times out or breaks off only ends itself.
             let _ = http.serve_connection(TokioIo::new(stream), service).await;
+            per_client.close(client);
             drop(slot);
         });
     }

@@ -65,12 +65,14 @@ pub struct ServeOptions {
     pub request_timeout: Duration,
     /// Connections served at once; more wait in the kernel's backlog.
     pub max_connections: usize,
+    /// Connections one client (IPv4 address or IPv6 /64) may hold at once; more are closed.
+    pub max_connections_per_address: usize,
     pub rate: RateLimits,
 }
 
 impl Default for ServeOptions {
     fn default() -> Self {
-        ServeOptions { header_timeout: Duration::from_secs(10), request_timeout: Duration::from_secs(30), max_connections: 1024, rate: RateLimits::default() }
+        ServeOptions { header_timeout: Duration::from_secs(10), request_timeout: Duration::from_secs(30), max_connections: 1024, max_connections_per_address: 64, rate: RateLimits::default() }
     }
 }
 
@@ -239,7 +241,10 @@ async fn act(State(app): State<App>, method: Method, UrlPath(action): UrlPath<St
         return too_many(wait, "player");
     }
     let (reply, answer) = oneshot::channel();
-    let job = Job { player, action, body_sha256: hex::encode(Sha256::digest(&body)), body, idempotency, time_ms, reply };
+    // The action is part of what an idempotency key names: the same key and body on another
+    // path is another request.
+    let body_sha256 = hex::encode(Sha256::new().chain_update(action.as_bytes()).chain_update([0]).chain_update(&body).finalize());
+    let job = Job { player, action, body_sha256, body, idempotency, time_ms, reply };
     if let Err(e) = app.jobs.try_send(job) {
         return match e {
             mpsc::error::TrySendError::Full(_) => too_many(Duration::from_secs(1), "server (it is busy)"),

@@ -104,6 +104,7 @@ impl ValleyServer {
             let durable = self.valley.commit().map_err(|e| e.to_string()).and_then(|_| self.answers.sync(now));
             if let Err(e) = durable {
                 eprintln!("error: a batch could not be made durable: {e}");
+                self.answers.discard_unsynced();
                 for (reply, _) in replies {
                     let _ = reply.send(Answer::error(500, "server", format!("the server could not store the request: {e}")));
                 }

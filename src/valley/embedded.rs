@@ -190,21 +190,29 @@ impl EmbeddedValley {
             return Ok(());
         }
         let mut lines = Vec::new();
-        for key in std::mem::take(&mut self.unsaved_trips) {
+        for key in &self.unsaved_trips {
             if let Some(trips) = self.trips.players.get(&key.to_hex()) {
                 serde_json::to_writer(&mut lines, &JournalLine { key: key.to_hex(), trips: trips.clone() }).expect("plain data serialises");
                 lines.push(b'\n');
-                self.journaled.insert(key);
             }
         }
         let path = journal_path(&self.data);
         if self.journal.is_none() {
             let dir = self.data.0.join("valley");
             std::fs::create_dir_all(&dir).map_err(|e| store_error(&dir, e))?;
+            let created = !path.exists();
             self.journal = Some(crate::ledger::store::open_lines_for_append(&path).map_err(|e| store_error(&path, e))?);
+            if created {
+                std::fs::File::open(&dir).and_then(|d| d.sync_all()).map_err(|e| store_error(&dir, e))?;
+            }
         }
         let journal = self.journal.as_mut().expect("opened above");
-        std::io::Write::write_all(journal, &lines).and_then(|_| journal.sync_data()).map_err(|e| store_error(&path, e))?;
+        if let Err(e) = std::io::Write::write_all(journal, &lines).and_then(|_| journal.sync_data()) {
+            // Reopened next time, which ends a torn line; the players stay unsaved.
+            self.journal = None;
+            return Err(store_error(&path, e));
+        }
+        self.journaled.extend(std::mem::take(&mut self.unsaved_trips));
         self.journal_bytes += lines.len() as u64;
         if self.journal_bytes > JOURNAL_FOLD_BYTES {
             self.fold_journal()?;
@@ -215,8 +223,9 @@ impl EmbeddedValley {
     /// Writes the trip file of every player in the journal, then empties it.
     fn fold_journal(&mut self) -> Result<(), ValleyError> {
         let path = journal_path(&self.data);
-        for key in std::mem::take(&mut self.journaled) {
+        while let Some(&key) = self.journaled.iter().next() {
             self.save_trips(&key)?;
+            self.journaled.remove(&key);
         }
         self.journal = None;
         self.journal_bytes = 0;
@@ -286,6 +295,16 @@ impl EmbeddedValley {
         // A trip already attested (say, before a crash) is skipped, never paid twice.
         let (fresh, seen): (Vec<_>, Vec<_>) = trips.into_iter().partition(|t| !state.trips.contains(&t.digest()));
         let mut player_trips = self.trips.players.get(&key.to_hex()).cloned().unwrap_or_default();
+        // Attested trips a crash kept out of the trip files (the ledger commits first): they
+        // are not paid again, but the twin and the plausibility history get them back.
+        let lost: Vec<TripSummary> = seen.iter().filter(|t| !player_trips.accepted.contains(t)).cloned().collect();
+        if !lost.is_empty() {
+            for c in check_trips(&mut player_trips.history, vehicle, lost) {
+                if matches!(c.verdict, Verdict::Accepted { .. }) {
+                    player_trips.accepted.push(c.trip);
+                }
+            }
+        }
         let mut checked = check_trips(&mut player_trips.history, vehicle, fresh);
         let mut report = ImportReport { checked: Vec::new(), already_imported: seen.len(), attested_km: 0, new_deposits: Vec::new() };
         for CheckedTrip { trip, verdict } in &checked {

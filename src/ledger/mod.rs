@@ -8,6 +8,7 @@ pub mod entry;
 pub mod merkle;
 pub mod receipt;
 pub mod replay;
+pub mod signatures;
 pub mod simulate;
 pub mod store;
 pub mod verify;

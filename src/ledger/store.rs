@@ -17,13 +17,14 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use ed25519_dalek::{Signature, VerifyingKey};
 
 use super::checkpoint::{CheckpointError, NamedKey, SignedCheckpoint, VerifierKey, sign_checkpoint, verify_checkpoint};
 use super::codec::DecodeError;
 use super::entry::{Body, Entry, PublicKey};
 use super::merkle::{HashStore, leaf_hash};
 use super::replay::{LedgerState, Violation};
+use super::signatures::{BadSignature, KeyCache, PendingSignatures};
+pub use super::signatures::signature_is_valid;
 use crate::economy::{CULTIVATION_POOL_CAP_MILLI, MILEAGE_POOL_CAP_MILLI};
 
 pub const LOG_FILE: &str = "entries.log";
@@ -34,6 +35,12 @@ pub const LOG_HEADER: &[u8; 16] = b"CH-LEDGER-LOG-1\n";
 pub const FRAME_LEN: usize = 8;
 /// No entry comes near this; a larger length is a damaged frame.
 pub const MAX_RECORD_LEN: u32 = 64 * 1024;
+
+impl From<BadSignature> for LedgerError {
+    fn from(b: BadSignature) -> Self {
+        LedgerError::BadSignature { index: b.index, actor: b.actor }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -176,24 +183,6 @@ pub fn frame_record(entry_bytes: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(&(entry_bytes.len() as u32).to_be_bytes());
     out.extend_from_slice(&crc32fast::hash(entry_bytes).to_be_bytes());
     out.extend_from_slice(entry_bytes);
-}
-
-/// Checks one entry's signature from its stored bytes (the message is all but the last 64).
-pub fn signature_is_valid(entry: &Entry, bytes: &[u8], key_cache: &mut KeyCache) -> bool {
-    let Some(key) = key_cache.get(&entry.actor) else { return false };
-    let (msg, sig) = bytes.split_at(bytes.len() - super::entry::SIGNATURE_LEN);
-    key.verify_strict(msg, &Signature::from_bytes(sig.try_into().unwrap())).is_ok()
-}
-
-/// Decompressed public keys by their bytes: actors sign many entries, and decompressing a
-/// point costs about as much as a third of a verification.
-#[derive(Default)]
-pub struct KeyCache(std::collections::HashMap<PublicKey, Option<VerifyingKey>>);
-
-impl KeyCache {
-    pub fn get(&mut self, key: &PublicKey) -> Option<VerifyingKey> {
-        *self.0.entry(*key).or_insert_with(|| key.verifying_key())
-    }
 }
 
 /// Writes `bytes` to `path` durably: temporary file, fsync, rename, fsync of the directory.
@@ -481,7 +470,7 @@ impl Ledger {
         }
         let encoded: Vec<Vec<u8>> = entries.iter().map(Entry::to_bytes).collect();
         let mut keys = KeyCache::default();
-        let mut signatures = super::verify::PendingSignatures::default();
+        let mut signatures = PendingSignatures::default();
         for (i, (entry, bytes)) in entries.iter().zip(&encoded).enumerate() {
             let index = first + i as u64;
             let key = keys.get(&entry.actor).ok_or(LedgerError::BadSignature { index, actor: entry.actor })?;

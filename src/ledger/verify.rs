@@ -6,13 +6,12 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use ed25519_dalek::{Signature, VerifyingKey};
-
 use super::checkpoint::{SignedCheckpoint, VerifierKey, verify_checkpoint};
-use super::entry::{Entry, PublicKey, SIGNATURE_LEN};
+use super::entry::Entry;
 use super::merkle::{RootAccumulator, leaf_hash};
 use super::replay::LedgerState;
-use super::store::{CHECKPOINT_FILE, KeyCache, LOG_FILE, LedgerError, Record, RecordReader, VKEY_FILE};
+use super::signatures::{KeyCache, PendingSignatures};
+use super::store::{CHECKPOINT_FILE, LOG_FILE, LedgerError, Record, RecordReader, VKEY_FILE};
 
 /// Signatures checked together. Large enough to reach the batch speed-up, small enough that
 /// the pending bytes stay a few hundred kilobytes.
@@ -28,65 +27,6 @@ pub struct VerifyReport {
     /// The verifier key that was trusted, and whether it came from the ledger itself.
     pub key: VerifierKey,
     pub key_from_ledger: bool,
-}
-
-/// Signatures waiting to be checked as one batch.
-#[derive(Default)]
-pub(super) struct PendingSignatures {
-    first_index: u64,
-    messages: Vec<u8>,
-    ends: Vec<usize>,
-    signatures: Vec<Signature>,
-    keys: Vec<VerifyingKey>,
-    actors: Vec<PublicKey>,
-}
-
-impl PendingSignatures {
-    fn len(&self) -> usize {
-        self.signatures.len()
-    }
-
-    pub(super) fn push(&mut self, index: u64, actor: PublicKey, bytes: &[u8], key: VerifyingKey) {
-        if self.signatures.is_empty() {
-            self.first_index = index;
-        }
-        let (msg, sig) = bytes.split_at(bytes.len() - SIGNATURE_LEN);
-        self.messages.extend_from_slice(msg);
-        self.ends.push(self.messages.len());
-        self.signatures.push(Signature::from_bytes(sig.try_into().expect("64 bytes")));
-        self.keys.push(key);
-        self.actors.push(actor);
-    }
-
-    /// Verifies the batch; on failure finds the first bad entry one by one.
-    pub(super) fn check(&mut self) -> Result<(), LedgerError> {
-        if self.signatures.is_empty() {
-            return Ok(());
-        }
-        let mut start = 0;
-        let messages: Vec<&[u8]> = self
-            .ends
-            .iter()
-            .map(|&end| {
-                let m = &self.messages[start..end];
-                start = end;
-                m
-            })
-            .collect();
-        if ed25519_dalek::verify_batch(&messages, &self.signatures, &self.keys).is_err() {
-            for (i, actor) in self.actors.iter().enumerate() {
-                if self.keys[i].verify_strict(messages[i], &self.signatures[i]).is_err() {
-                    return Err(LedgerError::BadSignature { index: self.first_index + i as u64, actor: *actor });
-                }
-            }
-        }
-        self.messages.clear();
-        self.ends.clear();
-        self.signatures.clear();
-        self.keys.clear();
-        self.actors.clear();
-        Ok(())
-    }
 }
 
 /// Verifies the ledger in `dir`. `trusted` pins the log's verifier key; without it the

@@ -14,7 +14,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::answers::Answers;
 use super::reads::Reads;
-use crate::ledger::store::{KeyCache, signature_is_valid};
+use crate::ledger::signatures::{KeyCache, signature_is_valid};
 use crate::ledger::{Body, Entry, PublicKey};
 use crate::profile::DataDir;
 use crate::valley::embedded::{Clock, EmbeddedValley};

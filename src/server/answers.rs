@@ -88,14 +88,6 @@ impl Answers {
         Ok(answers)
     }
 
-    pub fn len(&self) -> usize {
-        self.by_key.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_key.is_empty()
-    }
-
     /// The answer first given to this player's request with this idempotency key.
     pub fn get(&mut self, key: &PublicKey, idempotency: &str, now: u64) -> Option<&StoredAnswer> {
         self.expire(now);

@@ -80,9 +80,4 @@ impl Limits {
         self.per_key.retain_recent();
         self.per_key.shrink_to_fit();
     }
-
-    /// Keys and addresses currently tracked.
-    pub fn tracked(&self) -> usize {
-        self.per_address.len() + self.per_key.len()
-    }
 }

@@ -142,8 +142,7 @@ fn text(status: StatusCode, body: String) -> Response {
 }
 
 fn json_error(status: StatusCode, code: &str, message: String) -> Response {
-    let body = serde_json::to_string(&ErrorAnswer { code: code.into(), message, values: vec![] }).expect("serialises");
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    (status, [(header::CONTENT_TYPE, "application/json")], ErrorAnswer::json(code, message)).into_response()
 }
 
 fn too_many(wait: Duration, what: &str) -> Response {

@@ -22,7 +22,7 @@ struct Published {
     size: u64,
     hashes: Vec<Hash>,
     offsets: Vec<u64>,
-    players: HashMap<PublicKey, String>,
+    players: HashMap<PublicKey, serde_json::Value>,
 }
 
 pub struct Reads {
@@ -62,8 +62,8 @@ impl Reads {
     pub fn publish(&self, ledger: &Ledger, touched: &[PublicKey]) {
         let size = ledger.committed_size();
         let hash_count = if size == 0 { 0 } else { tlog_tiles::stored_hash_count(size) as usize };
-        let players: Vec<(PublicKey, String)> =
-            touched.iter().filter_map(|k| ledger.state().player(k).map(|p| (*k, player_json(k, p).to_string()))).collect();
+        let players: Vec<(PublicKey, serde_json::Value)> =
+            touched.iter().filter_map(|k| ledger.state().player(k).map(|p| (*k, player_json(k, p)))).collect();
         let checkpoint = String::from_utf8_lossy(&ledger.checkpoint().note).into_owned();
         let mut p = self.published.write().unwrap_or_else(PoisonError::into_inner);
         let known = p.hashes.len();
@@ -90,8 +90,7 @@ impl Reads {
     /// The player's state as JSON, with the committed ledger size.
     pub fn player(&self, key: &PublicKey) -> Option<String> {
         let p = self.published.read().unwrap_or_else(PoisonError::into_inner);
-        let json = p.players.get(key)?;
-        let mut value: serde_json::Value = serde_json::from_str(json).ok()?;
+        let mut value = p.players.get(key)?.clone();
         value["ledger_size"] = p.size.into();
         Some(value.to_string())
     }

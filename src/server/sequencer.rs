@@ -46,7 +46,7 @@ pub struct Answer {
 
 impl Answer {
     pub fn error(status: u16, code: &str, message: String) -> Answer {
-        Answer { status, body: serde_json::to_string(&ErrorAnswer { code: code.into(), message, values: vec![] }).expect("serialises"), replayed: false }
+        Answer { status, body: ErrorAnswer::json(code, message), replayed: false }
     }
 }
 

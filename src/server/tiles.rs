@@ -25,12 +25,6 @@ pub struct TilePathError {
 }
 
 impl TilePath {
-    pub fn width(&self) -> u32 {
-        match *self {
-            TilePath::Hashes { width, .. } | TilePath::Entries { width, .. } => width,
-        }
-    }
-
     /// How many leaves the tree needs for this tile to exist (None: more than any u64 tree).
     pub fn leaves_needed(&self) -> Option<u64> {
         match *self {

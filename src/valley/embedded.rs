@@ -77,10 +77,11 @@ pub struct EmbeddedValley {
 pub const JOURNAL_FOLD_BYTES: u64 = 64 << 20;
 
 /// One journal line: a player's trips as of a batch (the last line of a player wins).
+/// Written from a borrow (`&PlayerTrips`), read as owned.
 #[derive(Serialize, Deserialize)]
-struct JournalLine {
+struct JournalLine<T> {
     key: String,
-    trips: PlayerTrips,
+    trips: T,
 }
 
 impl std::fmt::Debug for EmbeddedValley {
@@ -165,15 +166,22 @@ impl EmbeddedValley {
 
     fn authority(&mut self, body: Body) -> Result<u64, ValleyError> {
         let index = self.ledger.stage_as_authority(body, self.now())?;
-        if !self.batching {
-            self.ledger.commit_staged()?;
-        }
+        self.commit_unless_batching()?;
         Ok(index)
     }
 
     /// Appends one entry: durably at once, or staged for the next commit when batching.
     fn record(&mut self, entry: Entry) -> Result<u64, ValleyError> {
-        Ok(if self.batching { self.ledger.stage(&[entry])? } else { self.ledger.append(&[entry])? })
+        let index = self.ledger.stage(&[entry])?;
+        self.commit_unless_batching()?;
+        Ok(index)
+    }
+
+    fn commit_unless_batching(&mut self) -> Result<(), ValleyError> {
+        if !self.batching {
+            self.ledger.commit_staged()?;
+        }
+        Ok(())
     }
 
     /// From now on, entries and trip files wait for [`EmbeddedValley::commit`].
@@ -192,7 +200,7 @@ impl EmbeddedValley {
         let mut lines = Vec::new();
         for key in &self.unsaved_trips {
             if let Some(trips) = self.trips.players.get(&key.to_hex()) {
-                serde_json::to_writer(&mut lines, &JournalLine { key: key.to_hex(), trips: trips.clone() }).expect("plain data serialises");
+                serde_json::to_writer(&mut lines, &JournalLine { key: key.to_hex(), trips }).expect("plain data serialises");
                 lines.push(b'\n');
             }
         }
@@ -389,7 +397,7 @@ fn load_trips(data: &DataDir) -> Result<(TripStore, BTreeSet<PublicKey>), Valley
             // A line torn by a crash is a batch whose ledger part is durable: its trips are
             // "already imported" if sent again.
             for line in text.lines() {
-                if let Ok(JournalLine { key, trips }) = serde_json::from_str(line)
+                if let Ok(JournalLine::<PlayerTrips> { key, trips }) = serde_json::from_str(line)
                     && let Some(k) = PublicKey::from_hex(&key)
                 {
                     journaled.insert(k);

@@ -312,6 +312,11 @@ impl From<&ValleyError> for ErrorAnswer {
 }
 
 impl ErrorAnswer {
+    /// The JSON of an answer with a code and a message and no values.
+    pub fn json(code: &str, message: String) -> String {
+        serde_json::to_string(&ErrorAnswer { code: code.into(), message, values: vec![] }).expect("plain data serialises")
+    }
+
     /// The error this answer stands for (the same variant where the contract names one).
     pub fn into_error(self) -> ValleyError {
         let v = |i: usize| self.values.get(i).cloned().unwrap_or_default();

@@ -2,6 +2,8 @@
 //! one, and exit, so that CI and people can check what the game shows.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use bevy::diagnostic::FrameCount;
 use bevy::prelude::*;
@@ -28,6 +30,24 @@ struct Automation {
     requested: bool,
 }
 
+/// The text egui painted in the latest frame, one `x y text` line per piece (logical
+/// pixels), saved beside the screenshot as `NAME.txt` so that tests can tell which panel a
+/// picture shows.
+#[derive(Resource, Default)]
+struct PaintedText(Vec<String>);
+
+/// Frames in a row that the renderer drew with every pipeline compiled. Software renderers
+/// compile shaders in the background for seconds, and until then meshes are simply not
+/// drawn: a screenshot after a fixed number of frames could be black.
+#[derive(Resource, Clone, Default)]
+struct PipelinesSettled(Arc<AtomicU32>);
+
+/// Frames in a row with no pipeline waiting before the screenshot counts as settled.
+const SETTLED_FRAMES: u32 = 3;
+/// Gives up waiting for pipelines after this many times the frames asked for (a pipeline
+/// that never compiles must not hang CI).
+const MAX_WAIT_FACTOR: u32 = 20;
+
 /// `started` is when the game began (before the level and the profile were loaded).
 pub fn plugin(options: &GameOptions, started: std::time::Instant) -> impl Fn(&mut App) + use<> {
     let automation = options.frames.map(|frames| Automation {
@@ -42,7 +62,15 @@ pub fn plugin(options: &GameOptions, started: std::time::Instant) -> impl Fn(&mu
     });
     move |app: &mut App| {
         if let Some(a) = &automation {
-            app.insert_resource(a.clone()).add_systems(Last, (go_to_screen, finish_after_frames).chain());
+            app.insert_resource(a.clone()).init_resource::<PaintedText>().add_systems(Last, (go_to_screen, finish_after_frames).chain()).add_systems(
+                PostUpdate,
+                note_painted_text.after(bevy_egui::EguiPostUpdateSet::EndPass).before(bevy_egui::EguiPostUpdateSet::ProcessOutput),
+            );
+            let settled = PipelinesSettled::default();
+            if let Some(render) = app.get_sub_app_mut(bevy::render::RenderApp) {
+                render.insert_resource(settled.clone()).add_systems(bevy::render::Render, count_settled_frames.after(bevy::render::RenderSystems::Render));
+                app.insert_resource(settled);
+            }
         }
     }
 }
@@ -69,10 +97,55 @@ fn go_to_screen(
     }
 }
 
-fn finish_after_frames(mut commands: Commands, frames: Res<FrameCount>, mut automation: ResMut<Automation>, mut exit: MessageWriter<AppExit>) {
+/// In the render world: counts the frames drawn in a row with no pipeline still compiling.
+fn count_settled_frames(cache: Res<bevy::render::render_resource::PipelineCache>, settled: Res<PipelinesSettled>) {
+    if cache.waiting_pipelines().next().is_some() {
+        settled.0.store(0, Ordering::Relaxed);
+    } else {
+        settled.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn note_painted_text(outputs: Query<&bevy_egui::EguiFullOutput>, mut painted: ResMut<PaintedText>) {
+    fn collect(shape: &bevy_egui::egui::Shape, lines: &mut Vec<String>) {
+        match shape {
+            bevy_egui::egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, lines)),
+            bevy_egui::egui::Shape::Text(text) => {
+                let words = text.galley.text().replace('\n', " ");
+                if !words.trim().is_empty() {
+                    lines.push(format!("{:.0} {:.0} {}", text.pos.x, text.pos.y, words.trim()));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut lines = Vec::new();
+    for output in &outputs {
+        for clipped in output.0.iter().flat_map(|o| &o.shapes) {
+            collect(&clipped.shape, &mut lines);
+        }
+    }
+    painted.0 = lines;
+}
+
+fn finish_after_frames(
+    mut commands: Commands,
+    frames: Res<FrameCount>,
+    settled: Option<Res<PipelinesSettled>>,
+    mut automation: ResMut<Automation>,
+    mut exit: MessageWriter<AppExit>,
+) {
     let Some(arrived) = automation.arrived else { return };
-    if automation.requested || frames.0 - arrived + 1 < automation.frames {
+    let ran = frames.0 - arrived + 1;
+    if automation.requested || ran < automation.frames {
         return;
+    }
+    // Without a render world there is nothing to wait for.
+    if settled.is_some_and(|s| s.0.load(Ordering::Relaxed) < SETTLED_FRAMES) {
+        if ran < automation.frames.saturating_mul(MAX_WAIT_FACTOR) {
+            return;
+        }
+        warn!("pipelines still compiling after {ran} frames; taking the screenshot anyway");
     }
     automation.requested = true;
     if let Some(reached) = automation.reached {
@@ -82,15 +155,19 @@ fn finish_after_frames(mut commands: Commands, frames: Res<FrameCount>, mut auto
             "timing: first {:?} frame after {:.2} s; {} frames in {secs:.2} s = {:.2} fps",
             automation.screen,
             (reached - automation.started).as_secs_f64(),
-            automation.frames.saturating_sub(2),
-            f64::from(automation.frames.saturating_sub(2)) / secs.max(1e-9)
+            ran.saturating_sub(2),
+            f64::from(ran.saturating_sub(2)) / secs.max(1e-9)
         );
     }
     match automation.screenshot.clone() {
         Some(path) => {
             let mut save = save_to_disk(path.clone());
-            commands.spawn(Screenshot::primary_window()).observe(move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
+            commands.spawn(Screenshot::primary_window()).observe(move |captured: On<ScreenshotCaptured>, painted: Res<PaintedText>, mut exit: MessageWriter<AppExit>| {
                 save(captured);
+                let text = path.with_extension("txt");
+                if let Err(e) = std::fs::write(&text, painted.0.join("\n")) {
+                    warn!("could not save the painted text to {}: {e}", text.display());
+                }
                 info!("saved a screenshot to {}", path.display());
                 exit.write(AppExit::Success);
             });

@@ -11,12 +11,15 @@ fn screenshot_dir() -> PathBuf {
     dir
 }
 
-/// Runs `horizon play` under Xvfb for `frames` frames and returns the screenshot's pixels.
-fn play_and_capture(name: &str, extra: &[&str], frames: u32) -> image::RgbaImage {
-    play_and_capture_with(name, extra, frames, &[])
+/// A piece of text the game painted in the screenshot's frame, at `(x, y)` in pixels.
+struct Painted {
+    x: f32,
+    y: f32,
+    text: String,
 }
 
-fn play_and_capture_with(name: &str, extra: &[&str], frames: u32, env: &[(&str, &str)]) -> image::RgbaImage {
+/// Runs `horizon play` under Xvfb for `frames` frames and returns the screenshot's pixels and the text painted in it (the game saves it beside the picture).
+fn play_and_capture_with(name: &str, extra: &[&str], frames: u32, env: &[(&str, &str)]) -> (image::RgbaImage, Vec<Painted>) {
     let data = tempfile::tempdir().unwrap();
     let shot = screenshot_dir().join(format!("{name}.png"));
     let _ = std::fs::remove_file(&shot);
@@ -33,7 +36,49 @@ fn play_and_capture_with(name: &str, extra: &[&str], frames: u32, env: &[(&str, 
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "the game failed: {}", log.lines().rev().take(30).collect::<Vec<_>>().join("\n"));
     eprintln!("screenshot: {}", shot.display());
-    image::open(&shot).unwrap_or_else(|e| panic!("{}: {e}", shot.display())).to_rgba8()
+    let img = image::open(&shot).unwrap_or_else(|e| panic!("{}: {e}", shot.display())).to_rgba8();
+    let listing = std::fs::read_to_string(shot.with_extension("txt")).unwrap_or_else(|e| panic!("the painted text beside {}: {e}", shot.display()));
+    let painted = listing
+        .lines()
+        .filter_map(|line| {
+            let mut parts = line.splitn(3, ' ');
+            Some(Painted { x: parts.next()?.parse().ok()?, y: parts.next()?.parse().ok()?, text: parts.next()?.to_string() })
+        })
+        .collect();
+    (img, painted)
+}
+
+/// What each screen alone paints: the test of one screen also checks that no other
+/// screen's words are there, so a panel drawn in the wrong place fails.
+const SCREEN_WORDS: [(&str, &[&str]); 6] = [
+    ("title", &["CRYPTO HORIZON", "the Stone Valley"]),
+    ("twin", &["real km from", "summaries only"]),
+    ("garage", &["every purchase is signed with your key"]),
+    ("box", &["Odds for", "Pity:"]),
+    ("ledger", &["entries in the ledger", "verifier key"]),
+    ("profile", &["key fingerprint", "Consent"]),
+];
+
+/// Asserts that the screen's own words are painted inside `area` (x0, x1, y0, y1) and no
+/// other screen's words anywhere.
+fn assert_shows_only(name: &str, painted: &[Painted], area: (f32, f32, f32, f32)) {
+    let all: Vec<&str> = painted.iter().map(|p| p.text.as_str()).collect();
+    for (screen, words) in SCREEN_WORDS {
+        for word in words {
+            let found: Vec<&Painted> = painted.iter().filter(|p| p.text.contains(word)).collect();
+            if screen == name {
+                assert!(!found.is_empty(), "the {name} screen paints {word:?}; it painted {all:?}");
+                let (x0, x1, y0, y1) = area;
+                assert!(
+                    found.iter().any(|p| (x0..x1).contains(&p.x) && (y0..y1).contains(&p.y)),
+                    "{word:?} is painted inside the {name} window {area:?}, not at {:?}",
+                    found.iter().map(|p| (p.x, p.y)).collect::<Vec<_>>()
+                );
+            } else {
+                assert!(found.is_empty(), "the {name} screen shows the {screen} screen's {word:?}");
+            }
+        }
+    }
 }
 
 fn mean_color(img: &image::RgbaImage, y0: u32, y1: u32) -> [f32; 3] {
@@ -68,7 +113,12 @@ fn mean_color_rect(img: &image::RgbaImage, x0: u32, x1: u32, y0: u32, y1: u32) -
 
 #[test]
 fn the_valley_renders_sky_land_the_car_and_the_hud() {
-    let img = play_and_capture("valley", &[], 40);
+    let (img, painted) = play_and_capture_with("valley", &[], 40, &[]);
+    // The HUD's speed and balances, and none of the screens' windows.
+    assert_shows_only("valley", &painted, (0.0, 0.0, 0.0, 0.0));
+    for word in ["km/h", "stones", "crystals"] {
+        assert!(painted.iter().any(|p| p.text.contains(word) && p.y > 500.0), "the HUD at the bottom shows {word:?}");
+    }
     assert_eq!((img.width(), img.height()), (1280, 720));
     // Not blank: many distinct colours.
     let distinct: std::collections::HashSet<[u8; 3]> = img.pixels().step_by(7).map(|p| [p[0] >> 2, p[1] >> 2, p[2] >> 2]).collect();
@@ -90,7 +140,9 @@ fn the_valley_renders_sky_land_the_car_and_the_hud() {
 
 #[test]
 fn the_title_screen_shows_the_profile_over_the_valley() {
-    let img = play_and_capture("title", &["--screen", "title"], 30);
+    let (img, painted) = play_and_capture_with("title", &["--screen", "title"], 30, &[]);
+    assert_shows_only("title", &painted, (200.0, 1080.0, 100.0, 650.0));
+    assert!(!painted.iter().any(|p| p.text.contains("km/h")), "no driving HUD on the title");
     // The title panel sits in the middle, dark, with the valley around it.
     let centre = img.get_pixel(640, 330);
     assert!(centre[0] < 60 && centre[1] < 60 && centre[2] < 60, "the title panel is in the middle: {centre:?}");
@@ -105,7 +157,7 @@ fn the_title_screen_shows_the_profile_over_the_valley() {
 fn a_second_level_renders_too_with_touch_buttons() {
     let level = concat!(env!("CARGO_MANIFEST_DIR"), "/levels/quarry.ron");
     // 40 frames: egui's pipelines, like the scene's, compile in the background first.
-    let img = play_and_capture_with("quarry", &["--level", level], 40, &[("HORIZON_TOUCH_BUTTONS", "1")]);
+    let (img, _) = play_and_capture_with("quarry", &["--level", level], 40, &[("HORIZON_TOUCH_BUTTONS", "1")]);
     for (what, x0, x1, y0, y1) in [("go and brake", 1070, 1240, 610, 680), ("steering", 30, 210, 480, 560)] {
         let c = mean_color_rect(&img, x0, x1, y0, y1);
         assert!(c.iter().all(|v| *v < 110.0) && (c[0] - c[2]).abs() < 12.0, "the grey {what} buttons are there: {c:?}");
@@ -117,7 +169,8 @@ fn a_second_level_renders_too_with_touch_buttons() {
 /// Each screen over the valley: a dark window in the middle, text on it, and the valley
 /// still visible around it.
 fn screen_shot(name: &str) -> image::RgbaImage {
-    let img = play_and_capture(name, &["--screen", name], 40);
+    let (img, painted) = play_and_capture_with(name, &["--screen", name], 40, &[]);
+    assert_shows_only(name, &painted, (200.0, 1080.0, 100.0, 650.0));
     let panel = mean_color_rect(&img, 300, 980, 200, 560);
     assert!(panel.iter().all(|c| *c < 90.0), "the {name} window covers the middle: {panel:?}");
     // Text: bright pixels inside the window.

@@ -85,14 +85,8 @@ pub enum Pool {
     Cultivation,
 }
 
-/// What a blind box held.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Prize {
-    Gift { item: String },
-    Fragments { count: u32 },
-    Stone { amount_milli: u64 },
-    Crystals { count: u64 },
-}
+/// What a blind box held: defined by the economy, recorded by box-draw entries.
+pub use crate::economy::Prize;
 
 /// The kinds of entry, for filtering and display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -67,7 +67,8 @@ fn a_batch_with_one_bad_entry_stores_nothing() {
     let first = player_entry(&ledger, &owner, Body::Purchase { item: "motor-1".into(), price_milli: 2_000 });
     let second = Entry::sign(Body::Purchase { item: "aero-1".into(), price_milli: 2_000 }, &owner.signing_key, first.nonce + 1, T0).unwrap();
     let size = ledger.size();
-    assert!(ledger.append(&[first, second]).is_err());
+    let err = ledger.append(&[first, second]).unwrap_err();
+    assert!(matches!(err, LedgerError::Rule { violation: Violation::Insufficient { have: 0, need: 2000, .. }, index } if index == size + 1), "{err}");
     assert_eq!(ledger.size(), size);
     assert_eq!(ledger.state().player(&owner.public_key()).unwrap(), &before, "the first entry's spend was undone");
     // And the ledger on disk agrees.

@@ -8,6 +8,9 @@
 //!
 //! The signature is Ed25519 by `actor` over every byte before it; the leading magic keeps a
 //! player's entry signatures apart from anything else the same key signs.
+//!
+//! (Over 400 lines on purpose: the body kinds and their canonical encoding and decoding are
+//! one format, kept side by side so that a change to one is made with the others.)
 
 use std::fmt;
 

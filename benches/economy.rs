@@ -22,7 +22,7 @@ fn main() {
     let started = Instant::now();
     let mut hits = 0u64;
     for km in 0..N {
-        hits += u64::from(km_draw_hits(black_box(&beacon), black_box(&player), km, ERA0_STONES_PER_MILLION_KM));
+        hits += u64::from(km_draw_hits(black_box(&beacon), black_box(&player.0), km, ERA0_STONES_PER_MILLION_KM));
     }
     let draws = N as f64 / started.elapsed().as_secs_f64();
 

@@ -49,7 +49,7 @@ fn main() {
     let dir = tmp.path().join("sim");
     let started = Instant::now();
     let opts = SimulationOptions { players: 1000, entries, seed: 1, start_ms: 1_700_000_000_000 };
-    let summary = simulate_ledger(&dir, &opts, &mut |_, _| {}).expect("simulate");
+    let summary = simulate_ledger(&dir, &opts, horizon::economy::EconomyTables::shared(), &mut |_, _| {}).expect("simulate");
     let sim_secs = started.elapsed().as_secs_f64();
     let log_bytes = std::fs::metadata(dir.join(LOG_FILE)).map(|m| m.len()).unwrap_or(0);
     println!(

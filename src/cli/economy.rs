@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use horizon::economy::simulate::{FleetOptions, auto_fleet_scale, simulate_fleet};
-use horizon::economy::{CULTIVATION_POOL_CAP_MILLI, MILEAGE_POOL_CAP_MILLI, MILLI_PER_STONE, format_stones};
+use horizon::economy::{CULTIVATION_POOL_CAP_MILLI, EconomyTables, MILEAGE_POOL_CAP_MILLI, MILLI_PER_STONE, format_stones};
 
 #[derive(Subcommand)]
 pub enum EconomyCommand {
@@ -42,7 +42,7 @@ pub fn run(cmd: EconomyCommand) -> Result<ExitCode> {
     let mut rows = Vec::with_capacity(days as usize);
     let started = std::time::Instant::now();
     let mut io_error = None;
-    simulate_fleet(&opts, |r| {
+    simulate_fleet(EconomyTables::bundled(), &opts, |r| {
         let written = writeln!(
             csv,
             "{},{},{},{},{},{},{},{},{},{:.4},{:.4}",

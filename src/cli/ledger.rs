@@ -7,7 +7,9 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use horizon::economy::{CULTIVATION_POOL_CAP_MILLI, MILEAGE_POOL_CAP_MILLI, TOTAL_SUPPLY_CAP_MILLI, format_stones, format_stones_grouped};
 use horizon::ledger::simulate::{SimulationOptions, simulate_ledger};
-use horizon::ledger::verify::verify_ledger;
+use horizon::ledger::verify::verify_ledger_with;
+use horizon::economy::EconomyTables;
+use std::sync::Arc;
 use horizon::ledger::{Ledger, LedgerState, Receipt, Role, VerifierKey};
 use horizon::profile::DataDir;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -60,13 +62,15 @@ pub enum LedgerCommand {
 }
 
 pub fn run(cmd: LedgerCommand, data_dir: &DataDir) -> Result<ExitCode> {
+    // The economy whose rules the ledger is checked against: the tables of this build.
+    let tables = EconomyTables::shared();
     let ledger_path = |p: Option<PathBuf>| p.unwrap_or_else(|| data_dir.ledger());
     match cmd {
-        LedgerCommand::Verify { path, key } => verify(&ledger_path(path), key.as_deref()),
-        LedgerCommand::Show { path, key, players } => show(&ledger_path(path), key.as_deref(), players),
-        LedgerCommand::Prove { index, path, out } => prove(&ledger_path(path), index, out),
+        LedgerCommand::Verify { path, key } => verify(&ledger_path(path), key.as_deref(), tables),
+        LedgerCommand::Show { path, key, players } => show(&ledger_path(path), key.as_deref(), players, tables),
+        LedgerCommand::Prove { index, path, out } => prove(&ledger_path(path), index, out, tables),
         LedgerCommand::CheckReceipt { file, key } => check_receipt(&file, &key),
-        LedgerCommand::Simulate { players, entries, out, seed } => simulate(&out, players, entries, seed),
+        LedgerCommand::Simulate { players, entries, out, seed } => simulate(&out, players, entries, seed, tables),
     }
 }
 
@@ -86,11 +90,11 @@ fn bar(len: u64, template: &str) -> ProgressBar {
     bar
 }
 
-fn verify(path: &Path, key: Option<&str>) -> Result<ExitCode> {
+fn verify(path: &Path, key: Option<&str>, tables: Arc<EconomyTables>) -> Result<ExitCode> {
     let key = key.map(parse_key).transpose()?;
     let progress = bar(0, "verifying {bar:40} {bytes}/{total_bytes} ({eta} left)");
     let started = std::time::Instant::now();
-    let result = verify_ledger(path, key, &mut |done, total| {
+    let result = verify_ledger_with(path, key, tables, &mut |done, total| {
         progress.set_length(total);
         progress.set_position(done);
     });
@@ -137,9 +141,9 @@ fn print_supply(state: &LedgerState) {
     }
 }
 
-fn show(path: &Path, key: Option<&str>, limit: usize) -> Result<ExitCode> {
+fn show(path: &Path, key: Option<&str>, limit: usize, tables: Arc<EconomyTables>) -> Result<ExitCode> {
     let key = key.map(parse_key).transpose()?;
-    let (ledger, report) = Ledger::open(path, None, key).with_context(|| format!("opening ledger {}", path.display()))?;
+    let (ledger, report) = Ledger::open_with(path, None, key, tables).with_context(|| format!("opening ledger {}", path.display()))?;
     let state = ledger.state();
     let cp = ledger.checkpoint();
     println!("ledger       {}", path.display());
@@ -191,8 +195,8 @@ fn show(path: &Path, key: Option<&str>, limit: usize) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn prove(path: &Path, index: u64, out: Option<PathBuf>) -> Result<ExitCode> {
-    let (ledger, _) = Ledger::open(path, None, None).with_context(|| format!("opening ledger {}", path.display()))?;
+fn prove(path: &Path, index: u64, out: Option<PathBuf>, tables: Arc<EconomyTables>) -> Result<ExitCode> {
+    let (ledger, _) = Ledger::open_with(path, None, None, tables).with_context(|| format!("opening ledger {}", path.display()))?;
     let receipt = ledger.receipt(index)?;
     let text = receipt.to_text();
     let out = out.unwrap_or_else(|| PathBuf::from(format!("entry-{index}.tlog-proof")));
@@ -230,13 +234,13 @@ fn check_receipt(file: &Path, key: &str) -> Result<ExitCode> {
     }
 }
 
-fn simulate(out: &Path, players: usize, entries: u64, seed: u64) -> Result<ExitCode> {
+fn simulate(out: &Path, players: usize, entries: u64, seed: u64, tables: Arc<EconomyTables>) -> Result<ExitCode> {
     if players == 0 {
         bail!("--players must be at least 1");
     }
     let progress = bar(entries, "simulating {bar:40} {pos}/{len} entries ({eta} left)");
     let opts = SimulationOptions { players, entries, seed, start_ms: super::now_ms() - 365 * 86_400_000 };
-    let summary = simulate_ledger(out, &opts, &mut |done, total| {
+    let summary = simulate_ledger(out, &opts, tables, &mut |done, total| {
         progress.set_length(total.max(done));
         progress.set_position(done);
     })?;

@@ -8,10 +8,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::tables::{BASIS_POINTS, BlindBoxTable, Odds, PrizeSpec};
-use super::MILLI_PER_FRAGMENT;
-use crate::ledger::replay::{LedgerState, PlayerState};
-use crate::ledger::{Body, Prize, PublicKey};
+use super::tables::{BASIS_POINTS, BlindBoxTable, EconomyTables, Odds, Prize, PrizeSpec};
 
 /// The commitment published before a draw.
 pub fn commitment(server_seed: &[u8; 32]) -> [u8; 32] {
@@ -88,32 +85,56 @@ pub fn resolve(
     cultivation_left_milli: u64,
 ) -> Prize {
     let prize = table.odds(owner).outcome(pity, roll(server_seed, client_seed, draw)).to_prize();
-    let cost = match &prize {
-        Prize::Stone { amount_milli } => *amount_milli,
-        Prize::Fragments { count } => u64::from(*count) * MILLI_PER_FRAGMENT,
-        _ => 0,
-    };
-    if cost > cultivation_left_milli { Prize::Crystals { count: table.price_crystals } } else { prize }
+    if prize.pool_cost_milli() > cultivation_left_milli { Prize::Crystals { count: table.price_crystals } } else { prize }
 }
 
-/// The box-draw entry body for `player`'s next box with the bundled table: the prize the
-/// seeds draw, with the player's draw number and pity counter as the ledger has them.
-pub fn draw_body(ledger: &LedgerState, player: PublicKey, state: &PlayerState, server_seed: [u8; 32], client_seed: [u8; 32]) -> Body {
-    let tables = super::EconomyTables::bundled();
-    let draw = state.boxes_opened;
-    let cultivation_left = ledger.supply.cultivation_left_milli();
-    let prize = resolve(&tables.boxes, state.is_owner(), state.pity, &server_seed, &client_seed, draw, cultivation_left);
-    Body::BoxDraw {
-        player,
-        price_crystals: tables.boxes.price_crystals,
-        table: tables.box_table_digest,
-        commitment: commitment(&server_seed),
-        server_seed,
-        client_seed,
-        draw,
-        pity: state.pity,
-        prize,
+/// What a box-draw entry records, as plain values.
+#[derive(Clone, Copy, Debug)]
+pub struct DrawRecord<'a> {
+    pub price_crystals: u64,
+    /// SHA-256 of the odds table drawn on.
+    pub table: &'a [u8; 32],
+    pub commitment: &'a [u8; 32],
+    pub server_seed: &'a [u8; 32],
+    pub client_seed: &'a [u8; 32],
+    pub draw: u64,
+    pub pity: u32,
+    pub prize: &'a Prize,
+}
+
+/// Why a recorded draw is not what the published table and the revealed seed give.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DrawError {
+    UnknownTable,
+    WrongPrice { expected: u64, found: u64 },
+    BadCommitment,
+    WrongPrize { expected: Prize, found: Prize },
+}
+
+/// Checks a recorded draw's terms against `tables`: the table it names, its price, and its
+/// commitment to the revealed server seed.
+pub fn check_terms(tables: &EconomyTables, d: &DrawRecord) -> Result<(), DrawError> {
+    if *d.table != tables.box_table_digest {
+        return Err(DrawError::UnknownTable);
     }
+    if d.price_crystals != tables.boxes.price_crystals {
+        return Err(DrawError::WrongPrice { expected: tables.boxes.price_crystals, found: d.price_crystals });
+    }
+    if commitment(d.server_seed) != *d.commitment {
+        return Err(DrawError::BadCommitment);
+    }
+    Ok(())
+}
+
+/// Checks a recorded draw's prize: what its seeds draw on the table for a player who is (or
+/// is not) an `owner`, with `cultivation_left_milli` left in the pool. The draw number and
+/// pity it records are the caller's to check against the player's counters first.
+pub fn check_prize(tables: &EconomyTables, owner: bool, cultivation_left_milli: u64, d: &DrawRecord) -> Result<(), DrawError> {
+    let expected = resolve(&tables.boxes, owner, d.pity, d.server_seed, d.client_seed, d.draw, cultivation_left_milli);
+    if expected != *d.prize {
+        return Err(DrawError::WrongPrize { expected, found: d.prize.clone() });
+    }
+    Ok(())
 }
 
 /// Checks a revealed draw as a player can: the server seed matches the commitment published

@@ -5,9 +5,10 @@
 pub mod boxes;
 pub mod mileage;
 pub mod simulate;
+pub mod tasks;
 pub mod tables;
 
-pub use tables::EconomyTables;
+pub use tables::{EconomyTables, Prize};
 
 /// Milli-stones in one stone. Floating point never touches balances.
 pub const MILLI_PER_STONE: u64 = 1_000;

@@ -7,9 +7,8 @@
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 
-use super::{CULTIVATION_POOL_CAP_MILLI, EconomyTables, MILEAGE_POOL_CAP_MILLI, MILLI_PER_FRAGMENT, boxes, mileage};
-use crate::ledger::replay::DAILY_KM_CAP;
-use crate::ledger::{Prize, PublicKey};
+use super::mileage::DAILY_KM_CAP;
+use super::{CULTIVATION_POOL_CAP_MILLI, EconomyTables, MILEAGE_POOL_CAP_MILLI, MILLI_PER_FRAGMENT, Prize, boxes, mileage};
 
 #[derive(Clone, Debug)]
 pub struct FleetOptions {
@@ -55,7 +54,7 @@ pub struct DayRow {
 }
 
 struct Car {
-    key: PublicKey,
+    key: [u8; 32],
     join_day: u32,
     km: u64,
     earned_milli: u64,
@@ -64,9 +63,8 @@ struct Car {
     boxes: u64,
 }
 
-/// Runs the simulation, calling `row` for each day.
-pub fn simulate_fleet(opts: &FleetOptions, mut row: impl FnMut(&DayRow)) {
-    let tables = EconomyTables::bundled();
+/// Runs the simulation under the economy `tables`, calling `row` for each day.
+pub fn simulate_fleet(tables: &EconomyTables, opts: &FleetOptions, mut row: impl FnMut(&DayRow)) {
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let join_window = (opts.days * 3 / 4).max(1);
     let mut cars: Vec<Car> = (0..opts.cars)
@@ -75,7 +73,7 @@ pub fn simulate_fleet(opts: &FleetOptions, mut row: impl FnMut(&DayRow)) {
             rng.fill_bytes(&mut key);
             // Joining is spread over the first three quarters of the run, in car order.
             let join_day = (i as u64 * u64::from(join_window) / opts.cars.max(1) as u64) as u32;
-            Car { key: PublicKey(key), join_day, km: 0, earned_milli: 0, crystals: 0, pity: 0, boxes: 0 }
+            Car { key, join_day, km: 0, earned_milli: 0, crystals: 0, pity: 0, boxes: 0 }
         })
         .collect();
     let tenth = (opts.cars / 10).max(1);

@@ -5,11 +5,10 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::{Arc, LazyLock};
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-
-use crate::ledger::Prize;
 
 /// Basis points in 100 %.
 pub const BASIS_POINTS: u32 = 10_000;
@@ -21,6 +20,26 @@ pub const TASKS_FILE: &str = "assets/economy/tasks.ron";
 const BUNDLED_BLIND_BOX: &str = include_str!("../../assets/economy/blind_box.ron");
 const BUNDLED_UPGRADES: &str = include_str!("../../assets/economy/upgrades.ron");
 const BUNDLED_TASKS: &str = include_str!("../../assets/economy/tasks.ron");
+
+/// What a blind box held (as a box-draw entry records it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Prize {
+    Gift { item: String },
+    Fragments { count: u32 },
+    Stone { amount_milli: u64 },
+    Crystals { count: u64 },
+}
+
+impl Prize {
+    /// Milli-stones the prize takes from the cultivation pool (stones and fragments).
+    pub fn pool_cost_milli(&self) -> u64 {
+        match self {
+            Prize::Stone { amount_milli } => *amount_milli,
+            Prize::Fragments { count } => u64::from(*count) * super::MILLI_PER_FRAGMENT,
+            Prize::Gift { .. } | Prize::Crystals { .. } => 0,
+        }
+    }
+}
 
 /// A prize as the tables write it.
 #[derive(Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -177,6 +196,11 @@ pub struct EconomyTables {
     pub box_table_digest: [u8; 32],
 }
 
+static BUNDLED: LazyLock<Arc<EconomyTables>> = LazyLock::new(|| {
+    let tables = EconomyTables::from_texts(BUNDLED_BLIND_BOX, BUNDLED_UPGRADES, BUNDLED_TASKS);
+    Arc::new(tables.unwrap_or_else(|e| panic!("the bundled economy tables are invalid: {e}")))
+});
+
 fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, TableError> {
     ron::from_str(text).map_err(|e| TableError {
         file: format!("{file}:{}:{}", e.span.start.line, e.span.start.col),
@@ -186,13 +210,15 @@ fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, Ta
 }
 
 impl EconomyTables {
-    /// The tables compiled into this build (the ones the ledger verifier knows).
+    /// The tables compiled into this build (the ones the ledger verifier knows). The top
+    /// level loads them here and hands them down; the core takes them as a parameter.
     pub fn bundled() -> &'static EconomyTables {
-        static TABLES: std::sync::OnceLock<EconomyTables> = std::sync::OnceLock::new();
-        TABLES.get_or_init(|| {
-            EconomyTables::from_texts(BUNDLED_BLIND_BOX, BUNDLED_UPGRADES, BUNDLED_TASKS)
-                .unwrap_or_else(|e| panic!("the bundled economy tables are invalid: {e}"))
-        })
+        &BUNDLED
+    }
+
+    /// The bundled tables, shared: what a ledger, a replica or a valley is opened with.
+    pub fn shared() -> Arc<EconomyTables> {
+        BUNDLED.clone()
     }
 
     /// Parses and validates the three tables from their texts.
@@ -228,40 +254,18 @@ impl EconomyTables {
     }
 
     fn validate(&self) -> Result<(), TableError> {
-        let upgrades: HashSet<&str> = self.upgrades.iter().map(|u| u.id.as_str()).collect();
+        self.validate_boxes()?;
+        self.validate_upgrades()?;
+        self.validate_tasks()
+    }
+
+    fn validate_boxes(&self) -> Result<(), TableError> {
         let err = |file: &str, entry: String, problem: String| Err(TableError { file: file.into(), entry, problem });
         if self.boxes.price_crystals == 0 {
             return err(BLIND_BOX_FILE, "price_crystals".into(), "a box must cost something".into());
         }
         for (name, odds, owner) in [("owner", &self.boxes.owner, true), ("guest", &self.boxes.guest, false)] {
-            let sum: u64 = odds.outcomes.iter().map(|o| u64::from(o.weight)).sum();
-            if sum != u64::from(BASIS_POINTS) {
-                return err(BLIND_BOX_FILE, format!("{name} odds"), format!("weights sum to {sum} basis points, not exactly 10000 (100 %)"));
-            }
-            for (i, o) in odds.outcomes.iter().enumerate() {
-                let entry = format!("{name} outcome {} ({})", i + 1, o.prize.describe());
-                if o.weight == 0 {
-                    return err(BLIND_BOX_FILE, entry, "a weight of 0 (remove the outcome instead)".into());
-                }
-                match &o.prize {
-                    PrizeSpec::Gift { item } if !upgrades.contains(item.as_str()) => {
-                        return err(BLIND_BOX_FILE, entry, format!("gift {item:?} is not in {UPGRADES_FILE}"));
-                    }
-                    PrizeSpec::Gift { item } if self.upgrade(item).map(|u| u.category) != Some(Category::Cosmetic) => {
-                        return err(BLIND_BOX_FILE, entry, format!("gift {item:?} is not a cosmetic"));
-                    }
-                    PrizeSpec::Stone { .. } | PrizeSpec::Fragments { .. } if !owner => {
-                        return err(BLIND_BOX_FILE, entry, "guests' boxes never hold stones or fragments".into());
-                    }
-                    PrizeSpec::Stone { milli: 0 } | PrizeSpec::Fragments { count: 0 } | PrizeSpec::Crystals { count: 0 } => {
-                        return err(BLIND_BOX_FILE, entry, "an empty prize".into());
-                    }
-                    _ => {}
-                }
-                if odds.outcomes[..i].iter().any(|earlier| earlier.prize == o.prize) {
-                    return err(BLIND_BOX_FILE, entry, "the same prize is listed twice".into());
-                }
-            }
+            self.validate_outcomes(name, odds, owner)?;
             let entry = format!("{name} pity");
             if !odds.outcomes.iter().any(|o| o.prize == odds.pity_prize) {
                 return err(BLIND_BOX_FILE, entry, format!("the pity prize ({}) is not one of the outcomes", odds.pity_prize.describe()));
@@ -281,6 +285,45 @@ impl EconomyTables {
                 );
             }
         }
+        Ok(())
+    }
+
+    fn validate_outcomes(&self, name: &str, odds: &Odds, owner: bool) -> Result<(), TableError> {
+        let upgrades: HashSet<&str> = self.upgrades.iter().map(|u| u.id.as_str()).collect();
+        let err = |file: &str, entry: String, problem: String| Err(TableError { file: file.into(), entry, problem });
+        let sum: u64 = odds.outcomes.iter().map(|o| u64::from(o.weight)).sum();
+        if sum != u64::from(BASIS_POINTS) {
+            return err(BLIND_BOX_FILE, format!("{name} odds"), format!("weights sum to {sum} basis points, not exactly 10000 (100 %)"));
+        }
+        for (i, o) in odds.outcomes.iter().enumerate() {
+            let entry = format!("{name} outcome {} ({})", i + 1, o.prize.describe());
+            if o.weight == 0 {
+                return err(BLIND_BOX_FILE, entry, "a weight of 0 (remove the outcome instead)".into());
+            }
+            match &o.prize {
+                PrizeSpec::Gift { item } if !upgrades.contains(item.as_str()) => {
+                    return err(BLIND_BOX_FILE, entry, format!("gift {item:?} is not in {UPGRADES_FILE}"));
+                }
+                PrizeSpec::Gift { item } if self.upgrade(item).map(|u| u.category) != Some(Category::Cosmetic) => {
+                    return err(BLIND_BOX_FILE, entry, format!("gift {item:?} is not a cosmetic"));
+                }
+                PrizeSpec::Stone { .. } | PrizeSpec::Fragments { .. } if !owner => {
+                    return err(BLIND_BOX_FILE, entry, "guests' boxes never hold stones or fragments".into());
+                }
+                PrizeSpec::Stone { milli: 0 } | PrizeSpec::Fragments { count: 0 } | PrizeSpec::Crystals { count: 0 } => {
+                    return err(BLIND_BOX_FILE, entry, "an empty prize".into());
+                }
+                _ => {}
+            }
+            if odds.outcomes[..i].iter().any(|earlier| earlier.prize == o.prize) {
+                return err(BLIND_BOX_FILE, entry, "the same prize is listed twice".into());
+            }
+        }
+    Ok(())
+    }
+
+    fn validate_upgrades(&self) -> Result<(), TableError> {
+        let err = |file: &str, entry: String, problem: String| Err(TableError { file: file.into(), entry, problem });
         let mut seen = HashSet::new();
         for u in &self.upgrades {
             let entry = format!("upgrade {:?}", u.id);
@@ -309,6 +352,11 @@ impl EconomyTables {
                 return err(UPGRADES_FILE, entry, format!("tier {} needs the tier below it (requires)", u.tier));
             }
         }
+        Ok(())
+    }
+
+    fn validate_tasks(&self) -> Result<(), TableError> {
+        let err = |file: &str, entry: String, problem: String| Err(TableError { file: file.into(), entry, problem });
         let mut seen = HashSet::new();
         for t in &self.tasks {
             let entry = format!("task {:?}", t.id);

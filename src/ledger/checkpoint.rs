@@ -142,12 +142,19 @@ pub struct SignedCheckpoint {
     pub note: Vec<u8>,
 }
 
+/// Signs `text` (lines ending in a newline) as a C2SP signed note by `key`: the text, a blank
+/// line, and `— <name> <base64(key ID ‖ Ed25519 signature)>`.
+pub fn sign_note(key: &NamedKey, text: &[u8]) -> Result<Vec<u8>, signed_note::NoteError> {
+    let mut note = Note::new(text, &[])?;
+    note.add_sigs(&[&key.signer()])?;
+    Ok(note.to_bytes())
+}
+
 /// Signs a checkpoint for `size` entries with tree root `root`.
 pub fn sign_checkpoint(log_key: &NamedKey, size: u64, root: Hash) -> SignedCheckpoint {
     let body = Checkpoint::new(&log_key.name, size, root, "").expect("origin checked when the key was made");
-    let mut note = Note::new(&body.to_bytes(), &[]).expect("checkpoint text is a valid note text");
-    note.add_sigs(&[&log_key.signer()]).expect("key name checked when the key was made");
-    SignedCheckpoint { origin: log_key.name.clone(), size, root, note: note.to_bytes() }
+    let note = sign_note(log_key, &body.to_bytes()).expect("a checkpoint is a valid note text and the key name was checked");
+    SignedCheckpoint { origin: log_key.name.clone(), size, root, note }
 }
 
 /// Verifies a signed checkpoint against the log's verifier key.

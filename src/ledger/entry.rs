@@ -8,6 +8,9 @@
 //!
 //! The signature is Ed25519 by `actor` over every byte before it; the leading magic keeps a
 //! player's entry signatures apart from anything else the same key signs.
+//!
+//! (Over 400 lines on purpose: the body kinds and their canonical encoding and decoding are
+//! one format, kept side by side so that a change to one is made with the others.)
 
 use std::fmt;
 
@@ -85,14 +88,8 @@ pub enum Pool {
     Cultivation,
 }
 
-/// What a blind box held.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Prize {
-    Gift { item: String },
-    Fragments { count: u32 },
-    Stone { amount_milli: u64 },
-    Crystals { count: u64 },
-}
+/// What a blind box held: defined by the economy, recorded by box-draw entries.
+pub use crate::economy::Prize;
 
 /// The kinds of entry, for filtering and display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

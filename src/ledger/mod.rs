@@ -1,20 +1,33 @@
 //! The signed, tamper-evident stone ledger (DESIGN 4): canonical entries signed by their
 //! actors, an RFC 6962 Merkle log, C2SP checkpoints and receipts, crash-safe storage, and a
 //! replay that recomputes every balance and checks every invariant.
+//!
+//! Lowest first: `codec` and `entry` (the canonical entry), `merkle`, `checkpoint`,
+//! `signatures`; `state` and `rules` (what the log replays to, one rule per entry kind);
+//! `error`; `replay` (the one replay core); `framing`, `files`, `storage` (bytes on disk);
+//! `store` (the ledger's life cycle) and `verify` (streaming verification); `receipt`,
+//! `simulate`.
 
 pub mod checkpoint;
 pub mod codec;
 pub mod entry;
+pub mod error;
+pub mod files;
+pub mod framing;
 pub mod merkle;
 pub mod receipt;
 pub mod replay;
+pub mod rules;
 pub mod signatures;
 pub mod simulate;
+pub mod state;
+pub mod storage;
 pub mod store;
 pub mod verify;
 
 pub use checkpoint::{NamedKey, SignedCheckpoint, VerifierKey};
 pub use entry::{Body, Entry, Kind, Pool, Prize, PublicKey, Role, Scope};
 pub use receipt::Receipt;
-pub use replay::{LedgerState, PlayerState, Supply, Violation};
+pub use replay::{Replay, Signatures};
+pub use state::{LedgerState, PlayerState, Supply, Violation};
 pub use store::{Ledger, LedgerError, OpenReport};

@@ -4,6 +4,7 @@
 //! benchmarks and by anyone who wants a ledger to try the tools on.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -11,10 +12,11 @@ use rand_core::{RngCore, SeedableRng};
 use super::checkpoint::NamedKey;
 use super::entry::{Body, Entry, Pool, PublicKey, Role, Scope};
 use super::merkle::{RootAccumulator, leaf_hash};
-use super::replay::{DAILY_KM_CAP, DAY_MS, Deposit, LedgerState, PlayerState};
+use super::replay::{DAILY_KM_CAP, DAY_MS, Deposit, PlayerState, Replay, Signatures};
+use super::rules::box_draw_body;
 use super::store::{Ledger, LedgerError};
-use crate::economy::tables::Repeat;
-use crate::economy::{EconomyTables, FRAGMENTS_PER_STONE, boxes};
+use crate::economy::tasks::check_repeat;
+use crate::economy::{EconomyTables, FRAGMENTS_PER_STONE};
 
 /// Origin (and log key name) of simulated ledgers.
 pub const SIMULATION_ORIGIN: &str = "crypto-horizon.example/simulated-valley";
@@ -42,8 +44,7 @@ struct Simulation {
     players: Vec<SimPlayer>,
     authority: NamedKey,
     /// Mirror of the ledger's state (and tree) including the batch not yet appended.
-    shadow: LedgerState,
-    shadow_tree: RootAccumulator,
+    shadow: Replay<RootAccumulator>,
     batch: Vec<Entry>,
     time_ms: u64,
 }
@@ -54,12 +55,9 @@ impl Simulation {
             Some(p) => &self.players[p].key,
             None => &self.authority,
         };
-        let nonce = self.shadow.next_nonce(&key.public_key());
+        let nonce = self.shadow.state().next_nonce(&key.public_key());
         let entry = Entry::sign(body, &key.signing_key, nonce, self.time_ms)?;
-        let index = self.shadow.entries;
-        let tree = &self.shadow_tree;
-        self.shadow.apply(index, &entry, || tree.root().0).expect("the simulation only writes valid entries");
-        self.shadow_tree.push(leaf_hash(&entry.to_bytes()));
+        self.shadow.step_entry(&entry, &entry.to_bytes(), Signatures::Trusted).expect("the simulation only writes valid entries");
         self.batch.push(entry);
         self.time_ms += 1 + self.rng.next_u64() % 60_000;
         Ok(())
@@ -74,6 +72,10 @@ impl Simulation {
         let mut s = [0u8; 32];
         self.rng.fill_bytes(&mut s);
         s
+    }
+
+    fn tables(&self) -> Arc<EconomyTables> {
+        self.shadow.tables().clone()
     }
 
     fn pk(&self, p: usize) -> PublicKey {
@@ -97,9 +99,9 @@ impl Simulation {
         }
         self.players[p].km_today += km;
         let player = self.pk(p);
-        let first_km = self.shadow.player(&player).expect("enrolled").km_attested;
+        let first_km = self.shadow.state().player(&player).expect("enrolled").km_attested;
         let trip = self.seed32();
-        let beacon = self.shadow.beacon_at(day, self.shadow_tree.root().0);
+        let beacon = self.shadow.state().beacon_at(day, self.shadow.tree().root().0);
         self.push(None, Body::MileageAttestation { player, trip, day, km, first_km, beacon })
     }
 
@@ -117,15 +119,16 @@ impl Simulation {
 
     fn open_box(&mut self, p: usize) -> Result<(), LedgerError> {
         let player = self.pk(p);
-        let state = self.shadow.player(&player).expect("enrolled").clone();
+        let state = self.shadow.state().player(&player).expect("enrolled").clone();
         let (server_seed, client_seed) = (self.seed32(), self.seed32());
-        let body = boxes::draw_body(&self.shadow, player, &state, server_seed, client_seed);
+        let body = box_draw_body(self.shadow.tables(), self.shadow.state(), player, &state, server_seed, client_seed);
         self.push(None, body)
     }
 
     /// Something a player could buy now, if anything.
     fn affordable_upgrade(&mut self, state: &PlayerState) -> Option<(String, u64)> {
-        let options: Vec<_> = EconomyTables::bundled()
+        let tables = self.tables();
+        let options: Vec<_> = tables
             .upgrades
             .iter()
             .filter(|u| !u.box_only && u.price_milli <= state.stones_milli && !state.items.contains(&u.id))
@@ -141,15 +144,8 @@ impl Simulation {
     /// A task the player may still be rewarded for today, if any.
     fn open_task(&mut self, state: &PlayerState) -> Option<(String, u64)> {
         let today = self.today();
-        let options: Vec<_> = EconomyTables::bundled()
-            .tasks
-            .iter()
-            .filter(|t| match (t.repeat, state.tasks.get(&t.id)) {
-                (_, None) => true,
-                (Repeat::Daily, Some(&d)) => d != today,
-                (Repeat::Once, Some(_)) => false,
-            })
-            .collect();
+        let tables = self.tables();
+        let options: Vec<_> = tables.tasks.iter().filter(|t| check_repeat(t.repeat, state.tasks.get(&t.id).copied(), today).is_ok()).collect();
         if options.is_empty() {
             return None;
         }
@@ -160,9 +156,9 @@ impl Simulation {
     fn step(&mut self) -> Result<(), LedgerError> {
         let p = (self.rng.next_u64() % self.players.len() as u64) as usize;
         let player = self.pk(p);
-        let state = self.shadow.player(&player).expect("enrolled").clone();
+        let state = self.shadow.state().player(&player).expect("enrolled").clone();
         let owner = self.players[p].owner;
-        let price = EconomyTables::bundled().boxes.price_crystals;
+        let price = self.tables().boxes.price_crystals;
         let choice = self.rng.next_u64() % 100;
         if let Some(deposit) = state.deposits.values().next().copied()
             && choice < 70
@@ -205,23 +201,24 @@ pub struct SimulationSummary {
 pub fn simulate_ledger(
     dir: &Path,
     opts: &SimulationOptions,
+    tables: Arc<EconomyTables>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<SimulationSummary, LedgerError> {
     let mut rng = ChaCha20Rng::seed_from_u64(opts.seed);
     let mut seed = [0u8; 32];
     rng.fill_bytes(&mut seed);
     let authority = NamedKey::from_seed(SIMULATION_ORIGIN, seed).expect("valid origin");
-    let mut ledger = Ledger::create(dir, authority.clone(), opts.start_ms)?;
+    let mut ledger = Ledger::create_with(dir, authority.clone(), opts.start_ms, tables)?;
+    let mut genesis_tree = RootAccumulator::default();
+    genesis_tree.push(leaf_hash(&ledger.read_entry(0)?.1));
     let mut sim = Simulation {
         rng,
         players: Vec::new(),
         authority,
-        shadow: ledger.state().clone(),
-        shadow_tree: RootAccumulator::default(),
+        shadow: Replay::resume(ledger.tables().clone(), None, ledger.state().clone(), genesis_tree),
         batch: Vec::new(),
         time_ms: opts.start_ms + 1,
     };
-    sim.shadow_tree.push(leaf_hash(&ledger.read_entry(0)?.1));
     for i in 0..opts.players.max(1) {
         let mut seed = [0u8; 32];
         sim.rng.fill_bytes(&mut seed);
@@ -236,7 +233,7 @@ pub fn simulate_ledger(
             sim.push(Some(i), Body::Consent { scope: Scope::Behaviour, granted: true })?;
         }
     }
-    while sim.shadow.entries < opts.entries {
+    while sim.shadow.state().entries < opts.entries {
         sim.step()?;
         if sim.batch.len() >= BATCH {
             ledger.append(&std::mem::take(&mut sim.batch))?;

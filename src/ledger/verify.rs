@@ -5,17 +5,17 @@
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
+use std::sync::Arc;
 
 use super::checkpoint::{SignedCheckpoint, VerifierKey, verify_checkpoint};
-use super::entry::Entry;
-use super::merkle::{RootAccumulator, leaf_hash};
-use super::replay::LedgerState;
-use super::signatures::{KeyCache, PendingSignatures};
-use super::store::{CHECKPOINT_FILE, LOG_FILE, LedgerError, Record, RecordReader, VKEY_FILE};
+use super::error::{LOG_FILE, LedgerError};
+use super::framing::{Record, RecordReader};
+use super::merkle::RootAccumulator;
+use super::replay::{LedgerState, Replay, Signatures};
+use super::store::{CHECKPOINT_FILE, VKEY_FILE};
+use crate::economy::EconomyTables;
 
-/// Signatures checked together. Large enough to reach the batch speed-up, small enough that
-/// the pending bytes stay a few hundred kilobytes.
-pub const SIGNATURE_BATCH: usize = 256;
+pub use super::replay::SIGNATURE_BATCH;
 
 /// What a successful verification found.
 #[derive(Debug)]
@@ -29,12 +29,18 @@ pub struct VerifyReport {
     pub key_from_ledger: bool,
 }
 
-/// Verifies the ledger in `dir`. `trusted` pins the log's verifier key; without it the
-/// ledger's own `log.vkey` is used (and the report says so). `progress` is called with
-/// (bytes read, bytes in all).
-pub fn verify_ledger(
+/// [`verify_ledger_with`] under the bundled economy tables.
+pub fn verify_ledger(dir: &Path, trusted: Option<VerifierKey>, progress: &mut dyn FnMut(u64, u64)) -> Result<VerifyReport, LedgerError> {
+    verify_ledger_with(dir, trusted, EconomyTables::shared(), progress)
+}
+
+/// Verifies the ledger in `dir` under the economy `tables`. `trusted` pins the log's verifier
+/// key; without it the ledger's own `log.vkey` is used (and the report says so). `progress`
+/// is called with (bytes read, bytes in all).
+pub fn verify_ledger_with(
     dir: &Path,
     trusted: Option<VerifierKey>,
+    tables: Arc<EconomyTables>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<VerifyReport, LedgerError> {
     let log_path = dir.join(LOG_FILE);
@@ -54,51 +60,23 @@ pub fn verify_ledger(
     let checkpoint = verify_checkpoint(&note, &key).map_err(|source| LedgerError::Checkpoint { path: cp_path, source })?;
 
     let mut records = RecordReader::new(BufReader::with_capacity(1 << 20, file), &log_path)?;
-    let mut state = LedgerState::default();
-    let mut tree = RootAccumulator::default();
-    let mut keys = KeyCache::default();
-    let mut pending = PendingSignatures::default();
-    let mut index = 0u64;
-    while index < checkpoint.size {
-        let (entry, bytes) = match records.next_record().map_err(|source| LedgerError::Io { path: log_path.clone(), source })? {
-            Record::Entry { bytes, .. } => {
-                let entry = Entry::from_bytes(bytes).map_err(|source| LedgerError::Malformed { index, source });
-                (entry, bytes)
-            }
+    let mut replay = Replay::<RootAccumulator>::new(tables, Some(key.public_key));
+    while replay.index() < checkpoint.size {
+        let index = replay.index();
+        let io = |source| LedgerError::Io { path: log_path.clone(), source };
+        match records.next_record().map_err(io)? {
+            Record::Entry { bytes, .. } => replay.step(bytes, Signatures::Batched)?,
             Record::Damaged { offset, what } => return Err(LedgerError::DamagedRecord { index, offset, what }),
             Record::Torn { .. } | Record::End => {
                 return Err(LedgerError::MissingRecords { found: index, committed: checkpoint.size });
             }
         };
-        // An earlier bad signature is the first error, so settle pending ones before any other.
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                pending.check()?;
-                return Err(e);
-            }
-        };
-        if index == 0 && entry.actor != key.public_key {
-            return Err(LedgerError::WrongAuthority { expected: key.public_key, found: entry.actor });
-        }
-        let Some(actor_key) = keys.get(&entry.actor) else {
-            pending.check()?;
-            return Err(LedgerError::BadSignature { index, actor: entry.actor });
-        };
-        if let Err(violation) = state.apply(index, &entry, || tree.root().0) {
-            pending.check()?;
-            return Err(LedgerError::Rule { index, violation });
-        }
-        tree.push(leaf_hash(bytes));
-        pending.push(index, entry.actor, bytes, actor_key);
-        index += 1;
-        if pending.len() == SIGNATURE_BATCH {
-            pending.check()?;
+        if replay.index() % SIGNATURE_BATCH as u64 == 0 {
             progress(records.offset(), total);
         }
     }
-    pending.check()?;
-    if tree.root() != checkpoint.root {
+    replay.settle()?;
+    if replay.tree().root() != checkpoint.root {
         return Err(LedgerError::RootMismatch { size: checkpoint.size });
     }
     let mut uncommitted = 0;
@@ -106,5 +84,6 @@ pub fn verify_ledger(
         uncommitted += 1;
     }
     progress(total, total);
+    let (state, _) = replay.into_parts();
     Ok(VerifyReport { checkpoint, state, uncommitted, key, key_from_ledger })
 }

@@ -82,15 +82,20 @@ fn thousands(km: f64) -> String {
     crate::economy::group_thousands(km.round().max(0.0) as u64)
 }
 
-/// The twin's stats. Deterministic; more km never lowers power or XP.
+/// [`twin_stats_with`] under the bundled economy tables.
 pub fn twin_stats(inputs: TwinInputs) -> TwinStats {
+    twin_stats_with(EconomyTables::bundled(), inputs)
+}
+
+/// The twin's stats, with the upgrades' effects from `tables`. Deterministic; more km never
+/// lowers power or XP.
+pub fn twin_stats_with(tables: &EconomyTables, inputs: TwinInputs) -> TwinStats {
     let km: f64 = inputs.trips.iter().map(TripSummary::distance_km).sum();
     // Efficiency counts only trips that report their energy (GPX tracks do not).
     let metered = || inputs.trips.iter().filter(|t| t.energy_kwh > 0.0);
     let kwh: f64 = metered().map(|t| t.energy_kwh).sum();
     let metered_km: f64 = metered().map(TripSummary::distance_km).sum();
     let events: u64 = inputs.trips.iter().map(|t| u64::from(t.hard_brakes) + u64::from(t.hard_accelerations)).sum();
-    let tables = EconomyTables::bundled();
     let mut bonus = crate::economy::tables::StatEffects::default();
     for u in inputs.items.iter().filter_map(|id| tables.upgrade(id)) {
         bonus.power += u.effects.power;

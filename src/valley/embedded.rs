@@ -14,19 +14,21 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
 
 use super::{BoxOpening, ImportReport, PlayerView, ValleyError, ValleyService};
-use crate::economy::tables::Repeat;
+use crate::economy::tasks::check_repeat;
 use crate::economy::{EconomyTables, boxes, mileage};
+use crate::ledger::files::write_atomically;
 use crate::ledger::replay::{DAY_MS, Deposit, PlayerState};
-use crate::ledger::store::write_atomically;
+use crate::ledger::rules::box_draw_body;
 use crate::ledger::{Body, Entry, Ledger, NamedKey, Pool, PublicKey, Role, Scope};
 use crate::profile::{DataDir, load_or_create_key};
 use crate::telemetry::{CheckedTrip, TripHistory, TripSummary, Verdict, check_trips, parse_trip_json};
-use crate::twin::{TwinInputs, TwinStats, twin_stats};
+use crate::twin::{TwinInputs, TwinStats, twin_stats_with};
 
 /// Origin (and log key name) of an embedded, single-player valley.
 pub const EMBEDDED_ORIGIN: &str = "crypto-horizon.local/valley";
@@ -55,6 +57,8 @@ struct TripStore {
 
 pub struct EmbeddedValley {
     data: DataDir,
+    /// The economy whose rules the valley applies (and its ledger checks).
+    tables: Arc<EconomyTables>,
     ledger: Ledger,
     trips: TripStore,
     /// Server seeds committed to and not yet revealed, per player.
@@ -95,18 +99,25 @@ fn store_error(path: &std::path::Path, e: impl std::fmt::Display) -> ValleyError
 }
 
 impl EmbeddedValley {
-    /// Opens the valley under `data`, creating the authority's key and ledger on first use.
+    /// [`EmbeddedValley::open_with_tables`] under the bundled economy tables.
     pub fn open(data: &DataDir, clock: Clock) -> Result<EmbeddedValley, ValleyError> {
+        EmbeddedValley::open_with_tables(data, clock, EconomyTables::shared())
+    }
+
+    /// Opens the valley under `data`, applying the economy `tables`, creating the
+    /// authority's key and ledger on first use.
+    pub fn open_with_tables(data: &DataDir, clock: Clock, tables: Arc<EconomyTables>) -> Result<EmbeddedValley, ValleyError> {
         let (log_key, _) = load_or_create_key(&data.authority_key(), EMBEDDED_ORIGIN)?;
         let ledger_dir = data.ledger();
         let ledger = if ledger_dir.join(crate::ledger::store::LOG_FILE).exists() {
-            Ledger::open(&ledger_dir, Some(log_key), None)?.0
+            Ledger::open_with(&ledger_dir, Some(log_key), None, tables.clone())?.0
         } else {
-            Ledger::create(&ledger_dir, log_key, clock())?
+            Ledger::create_with(&ledger_dir, log_key, clock(), tables.clone())?
         };
         let (trips, journaled) = load_trips(data)?;
         let mut valley = EmbeddedValley {
             data: data.clone(),
+            tables,
             ledger,
             trips,
             commitments: HashMap::new(),
@@ -122,11 +133,20 @@ impl EmbeddedValley {
         Ok(valley)
     }
 
+    /// [`EmbeddedValley::open_with_player_and_tables`] under the bundled economy tables.
+    pub fn open_with_player(data: &DataDir, clock: Clock) -> Result<(EmbeddedValley, NamedKey), ValleyError> {
+        EmbeddedValley::open_with_player_and_tables(data, clock, EconomyTables::shared())
+    }
+
     /// Opens the valley and makes sure the local player exists: on the first run, enrols
     /// the player's key as the owner of the sample car, grants both consent scopes and
     /// imports the bundled sample trips. Returns the valley and the player's key.
-    pub fn open_with_player(data: &DataDir, clock: Clock) -> Result<(EmbeddedValley, NamedKey), ValleyError> {
-        let mut valley = EmbeddedValley::open(data, clock)?;
+    pub fn open_with_player_and_tables(
+        data: &DataDir,
+        clock: Clock,
+        tables: Arc<EconomyTables>,
+    ) -> Result<(EmbeddedValley, NamedKey), ValleyError> {
+        let mut valley = EmbeddedValley::open_with_tables(data, clock, tables)?;
         let (player, _) = load_or_create_key(&data.player_key(), "player")?;
         let key = player.public_key();
         // Each first-run step is done only if missing, so a run cut short is completed
@@ -265,7 +285,7 @@ impl EmbeddedValley {
     /// The twin's stats from the accepted trips, consents and upgrades.
     pub fn stats(&self, key: &PublicKey) -> Result<TwinStats, ValleyError> {
         let state = self.enrolled(key)?;
-        Ok(twin_stats(TwinInputs {
+        Ok(twin_stats_with(&self.tables, TwinInputs {
             trips: self.accepted_trips(key),
             behaviour_consent: state.consented(Scope::Behaviour),
             items: &state.items,
@@ -279,7 +299,7 @@ impl EmbeddedValley {
         std::fs::create_dir_all(&dir).map_err(|e| store_error(&dir, e))?;
         let Some(player) = self.trips.players.get(&key.to_hex()) else { return Ok(()) };
         let bytes = serde_json::to_vec_pretty(player).expect("plain data serialises");
-        write_atomically(&dir.join(format!("{}.json", key.to_hex())), &bytes)?;
+        write_atomically(&dir.join(format!("{}.json", key.to_hex())), &bytes).map_err(crate::ledger::LedgerError::from)?;
         Ok(())
     }
 
@@ -455,15 +475,12 @@ impl ValleyService for EmbeddedValley {
     }
 
     async fn complete_task(&mut self, key: &PublicKey, task: &str) -> Result<u64, ValleyError> {
-        let t = EconomyTables::bundled().task(task).ok_or_else(|| ValleyError::UnknownTask(task.into()))?;
+        let t = self.tables.task(task).ok_or_else(|| ValleyError::UnknownTask(task.into()))?;
+        let crystals = t.crystals;
         let today = (self.now() / DAY_MS) as u32;
-        match (t.repeat, self.enrolled(key)?.tasks.get(task)) {
-            (Repeat::Once, Some(_)) => return Err(ValleyError::TaskDone(task.into())),
-            (Repeat::Daily, Some(&d)) if d == today => return Err(ValleyError::TaskDone(task.into())),
-            _ => {}
-        }
-        self.authority(Body::CrystalAward { player: *key, amount: t.crystals, task: task.into() })?;
-        Ok(t.crystals)
+        check_repeat(t.repeat, self.enrolled(key)?.tasks.get(task).copied(), today).map_err(|_| ValleyError::TaskDone(task.into()))?;
+        self.authority(Body::CrystalAward { player: *key, amount: crystals, task: task.into() })?;
+        Ok(crystals)
     }
 
     async fn commit_box(&mut self, key: &PublicKey) -> Result<[u8; 32], ValleyError> {
@@ -475,7 +492,7 @@ impl ValleyService for EmbeddedValley {
     }
 
     async fn open_box(&mut self, key: &PublicKey, commitment: [u8; 32], client_seed: [u8; 32]) -> Result<BoxOpening, ValleyError> {
-        let tables = EconomyTables::bundled();
+        let tables = self.tables.clone();
         let state = self.enrolled(key)?.clone();
         let server_seed = *self
             .commitments
@@ -486,7 +503,7 @@ impl ValleyService for EmbeddedValley {
         if state.crystals < price {
             return Err(ValleyError::NotEnoughCrystals { price, have: state.crystals });
         }
-        let body = boxes::draw_body(self.ledger.state(), *key, &state, server_seed, client_seed);
+        let body = box_draw_body(&tables, self.ledger.state(), *key, &state, server_seed, client_seed);
         let Body::BoxDraw { prize, draw, .. } = body.clone() else { unreachable!("draw_body builds a box draw") };
         let entry = self.authority(body)?;
         self.commitments.remove(key);

@@ -1,31 +1,42 @@
 //! The client's verified replica of the server's ledger. On every sync it fetches the
 //! signed checkpoint, checks the signature with the key it trusts, refuses a tree smaller
 //! than the one it verified before (a rollback), fetches the new entries as C2SP entry
-//! bundles, checks each one's signature and every economy rule by replaying it, and checks
-//! that its own entries plus the new ones hash to the checkpoint's root (else the server
-//! forked its log). Only then is anything stored.
+//! bundles, checks that its own entries plus the new ones hash to the checkpoint's root (else
+//! the server forked its log), and checks each one's signature and every economy rule by
+//! replaying it (the ledger's one replay core). Only then is anything stored.
 //!
 //! ```text
 //! SYNC/server.vkey        the server's verifier key (pinned on the first sync)
 //! SYNC/checkpoint         the last checkpoint verified
-//! SYNC/entries            the entries verified: each as u32 big-endian length ‖ bytes
+//! SYNC/entries            the entries verified, framed as the ledger's log: header, then
+//!                         len:u32 crc32:u32 bytes (big-endian)
 //! ```
+//!
+//! Replicas written before the framing was shared hold `len:u32 ‖ bytes` records with no
+//! header (a first record's length never reads as the header): they are read as before and
+//! rewritten in the framed format on open.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::ValleyError;
+use crate::economy::EconomyTables;
 use crate::ledger::checkpoint::verify_checkpoint;
+use crate::ledger::files::write_atomically;
+use crate::ledger::framing::{LOG_HEADER, Record, RecordReader, frame_record};
 use crate::ledger::merkle::{HashStore, leaf_hash};
+use crate::ledger::replay::{Replay, Signatures};
 use crate::ledger::{Entry, LedgerState, Receipt, SignedCheckpoint, VerifierKey};
+
+const ENTRIES_FILE: &str = "entries";
 
 pub struct Replica {
     dir: PathBuf,
     key: Option<VerifierKey>,
     checkpoint: Option<SignedCheckpoint>,
-    state: LedgerState,
-    /// Every tree hash, for roots and receipts (64 bytes an entry).
-    tree: HashStore,
+    /// The state, and every tree hash for roots and receipts (64 bytes an entry).
+    replay: Replay<HashStore>,
 }
 
 fn store_error(path: &Path, e: impl std::fmt::Display) -> ValleyError {
@@ -39,69 +50,87 @@ pub struct SyncedTo {
     pub new_entries: u64,
 }
 
+/// The records of a replica's entries file, and whether the file is exactly them in the
+/// framed format (else it is rewritten).
+fn read_records(bytes: &[u8]) -> (Vec<Vec<u8>>, bool) {
+    if bytes.is_empty() {
+        return (Vec::new(), true);
+    }
+    if !bytes.starts_with(LOG_HEADER) {
+        return (read_unframed(bytes), false);
+    }
+    let mut reader = RecordReader::at(&bytes[LOG_HEADER.len()..], LOG_HEADER.len() as u64);
+    let mut out = Vec::new();
+    loop {
+        match reader.next_record() {
+            Ok(Record::Entry { bytes, .. }) => out.push(bytes.to_vec()),
+            Ok(Record::End) => return (out, true),
+            // A record torn by a crash was never confirmed by a checkpoint: stop there.
+            _ => return (out, false),
+        }
+    }
+}
+
+/// The records of a replica written before the framing was shared: `len:u32 ‖ bytes`.
+fn read_unframed(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at + 4 <= bytes.len() {
+        let len = u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
+        let Some(record) = bytes.get(at + 4..at + 4 + len) else { break };
+        out.push(record.to_vec());
+        at += 4 + len;
+    }
+    out
+}
+
+fn framed_file(records: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = LOG_HEADER.to_vec();
+    for r in records {
+        frame_record(r, &mut out);
+    }
+    out
+}
+
 impl Replica {
-    /// Opens the replica in `dir`, replaying (and so re-checking) what it holds.
+    /// [`Replica::open_with`] under the bundled economy tables.
     pub fn open(dir: &Path) -> Result<Replica, ValleyError> {
+        Replica::open_with(dir, EconomyTables::shared())
+    }
+
+    /// Opens the replica in `dir`, replaying (and so re-checking) what it holds under the
+    /// economy `tables`.
+    pub fn open_with(dir: &Path, tables: Arc<EconomyTables>) -> Result<Replica, ValleyError> {
         std::fs::create_dir_all(dir).map_err(|e| store_error(dir, e))?;
-        let mut replica = Replica { dir: dir.to_path_buf(), key: None, checkpoint: None, state: LedgerState::default(), tree: HashStore::default() };
+        let mut replica = Replica { dir: dir.to_path_buf(), key: None, checkpoint: None, replay: Replay::new(tables, None) };
         let vkey_path = dir.join("server.vkey");
         if let Ok(text) = std::fs::read_to_string(&vkey_path) {
             replica.key = Some(VerifierKey::parse(text.trim()).map_err(|e| store_error(&vkey_path, e))?);
         }
-        let entries_path = dir.join("entries");
-        if let Ok(bytes) = std::fs::read(&entries_path) {
-            let mut at = 0;
-            while at + 4 <= bytes.len() {
-                let len = u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
-                // A record torn by a crash was never confirmed by a checkpoint: stop there.
-                let Some(record) = bytes.get(at + 4..at + 4 + len) else { break };
-                replica.apply(record).map_err(|e| store_error(&entries_path, e))?;
-                at += 4 + len;
-            }
-        }
         let cp_path = dir.join("checkpoint");
         if let (Ok(note), Some(key)) = (std::fs::read(&cp_path), &replica.key) {
-            let cp = verify_checkpoint(&note, key).map_err(|e| store_error(&cp_path, e))?;
-            // Entries past the checkpoint (a crash between the two writes) are dropped.
-            if cp.size < replica.tree.size() {
-                return Replica::rebuild(dir, cp);
-            }
-            replica.checkpoint = Some(cp);
+            replica.checkpoint = Some(verify_checkpoint(&note, key).map_err(|e| store_error(&cp_path, e))?);
+        }
+        let entries_path = dir.join(ENTRIES_FILE);
+        let (mut records, mut clean) = match std::fs::read(&entries_path) {
+            Ok(bytes) => read_records(&bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), true),
+            Err(e) => return Err(store_error(&entries_path, e)),
+        };
+        // Entries past the checkpoint (a crash between the two writes) are dropped.
+        if let Some(cp) = &replica.checkpoint
+            && (cp.size as usize) < records.len()
+        {
+            records.truncate(cp.size as usize);
+            clean = false;
+        }
+        for record in &records {
+            replica.replay.step(record, Signatures::Strict).map_err(|e| store_error(&entries_path, e))?;
+        }
+        if !clean {
+            write_atomically(&entries_path, &framed_file(&records)).map_err(|e| store_error(&entries_path, e))?;
         }
         Ok(replica)
-    }
-
-    /// Re-reads only the first `cp.size` entries (after a crash left more on disk).
-    fn rebuild(dir: &Path, cp: SignedCheckpoint) -> Result<Replica, ValleyError> {
-        let entries_path = dir.join("entries");
-        let bytes = std::fs::read(&entries_path).map_err(|e| store_error(&entries_path, e))?;
-        let mut kept = Vec::new();
-        let (mut at, mut n) = (0, 0);
-        while n < cp.size {
-            let len = u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
-            kept.extend_from_slice(&bytes[at..at + 4 + len]);
-            at += 4 + len;
-            n += 1;
-        }
-        crate::ledger::store::write_atomically(&entries_path, &kept).map_err(|e| store_error(&entries_path, e))?;
-        Replica::open(dir)
-    }
-
-    fn apply(&mut self, bytes: &[u8]) -> Result<(), String> {
-        let index = self.tree.size();
-        self.tree.push(leaf_hash(bytes));
-        self.check(index, bytes)
-    }
-
-    /// Checks entry `index` (already in the tree): its signature, and every rule on replay.
-    fn check(&mut self, index: u64, bytes: &[u8]) -> Result<(), String> {
-        let entry = Entry::from_bytes(bytes).map_err(|e| format!("entry {index}: {e}"))?;
-        if !entry.signature_is_valid() {
-            return Err(format!("entry {index}: its signature does not verify"));
-        }
-        let tree = &self.tree;
-        let root_before = || tree.root_at(index).expect("earlier sizes are in the tree").0;
-        self.state.apply(index, &entry, root_before).map_err(|v| format!("entry {index}: {v}"))
     }
 
     /// The verified entries, oldest first.
@@ -110,21 +139,15 @@ impl Replica {
     }
 
     fn entry_bytes(&self) -> Result<Vec<Vec<u8>>, ValleyError> {
-        let path = self.dir.join("entries");
+        let path = self.dir.join(ENTRIES_FILE);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(store_error(&path, e)),
         };
-        let mut out = Vec::new();
-        let mut at = 0;
-        while at + 4 <= bytes.len() && (out.len() as u64) < self.size() {
-            let len = u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
-            let Some(record) = bytes.get(at + 4..at + 4 + len) else { break };
-            out.push(record.to_vec());
-            at += 4 + len;
-        }
-        Ok(out)
+        let (mut records, _) = read_records(&bytes);
+        records.truncate(self.size() as usize);
+        Ok(records)
     }
 
     /// A receipt for entry `index` against the last verified checkpoint, built from the
@@ -132,16 +155,16 @@ impl Replica {
     pub fn receipt(&self, index: u64) -> Result<Receipt, ValleyError> {
         let cp = self.checkpoint.as_ref().ok_or_else(|| ValleyError::Untrusted("nothing verified yet".into()))?;
         let entry_bytes = self.entry_bytes()?.into_iter().nth(index as usize).ok_or(ValleyError::Remote(format!("no entry {index} in the replica")))?;
-        let proof = self.tree.prove_inclusion(index, cp.size).map_err(|e| ValleyError::Remote(format!("entry {index}: {e:?}")))?;
+        let proof = self.replay.tree().prove_inclusion(index, cp.size).map_err(|e| ValleyError::Remote(format!("entry {index}: {e:?}")))?;
         Ok(Receipt { entry_bytes, index, proof, checkpoint_note: cp.note.clone() })
     }
 
     pub fn state(&self) -> &LedgerState {
-        &self.state
+        self.replay.state()
     }
 
     pub fn size(&self) -> u64 {
-        self.tree.size()
+        self.replay.index()
     }
 
     pub fn key(&self) -> Option<&VerifierKey> {
@@ -162,7 +185,7 @@ impl Replica {
             return Ok(());
         }
         let path = self.dir.join("server.vkey");
-        crate::ledger::store::write_atomically(&path, format!("{}\n", key.text).as_bytes()).map_err(|e| store_error(&path, e))?;
+        write_atomically(&path, format!("{}\n", key.text).as_bytes()).map_err(|e| store_error(&path, e))?;
         self.key = Some(key);
         Ok(())
     }
@@ -183,7 +206,6 @@ impl Replica {
                 cp.size
             )));
         }
-        let mut next = Replica { dir: self.dir.clone(), key: self.key.clone(), checkpoint: None, state: self.state.clone(), tree: self.tree.clone() };
         let mut fresh = Vec::new();
         let mut index = old;
         while index < cp.size {
@@ -208,34 +230,37 @@ impl Replica {
             index = in_bundle;
         }
         // First the tree: do the new entries extend what was verified before?
+        let mut tree = self.replay.tree().clone();
         for bytes in &fresh {
-            next.tree.push(leaf_hash(bytes));
+            tree.push(leaf_hash(bytes));
         }
-        if next.tree.root() != cp.root {
+        if tree.root() != cp.root {
             return Err(ValleyError::Untrusted(format!(
                 "it forked its log: its checkpoint of {} entries has root {}, but the {old} entries verified before and the new ones hash to {}",
                 cp.size,
                 cp.root,
-                next.tree.root()
+                tree.root()
             )));
         }
+        drop(tree);
         // Then every signature and rule.
-        for (index, bytes) in (old..).zip(&fresh) {
-            next.check(index, bytes).map_err(|e| ValleyError::Untrusted(format!("its log breaks the rules: {e}")))?;
+        let mut next = self.replay.clone();
+        for bytes in &fresh {
+            next.step(bytes, Signatures::Strict).map_err(|e| ValleyError::Untrusted(format!("its log breaks the rules: {e}")))?;
         }
         // Entries first, then the checkpoint that covers them (the commit point).
-        let entries_path = self.dir.join("entries");
+        let entries_path = self.dir.join(ENTRIES_FILE);
         let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&entries_path).map_err(|e| store_error(&entries_path, e))?;
-        let mut out = Vec::new();
+        let empty = file.metadata().map_err(|e| store_error(&entries_path, e))?.len() == 0;
+        let mut out = if empty { LOG_HEADER.to_vec() } else { Vec::new() };
         for bytes in &fresh {
-            out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
-            out.extend_from_slice(bytes);
+            frame_record(bytes, &mut out);
         }
         file.write_all(&out).and_then(|_| file.sync_data()).map_err(|e| store_error(&entries_path, e))?;
         let cp_path = self.dir.join("checkpoint");
-        crate::ledger::store::write_atomically(&cp_path, &cp.note).map_err(|e| store_error(&cp_path, e))?;
-        next.checkpoint = Some(cp);
-        *self = next;
+        write_atomically(&cp_path, &cp.note).map_err(|e| store_error(&cp_path, e))?;
+        self.checkpoint = Some(cp);
+        self.replay = next;
         Ok(SyncedTo { size: self.size(), new_entries: fresh.len() as u64 })
     }
 }

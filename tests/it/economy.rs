@@ -184,10 +184,10 @@ fn mileage_draws_pay_the_era_rate_and_halve_each_era() {
     assert_eq!(total, 209_996_500);
     let player = PublicKey([3; 32]);
     const KM: u64 = 200_000;
-    let hits = mileage::drops(&[9; 32], &player, 0, KM as u32, 0).len() as f64;
+    let hits = mileage::drops(&[9; 32], &player.0, 0, KM as u32, 0).len() as f64;
     let sigma = (KM as f64 * 0.21 * 0.79).sqrt();
     assert!((hits - 0.21 * KM as f64).abs() < 5.0 * sigma, "{hits} drops in {KM} km");
-    let later = mileage::drops(&[9; 32], &player, 0, KM as u32, 2 * mileage::ERA_KM).len() as f64;
+    let later = mileage::drops(&[9; 32], &player.0, 0, KM as u32, 2 * mileage::ERA_KM).len() as f64;
     assert!((later - 0.0525 * KM as f64).abs() < 5.0 * (KM as f64 * 0.0525).sqrt(), "era 2: {later}");
 }
 

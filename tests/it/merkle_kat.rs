@@ -1,7 +1,7 @@
 //! RFC 6962 known answers (the Certificate Transparency reference vectors) and C2SP
 //! checkpoint/signed-note interoperability.
 
-use horizon::ledger::checkpoint::{sign_checkpoint, verify_checkpoint};
+use horizon::ledger::checkpoint::{sign_checkpoint, sign_note, verify_checkpoint};
 use horizon::ledger::merkle::{HashStore, RootAccumulator, leaf_hash};
 use horizon::ledger::{NamedKey, VerifierKey};
 use sha2::{Digest, Sha256};
@@ -105,49 +105,70 @@ fn consistency_proofs_match_reference_vectors() {
     }
 }
 
+/// C2SP signed-note key ID: SHA-256(name ‖ "\n" ‖ 0x01 ‖ public key)[:4].
+fn key_id(name: &str, public: &[u8; 32]) -> [u8; 4] {
+    let mut h = Sha256::new();
+    h.update(name.as_bytes());
+    h.update(b"\n\x01");
+    h.update(public);
+    h.finalize()[..4].try_into().unwrap()
+}
+
+/// Our checkpoints, checked by a verifier written here from the C2SP specs alone (the body
+/// built by hand, the note split by hand, the signature checked with raw Ed25519), not by
+/// the `signed_note` code that made them; and a checkpoint signed here the same way is
+/// accepted by ours.
 #[test]
-fn checkpoint_round_trips_through_signed_note_with_the_c2sp_key_id() {
+fn checkpoints_interoperate_with_a_signed_note_verifier_written_from_the_spec() {
     let key = NamedKey::from_seed("example.com/valley", [9; 32]).unwrap();
+    let public = key.signing_key.verifying_key().to_bytes();
     let root = store().root();
     let cp = sign_checkpoint(&key, 8, root);
+
     let text = String::from_utf8(cp.note.clone()).unwrap();
-    let body = format!("example.com/valley\n8\n{}\n", base64_encode(&root.0));
-    assert!(text.starts_with(&body), "C2SP checkpoint body first:\n{text}");
-
-    // Key ID per C2SP signed-note: SHA-256(name || "\n" || 0x01 || public key)[:4].
-    let public = key.signing_key.verifying_key().to_bytes();
-    let mut h = Sha256::new();
-    h.update(b"example.com/valley\n\x01");
-    h.update(public);
-    let id = &h.finalize()[..4];
-    let vkey = key.verifier_key();
-    assert_eq!(vkey.split('+').nth(1).unwrap(), hex::encode(id), "verifier key carries the key ID");
-    let sig_line = text.lines().last().unwrap();
-    let sig = base64_decode(sig_line.strip_prefix("— example.com/valley ").expect("signature line"));
-    assert_eq!(&sig[..4], id, "signature line starts with the key ID");
+    let (body, signatures) = text.split_once("\n\n").expect("a blank line ends the signed text");
+    let body = format!("{body}\n");
+    assert_eq!(body, format!("example.com/valley\n8\n{}\n", base64_encode(&root.0)), "C2SP tlog-checkpoint body");
+    let lines: Vec<&str> = signatures.lines().collect();
+    assert_eq!(lines.len(), 1, "one signature: {signatures:?}");
+    let sig = base64_decode(lines[0].strip_prefix("— example.com/valley ").expect("signature line names the key"));
     assert_eq!(sig.len(), 4 + 64);
+    assert_eq!(sig[..4], key_id("example.com/valley", &public), "the signature starts with the key ID");
+    let vkey = key.verifier_key();
+    assert_eq!(vkey, format!("example.com/valley+{}+{}", hex::encode(key_id("example.com/valley", &public)), base64_encode(&[&[1u8][..], &public].concat())));
+    let raw = ed25519_dalek::VerifyingKey::from_bytes(&public).unwrap();
+    let signature = ed25519_dalek::Signature::from_bytes(sig[4..].try_into().unwrap());
+    raw.verify_strict(body.as_bytes(), &signature).expect("Ed25519 over exactly the checkpoint body");
 
-    let parsed = verify_checkpoint(&cp.note, &VerifierKey::parse(&vkey).unwrap()).unwrap();
-    assert_eq!((parsed.size, parsed.root), (8, root));
+    // The other way: a note signed here, with the raw key, opens with our verifier.
+    use ed25519_dalek::Signer;
+    let other_body = format!("example.com/valley\n3\n{}\n", base64_encode(&store().root_at(3).unwrap().0));
+    let mut line = key_id("example.com/valley", &public).to_vec();
+    line.extend(key.signing_key.sign(other_body.as_bytes()).to_bytes());
+    let note = format!("{other_body}\n— example.com/valley {}\n", base64_encode(&line));
+    let parsed = verify_checkpoint(note.as_bytes(), &VerifierKey::parse(&vkey).unwrap()).unwrap();
+    assert_eq!((parsed.size, parsed.root), (3, store().root_at(3).unwrap()));
+    let mut forged = note.into_bytes();
+    forged[other_body.len() - 3] ^= 1; // the root changes, the signature stays
+    assert!(verify_checkpoint(&forged, &VerifierKey::parse(&vkey).unwrap()).is_err(), "a changed body is refused");
 
     let other = NamedKey::from_seed("example.com/valley", [8; 32]).unwrap();
     assert!(verify_checkpoint(&cp.note, &VerifierKey::parse(&other.verifier_key()).unwrap()).is_err(), "another key rejects it");
 }
 
-/// The signer and verifier keys of Go's `sumdb/note` tests: our keys are the same format and
-/// Ed25519 is deterministic, so we must produce Go's signature byte for byte.
+/// The signer key and the signed note of Go's `sumdb/note` tests (note_test.go, TestSign):
+/// our keys are the same format and Ed25519 is deterministic, so our note signer (the one
+/// `sign_checkpoint` uses) must produce Go's note byte for byte.
 #[test]
-fn keys_and_signatures_interoperate_with_go_sumdb_note() {
+fn our_note_signer_produces_go_sumdb_notes_signature_byte_for_byte() {
     let skey = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
     let vkey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
     let key = NamedKey::from_signer_string(skey).unwrap();
     assert_eq!(key.verifier_key(), vkey);
     assert_eq!(key.to_signer_string(), skey);
-    let text = b"If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
-    let mut note = signed_note::Note::new(text, &[]).unwrap();
-    note.add_sigs(&[&signed_note::StandardSigner::new(&key.to_signer_string()).unwrap()]).unwrap();
-    let expected = "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
-    assert!(String::from_utf8(note.to_bytes()).unwrap().ends_with(expected));
+    let text = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
+    let go = format!("{text}\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n");
+    assert_eq!(String::from_utf8(sign_note(&key, text.as_bytes()).unwrap()).unwrap(), go);
 }
 
 fn base64_encode(b: &[u8]) -> String {

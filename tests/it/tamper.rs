@@ -3,7 +3,8 @@
 
 use horizon::ledger::store::{CHECKPOINT_FILE, LOG_FILE, LOG_HEADER, LedgerError, frame_record};
 use horizon::ledger::verify::verify_ledger;
-use horizon::ledger::{Body, Ledger, VerifierKey};
+use horizon::ledger::checkpoint::CheckpointError;
+use horizon::ledger::{Body, Ledger, VerifierKey, Violation};
 
 use crate::support::{T0, log_key, player_key, small_ledger, split_records};
 
@@ -37,11 +38,18 @@ fn every_single_byte_change_of_the_log_or_checkpoint_is_detected() {
                 let mut bad = original.clone();
                 bad[i] ^= flip;
                 std::fs::write(&path, &bad).unwrap();
-                assert!(verify(dir.path()).is_err(), "{file}: byte {i} ^ {flip:#x} not detected by verify");
-                assert!(
-                    Ledger::open(dir.path(), None, pinned()).is_err(),
-                    "{file}: byte {i} ^ {flip:#x} not detected on open"
-                );
+                let expected = |e: &LedgerError| match (file, e) {
+                    (CHECKPOINT_FILE, LedgerError::Checkpoint { .. }) => true,
+                    (LOG_FILE, LedgerError::BadHeader { .. }) => i < LOG_HEADER.len(),
+                    // A frame's length or checksum no longer fits its bytes: damaged, or
+                    // (a longer length) the log ends inside it, so records are missing.
+                    (LOG_FILE, LedgerError::DamagedRecord { .. } | LedgerError::MissingRecords { .. }) => i >= LOG_HEADER.len(),
+                    _ => false,
+                };
+                let e = verify(dir.path()).expect_err("verify detects it");
+                assert!(expected(&e), "{file}: byte {i} ^ {flip:#x}: verify says {e}");
+                let e = Ledger::open(dir.path(), None, pinned()).expect_err("open detects it");
+                assert!(expected(&e), "{file}: byte {i} ^ {flip:#x}: open says {e}");
             }
         }
         std::fs::write(&path, &original).unwrap();
@@ -80,18 +88,25 @@ fn a_record_dropped_from_the_middle_is_detected() {
     rewrite(dir.path(), |r| {
         r.remove(4);
     });
-    assert!(verify(dir.path()).is_err());
-    assert!(Ledger::open(dir.path(), Some(log_key()), None).is_err());
+    // The attestation is gone: the mint after it pays a deposit that was never earned.
+    let no_deposit = |e: &LedgerError| matches!(e, LedgerError::Rule { index: 4, violation: Violation::NoSuchDeposit { .. } });
+    let e = verify(dir.path()).unwrap_err();
+    assert!(no_deposit(&e), "{e}");
+    let e = Ledger::open(dir.path(), Some(log_key()), None).unwrap_err();
+    assert!(no_deposit(&e), "{e}");
 }
 
 #[test]
 fn reordered_records_are_detected() {
     let dir = tempfile::tempdir().unwrap();
     drop(small_ledger(dir.path()));
-    rewrite(dir.path(), |r| r.swap(5, 6)); // two mints: each is valid in either order
+    rewrite(dir.path(), |r| r.swap(5, 6)); // two mints: each pays its deposit in either order…
+    // …but the authority's nonces no longer increase.
+    let reordered = |e: &LedgerError| matches!(e, LedgerError::Rule { index: 6, violation: Violation::ReusedNonce { .. } });
     let err = verify(dir.path()).unwrap_err();
-    assert!(matches!(err, LedgerError::RootMismatch { .. } | LedgerError::Rule { .. }), "{err}");
-    assert!(Ledger::open(dir.path(), Some(log_key()), None).is_err());
+    assert!(reordered(&err), "{err}");
+    let err = Ledger::open(dir.path(), Some(log_key()), None).unwrap_err();
+    assert!(reordered(&err), "{err}");
 }
 
 #[test]
@@ -104,9 +119,10 @@ fn a_duplicated_record_is_a_reused_nonce() {
     });
     // The copy sits inside the committed range: the rules catch it before the root does.
     let err = verify(dir.path()).unwrap_err();
-    assert!(matches!(err, LedgerError::Rule { index: 6, .. }), "{err}");
+    assert!(matches!(err, LedgerError::Rule { index: 6, violation: Violation::ReusedNonce { .. } }), "{err}");
     assert!(err.to_string().contains("nonce"), "{err}");
-    assert!(Ledger::open(dir.path(), Some(log_key()), None).is_err());
+    let err = Ledger::open(dir.path(), Some(log_key()), None).unwrap_err();
+    assert!(matches!(err, LedgerError::Rule { index: 6, violation: Violation::ReusedNonce { .. } }), "{err}");
 }
 
 #[test]
@@ -149,6 +165,12 @@ fn a_different_log_key_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     drop(small_ledger(dir.path()));
     let stranger = horizon::ledger::NamedKey::from_seed(crate::support::ORIGIN, [3; 32]).unwrap();
-    let err = verify_ledger(dir.path(), Some(VerifierKey::parse(&stranger.verifier_key()).unwrap()), &mut |_, _| {}).unwrap_err();
+    let stranger_key = VerifierKey::parse(&stranger.verifier_key()).unwrap();
+    let err = verify_ledger(dir.path(), Some(stranger_key.clone()), &mut |_, _| {}).unwrap_err();
+    assert!(matches!(&err, LedgerError::Checkpoint { source: CheckpointError::BadSignature(..), .. }), "{err}");
     assert!(err.to_string().contains("not signed by"), "{err}");
+    let err = Ledger::open(dir.path(), None, Some(stranger_key)).unwrap_err();
+    assert!(matches!(&err, LedgerError::Checkpoint { source: CheckpointError::BadSignature(..), .. }), "{err}");
+    let err = Ledger::open(dir.path(), Some(stranger), None).unwrap_err();
+    assert!(matches!(&err, LedgerError::WrongLogKey(_)), "{err}");
 }

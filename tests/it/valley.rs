@@ -245,3 +245,46 @@ fn a_first_run_cut_short_is_completed_by_the_next_one() {
     let (valley, _) = EmbeddedValley::open_with_player(&data, clock).unwrap();
     assert_eq!(valley.ledger().size(), entries, "a complete profile is left alone");
 }
+
+/// A replica written before it shared the ledger's framing (`len:u32 ‖ bytes`, no header)
+/// opens with every entry, is rewritten in the checksummed framing, and a record torn at its
+/// end or past its checkpoint is dropped.
+#[test]
+fn a_replica_in_the_old_unframed_format_still_opens_and_is_rewritten_framed() {
+    use horizon::ledger::store::{LOG_HEADER, frame_record};
+    use horizon::ledger::Entry;
+    use horizon::valley::replica::Replica;
+    let source = tempfile::tempdir().unwrap();
+    let ledger = crate::support::small_ledger(source.path());
+    let entries: Vec<Vec<u8>> = ledger.entries().unwrap().iter().map(Entry::to_bytes).collect();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("server.vkey"), format!("{}\n", ledger.verifier_key().text)).unwrap();
+    // A checkpoint of all but the last entry, which is past it (a crash between the writes).
+    let cp = horizon::ledger::checkpoint::sign_checkpoint(&crate::support::log_key(), entries.len() as u64 - 1, ledger.hashes().root_at(entries.len() as u64 - 1).unwrap());
+    std::fs::write(dir.path().join("checkpoint"), &cp.note).unwrap();
+    let mut old = Vec::new();
+    for e in &entries {
+        old.extend_from_slice(&(e.len() as u32).to_be_bytes());
+        old.extend_from_slice(e);
+    }
+    old.extend_from_slice(&[0, 0, 1]); // a torn length
+    std::fs::write(dir.path().join("entries"), &old).unwrap();
+
+    let replica = Replica::open(dir.path()).unwrap();
+    let kept = entries.len() - 1;
+    assert_eq!(replica.size(), kept as u64);
+    // The entry past the checkpoint (the owner's tyres) is not in the replayed state.
+    let owner = crate::support::player_key(1).public_key();
+    let (before, after) = (replica.state().player(&owner).unwrap(), ledger.state().player(&owner).unwrap());
+    assert!(after.items.contains("tyres-1") && !before.items.contains("tyres-1"));
+    assert_eq!(before.stones_milli, after.stones_milli + 1_000);
+    let mut framed = LOG_HEADER.to_vec();
+    for e in &entries[..kept] {
+        frame_record(e, &mut framed);
+    }
+    assert_eq!(std::fs::read(dir.path().join("entries")).unwrap(), framed, "rewritten in the ledger's framing");
+    assert_eq!(replica.entries().unwrap().len(), kept);
+    replica.receipt(kept as u64 - 1).unwrap().verify(ledger.verifier_key()).expect("a receipt from the rewritten replica");
+    drop(replica);
+    assert_eq!(Replica::open(dir.path()).unwrap().size(), kept as u64, "and it reopens");
+}

@@ -10,6 +10,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use horizon::game::authority::Authority;
+use horizon::game::authority_link::AuthorityLink;
 use horizon::game::autopilot::Autopilot;
 use horizon::game::deposits::DepositCrystal;
 use horizon::game::play_app;
@@ -52,11 +53,11 @@ fn main() {
     // append and checkpoint) are counted apart from the simulation's own cost.
     let (mut plain, mut mining) = (Vec::new(), Vec::new());
     for _ in 0..TICKS {
-        let size = app.world().resource::<Authority>().ledger_info().size;
+        let size = app.world().resource::<AuthorityLink>().ledger.size;
         let t0 = Instant::now();
         app.update();
         let ms = t0.elapsed().as_secs_f64() * 1000.0;
-        if app.world().resource::<Authority>().ledger_info().size == size { plain.push(ms) } else { mining.push(ms) }
+        if app.world().resource::<AuthorityLink>().ledger.size == size { plain.push(ms) } else { mining.push(ms) }
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     plain.sort_by(f64::total_cmp);

@@ -1,17 +1,23 @@
 //! Crypto Horizon: drive the digital twin of your electric car around the Stone Valley.
 //!
-//! The pure core (`economy`, `ledger`, `telemetry`, `twin`, `valley`) has no Bevy in it and is shared by the game, the
-//! command line and the server; `game` is a thin Bevy view over it.
+//! Layers, lowest first; each imports only those below it (DESIGN 2):
+//! 1. the pure core, no Bevy: `ledger`, `economy`, `twin`, `telemetry`, `level`, and
+//!    `platform` (time and threads, swapped in the browser);
+//! 2. the authority: `valley` (the contract and the embedded rules) and `profile`;
+//! 3. `client` (the HTTP authority, verified replica, queue) and `server` (`horizon serve`);
+//! 4. `game`, the Bevy view; 5. the command line (`src/cli/`, in the binary).
 
 pub mod economy;
 pub mod ledger;
 pub mod level;
+pub mod platform;
 pub mod telemetry;
 pub mod twin;
 pub mod valley;
+pub mod profile;
+pub mod client;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod server;
-pub mod profile;
 
 #[cfg(feature = "game")]
 pub mod game;

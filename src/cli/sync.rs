@@ -10,8 +10,8 @@ use horizon::ledger::{Body, Role, Scope, VerifierKey};
 use horizon::profile::{DataDir, load_or_create_key};
 use horizon::telemetry::{TripSummary, Verdict, format_time, parse_trip_file};
 use horizon::valley::embedded::system_clock;
-use horizon::valley::http::{HttpValley, describe_import, saved_server, sync_dir};
-use horizon::valley::queue::Intent;
+use horizon::client::http::{HttpValley, describe_import, saved_server, sync_dir};
+use horizon::client::queue::Intent;
 use horizon::server::{RateLimits, ServeOptions, ValleyServer, serve as serve_http};
 use horizon::valley::wire::{EnrolRequest, SubmitRequest, TripsRequest, player_json};
 use horizon::valley::{EmbeddedValley, ImportReport, ValleyError, ValleyService, block_on_ready};
@@ -74,8 +74,8 @@ pub fn serve(data: &DataDir, addr: &str, limits: &ServeLimits) -> Result<ExitCod
 
 /// Sends the queue; when the server asks to wait (rate limit), waits as long as it says
 /// (up to a minute in all) and goes on.
-async fn flush_waiting_when_busy(valley: &mut HttpValley) -> Result<horizon::valley::http::FlushReport, ValleyError> {
-    let mut all = horizon::valley::http::FlushReport::default();
+async fn flush_waiting_when_busy(valley: &mut HttpValley) -> Result<horizon::client::http::FlushReport, ValleyError> {
+    let mut all = horizon::client::http::FlushReport::default();
     let mut waited = 0;
     loop {
         match valley.flush().await {

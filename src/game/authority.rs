@@ -1,23 +1,21 @@
-//! The game's link to the valley authority (DESIGN 2): systems and screens send an
+//! The valley authority as the game sees it (DESIGN 2): systems and screens send an
 //! [`Intent`]; the authority turns it into signed ledger entries or refuses it; only what it
-//! confirms reaches the screen, as an [`Outcome`] and a refreshed [`Profile`]. No game system
-//! changes a balance itself.
+//! confirms reaches the screen, as an [`Outcome`] and a refreshed profile. No game system
+//! changes a balance itself. The [`Authority`] runs on its own thread behind
+//! [`super::authority_link::AuthorityLink`]: nothing here is called from a frame.
 
 use bevy::prelude::*;
 use rand_core::RngCore;
 
-use super::car::Car;
-use super::input::PlayerDriven;
-use super::screens::Profile;
 use crate::economy::{EconomyTables, FRAGMENTS_PER_STONE};
 use crate::ledger::replay::Deposit;
 use crate::ledger::{Body, Entry, NamedKey, Receipt, Scope};
 use crate::telemetry::TripSummary;
-use crate::twin::{VehicleParams, vehicle_params};
+use crate::twin::VehicleParams;
 #[cfg(not(target_arch = "wasm32"))]
-use crate::valley::http::HttpValley;
+use crate::client::http::HttpValley;
 #[cfg(not(target_arch = "wasm32"))]
-use crate::valley::queue::Intent as QueuedIntent;
+use crate::client::queue::Intent as QueuedIntent;
 #[cfg(not(target_arch = "wasm32"))]
 use crate::valley::wire::{MineRequest, SubmitRequest, TaskRequest};
 #[cfg(not(target_arch = "wasm32"))]
@@ -64,13 +62,13 @@ pub enum Link {
 }
 
 /// The authority the game talks to and the player's signing key.
-#[derive(Resource)]
 pub struct Authority {
     pub link: Link,
     pub key: NamedKey,
 }
 
 /// What the screens show of the ledger.
+#[derive(Clone, Debug, Default)]
 pub struct LedgerInfo {
     pub size: u64,
     pub origin: String,
@@ -79,15 +77,12 @@ pub struct LedgerInfo {
     pub source: String,
 }
 
+/// Verifies a whole ledger, reporting (done, total) as it goes; says what it checked.
+pub type VerifyJob = Box<dyn FnOnce(&mut dyn FnMut(u64, u64)) -> Result<String, String> + Send>;
+
 /// The player's car's physics, from the twin's stats (changes with upgrades).
 #[derive(Resource, Clone, Copy, Debug, PartialEq)]
 pub struct PlayerCar(pub VehicleParams);
-
-pub fn plugin(app: &mut App) {
-    app.add_message::<Intent>()
-        .add_message::<Outcome>()
-        .add_systems(Update, apply_intents.in_set(super::AppSystems::Simulation).run_if(resource_exists::<Authority>));
-}
 
 impl Authority {
     pub fn embedded(valley: EmbeddedValley, key: NamedKey) -> Authority {
@@ -184,7 +179,7 @@ impl Authority {
 
     /// A job that verifies the whole ledger (or replica) off the main thread, reporting
     /// (done, total) as it goes.
-    pub fn verification(&self) -> Box<dyn FnOnce(&mut dyn FnMut(u64, u64)) -> Result<String, String> + Send> {
+    pub fn verification(&self) -> VerifyJob {
         match &self.link {
             Link::Embedded(v) => {
                 let dir = v.ledger().dir().to_path_buf();
@@ -201,7 +196,7 @@ impl Authority {
                 let replica_dir = valley.replica_dir().to_path_buf();
                 Box::new(move |progress| {
                     progress(0, 1);
-                    let r = crate::valley::replica::Replica::open(&replica_dir).map_err(|e| format!("✘ FAILED: {e}"))?;
+                    let r = crate::client::replica::Replica::open(&replica_dir).map_err(|e| format!("✘ FAILED: {e}"))?;
                     progress(1, 1);
                     let root = r.checkpoint().map_or("none".to_string(), |c| c.root.to_string());
                     Ok(format!("✔ re-verified the replica of {base}: {} entries, every signature and economy rule, tree root {root}", r.size()))
@@ -219,7 +214,7 @@ impl Authority {
     }
 
     /// Carries out one intent; Ok is what to report.
-    fn apply(&mut self, intent: &Intent) -> Result<Outcome, ValleyError> {
+    pub fn apply(&mut self, intent: &Intent) -> Result<Outcome, ValleyError> {
         let key = self.key.public_key();
         let signed = match intent {
             Intent::Buy { item } => {
@@ -288,48 +283,4 @@ async fn apply_on<V: ValleyService>(valley: &mut V, key: &crate::ledger::PublicK
             Outcome::Combined { fragments }
         }
     })
-}
-
-/// Sends each intent to the authority, reports the outcome and refreshes what the screens
-/// show; a purchase changes the car at once.
-pub fn apply_intents(
-    mut intents: MessageReader<Intent>,
-    mut outcomes: MessageWriter<Outcome>,
-    mut authority: ResMut<Authority>,
-    mut profile: ResMut<Profile>,
-    mut player_car: Option<ResMut<PlayerCar>>,
-    mut cars: Query<&mut Car, With<PlayerDriven>>,
-) {
-    let mut changed = false;
-    for intent in intents.read() {
-        let outcome = match authority.apply(intent) {
-            Ok(outcome) => {
-                changed = true;
-                outcome
-            }
-            Err(e) => {
-                warn!("the valley refused {intent:?}: {e}");
-                Outcome::Refused { intent: intent.clone(), reason: e.to_string() }
-            }
-        };
-        outcomes.write(outcome);
-    }
-    if !changed {
-        return;
-    }
-    match authority.player() {
-        Ok(view) => {
-            let params = vehicle_params(&view.stats);
-            if let Some(car) = player_car.as_mut() {
-                car.0 = params;
-            }
-            for mut car in &mut cars {
-                if car.params != params {
-                    car.params = params;
-                }
-            }
-            profile.player = view;
-        }
-        Err(e) => error!("could not read the player back from the valley: {e}"),
-    }
 }

@@ -17,8 +17,8 @@ use super::screens::Screen;
 struct Automation {
     /// When the game began and when the screen's first frame was rendered, for the timing
     /// line printed at exit.
-    started: std::time::Instant,
-    reached: Option<std::time::Instant>,
+    started: crate::platform::Instant,
+    reached: Option<crate::platform::Instant>,
     /// The screen to reach, then the frames to run on it.
     screen: Screen,
     /// The screen to open over the valley.
@@ -49,7 +49,7 @@ const SETTLED_FRAMES: u32 = 3;
 const MAX_WAIT_FACTOR: u32 = 20;
 
 /// `started` is when the game began (before the level and the profile were loaded).
-pub fn plugin(options: &GameOptions, started: std::time::Instant) -> impl Fn(&mut App) + use<> {
+pub fn plugin(options: &GameOptions, started: crate::platform::Instant) -> impl Fn(&mut App) + use<> {
     let automation = options.frames.map(|frames| Automation {
         started,
         reached: None,
@@ -93,7 +93,7 @@ fn go_to_screen(
         }
     } else if automation.arrived.is_some_and(|a| frames.0 == a + 1) {
         // The next frame has begun: the screen's first frame has been rendered.
-        automation.reached = Some(std::time::Instant::now());
+        automation.reached = Some(crate::platform::Instant::now());
     }
 }
 

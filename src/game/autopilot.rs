@@ -10,7 +10,7 @@ use bevy_rapier3d::prelude::{TimestepMode, Velocity};
 use super::AppSystems;
 use super::car::{Car, CarControls, CarSpeed, physics_dt, reset_to_road};
 use super::deposits::DepositCrystal;
-use super::input::PlayerDriven;
+use super::car::PlayerDriven;
 use super::world::CurrentLevel;
 
 /// Distance between the axles (m), for pure pursuit.

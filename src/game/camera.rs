@@ -6,7 +6,7 @@ use bevy::prelude::*;
 
 use super::AppSystems;
 use super::car::Car;
-use super::input::PlayerDriven;
+use super::car::PlayerDriven;
 use super::screens::Screen;
 use super::world::CurrentLevel;
 

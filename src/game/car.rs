@@ -25,6 +25,10 @@ const BRAKE_IMPULSE: f32 = 60.0;
 const STEER_EASE_SPEED: f32 = 12.0;
 
 /// The player's car (or the autopilot's).
+/// Marks the car the player drives (the autopilot drives others).
+#[derive(Component)]
+pub struct PlayerDriven;
+
 #[derive(Component)]
 pub struct Car {
     pub params: VehicleParams,

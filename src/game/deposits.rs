@@ -10,7 +10,7 @@ use bevy::prelude::*;
 use super::AppSystems;
 use super::authority::Intent;
 use super::car::Car;
-use super::input::PlayerDriven;
+use super::car::PlayerDriven;
 use super::screens::Profile;
 use super::world::CurrentLevel;
 

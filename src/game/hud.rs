@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::car::{Car, CarSpeed};
-use super::input::PlayerDriven;
+use super::car::PlayerDriven;
 use super::screens::{Profile, Screen};
 use super::world::CurrentLevel;
 use super::authority::Outcome;

@@ -7,12 +7,9 @@ use bevy::prelude::*;
 use bevy_rapier3d::prelude::Velocity;
 
 use super::AppSystems;
-use super::car::{Car, CarControls, reset_to_road};
+use super::car::{Car, CarControls, reset_to_road, PlayerDriven};
 use super::world::CurrentLevel;
 
-/// Marks the car the player drives (the autopilot drives others).
-#[derive(Component)]
-pub struct PlayerDriven;
 
 pub fn plugin(app: &mut App) {
     // Touch screens at shows can ask for the buttons from the start.

@@ -2,6 +2,7 @@
 //! plugin lives in its own file.
 
 pub mod authority;
+pub mod authority_link;
 mod automation;
 pub mod autopilot;
 pub mod camera;
@@ -24,6 +25,7 @@ use crate::level::Level;
 use crate::profile::DataDir;
 use crate::valley::EmbeddedValley;
 use authority::{Authority, PlayerCar};
+use authority_link::AuthorityLink;
 
 /// The valley the game opens when no level is given (also built into the binary).
 pub const DEFAULT_LEVEL: &str = include_str!("../../levels/stone_valley.ron");
@@ -58,13 +60,13 @@ pub enum AppSystems {
 
 /// Opens the game window on the player's profile (created on the first run).
 pub fn run(options: GameOptions) -> anyhow::Result<()> {
-    let started = std::time::Instant::now();
+    let started = crate::platform::Instant::now();
     let level = match &options.level {
         Some(path) => Level::load(path)?,
         None => Level::parse("levels/stone_valley.ron", DEFAULT_LEVEL)?,
     };
     let data = DataDir(options.data_dir.clone());
-    let server = options.server.clone().or_else(|| crate::valley::http::saved_server(&data));
+    let server = options.server.clone().or_else(|| crate::client::http::saved_server(&data));
     let mut authority = match &server {
         // Connected mode: the profile syncs with a server.
         #[cfg(not(target_arch = "wasm32"))]
@@ -96,9 +98,9 @@ pub fn run(options: GameOptions) -> anyhow::Result<()> {
     .configure_sets(Update, (AppSystems::Input, AppSystems::Simulation, AppSystems::Presentation).chain())
     .insert_resource(PlayerCar(crate::twin::vehicle_params(&player.stats)))
     .insert_resource(tasks::TaskProgress::load(&options.data_dir))
-    .insert_resource(authority)
+    .insert_resource(AuthorityLink::start(authority))
     .add_plugins((screens::plugin(level.clone(), profile), world::scenery(&level), car::plugin, input::plugin, camera::plugin))
-    .add_plugins((authority::plugin, deposits::plugin, effects::plugin, tasks::plugin, panels::plugin, autopilot::plugin))
+    .add_plugins((authority_link::plugin, deposits::plugin, effects::plugin, tasks::plugin, panels::plugin, autopilot::plugin))
     .add_plugins((hud::plugin, automation::plugin(&options, started)))
     .add_systems(OnEnter(screens::Screen::Valley), spawn_player_car);
     if options.autopilot {
@@ -114,14 +116,14 @@ fn spawn_player_car(
     car: Res<PlayerCar>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
-    existing: Query<(), With<input::PlayerDriven>>,
+    existing: Query<(), With<car::PlayerDriven>>,
 ) {
     if !existing.is_empty() {
         return;
     }
     let spawn = &current.level.spawn;
     let entity = car::spawn_car(&mut commands, &current, car.0, spawn.position, spawn.heading_deg.to_radians(), Some((&mut meshes, &mut materials)));
-    commands.entity(entity).insert(input::PlayerDriven);
+    commands.entity(entity).insert(car::PlayerDriven);
 }
 
 /// `horizon play --headless --frames N`: the play loop without a window, one fixed 1/60 s
@@ -137,9 +139,13 @@ fn run_headless(level: Level, mut authority: Authority, options: &GameOptions) -
     for _ in 0..frames {
         app.update();
     }
-    let car = app.world_mut().query_filtered::<&Transform, With<input::PlayerDriven>>().single(app.world()).map(|t| t.translation).unwrap_or_default();
-    let after = app.world_mut().resource_mut::<Authority>().player()?.state;
-    let authority = app.world().resource::<Authority>();
+    // What was asked in the last frames is answered before the report.
+    app.world().resource::<AuthorityLink>().wait_idle();
+    app.update();
+    let car = app.world_mut().query_filtered::<&Transform, With<car::PlayerDriven>>().single(app.world()).map(|t| t.translation).unwrap_or_default();
+    let link = app.world().resource::<AuthorityLink>();
+    let (after, entries_after) = link.call(|a| (a.player().map(|p| p.state), a.ledger_info().size));
+    let after = after?;
     let progress = app.world().resource::<tasks::TaskProgress>();
     println!(
         "headless: {frames} frames ({:.1} s simulated); drove {:.2} km, car at ({:.0}, {:.0}); mined {} deposits; stones {} -> {}; crystals {} -> {}; ledger {} -> {} entries",
@@ -153,7 +159,7 @@ fn run_headless(level: Level, mut authority: Authority, options: &GameOptions) -
         before.crystals,
         after.crystals,
         entries_before,
-        authority.ledger_info().size
+        entries_after
     );
     Ok(())
 }
@@ -167,8 +173,8 @@ pub fn play_app(level: Level, mut authority: Authority, data_dir: &std::path::Pa
     app.insert_resource(PlayerCar(params))
         .insert_resource(screens::Profile { data_dir: data_dir.to_path_buf(), player })
         .insert_resource(tasks::TaskProgress::load(data_dir))
-        .insert_resource(authority)
-        .add_plugins((authority::plugin, deposits::plugin, effects::plugin, tasks::plugin, autopilot::plugin));
+        .insert_resource(AuthorityLink::start(authority))
+        .add_plugins((authority_link::plugin, deposits::plugin, effects::plugin, tasks::plugin, autopilot::plugin));
     app.finish();
     app.cleanup();
     single_threaded(&mut app);
@@ -176,7 +182,7 @@ pub fn play_app(level: Level, mut authority: Authority, data_dir: &std::path::Pa
         let mut commands = world.commands();
         let spawn = &current.level.spawn;
         let car = car::spawn_car(&mut commands, &current, params, spawn.position, spawn.heading_deg.to_radians(), None);
-        commands.entity(car).insert(input::PlayerDriven);
+        commands.entity(car).insert(car::PlayerDriven);
     });
     app.world_mut().flush();
     app

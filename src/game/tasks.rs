@@ -14,9 +14,10 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use serde::{Deserialize, Serialize};
 
 use super::AppSystems;
-use super::authority::{Authority, Intent, Outcome};
+use super::authority::{Intent, Outcome};
+use super::authority_link::AuthorityLink;
 use super::car::Car;
-use super::input::PlayerDriven;
+use super::car::PlayerDriven;
 use super::screens::{Profile, Screen};
 use super::world::CurrentLevel;
 use crate::economy::EconomyTables;
@@ -115,14 +116,13 @@ pub fn plugin(app: &mut App) {
         (track_driving, finish_tasks)
             .chain()
             .in_set(AppSystems::Simulation)
-            .before(super::authority::apply_intents)
             .run_if(resource_exists::<CurrentLevel>),
     )
         .add_systems(Update, hear_outcomes.in_set(AppSystems::Presentation))
         .add_systems(EguiPrimaryContextPass, task_list.run_if(in_state(Screen::Valley)));
 }
 
-fn today(authority: &Authority) -> u32 {
+fn today(authority: &AuthorityLink) -> u32 {
     (authority.now() / DAY_MS) as u32
 }
 
@@ -138,7 +138,7 @@ pub fn is_done(task: &Task, rewarded: Option<&u32>, today: u32) -> bool {
 fn track_driving(
     time: Res<Time>,
     mode: Res<bevy_rapier3d::prelude::TimestepMode>,
-    authority: Res<Authority>,
+    authority: Res<AuthorityLink>,
     current: Res<CurrentLevel>,
     mut progress: ResMut<TaskProgress>,
     cars: Query<&Transform, (With<Car>, With<PlayerDriven>)>,
@@ -231,7 +231,7 @@ fn condition_met(task: &Task, progress: &TaskProgress, current: &CurrentLevel, c
 }
 
 fn finish_tasks(
-    authority: Res<Authority>,
+    authority: Res<AuthorityLink>,
     profile: Res<Profile>,
     current: Res<CurrentLevel>,
     mut progress: ResMut<TaskProgress>,
@@ -286,7 +286,7 @@ pub fn format_lap(seconds: f32) -> String {
 
 fn task_list(
     mut contexts: EguiContexts,
-    authority: Res<Authority>,
+    authority: Res<AuthorityLink>,
     profile: Res<Profile>,
     current: Res<CurrentLevel>,
     progress: Res<TaskProgress>,

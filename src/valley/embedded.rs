@@ -40,7 +40,7 @@ pub const SAMPLE_TRIPS: &str = include_str!("../../assets/sample/trips.json");
 pub type Clock = fn() -> u64;
 
 pub fn system_clock() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    crate::platform::now_ms()
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

@@ -4,9 +4,6 @@
 //! the same trait against `horizon serve`.
 
 pub mod embedded;
-pub mod http;
-pub mod queue;
-pub mod replica;
 pub mod wire;
 
 use crate::ledger::replay::{Deposit, PlayerState};

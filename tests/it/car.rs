@@ -149,7 +149,7 @@ fn keys_and_a_gamepad_drive_the_car_and_r_puts_it_back_on_the_road() {
     let (mut app, car) = app_with_car(level("stone_valley.ron"), (0.0, 60.0), 0.0);
     Plugin::build(&InputPlugin, &mut app);
     horizon::game::input::plugin(&mut app);
-    app.world_mut().entity_mut(car).insert(horizon::game::input::PlayerDriven);
+    app.world_mut().entity_mut(car).insert(horizon::game::car::PlayerDriven);
     let key = |app: &mut App, key_code: KeyCode, state: ButtonState| {
         app.world_mut().write_message(KeyboardInput {
             key_code,
@@ -221,7 +221,7 @@ fn the_chase_camera_stays_above_the_ground_and_the_orbit_camera_turns_and_zooms(
     Plugin::build(&InputPlugin, &mut app);
     horizon::game::camera::plugin(&mut app);
     horizon::game::autopilot::plugin(&mut app);
-    app.world_mut().entity_mut(car).insert(horizon::game::input::PlayerDriven);
+    app.world_mut().entity_mut(car).insert(horizon::game::car::PlayerDriven);
     let camera = app.world_mut().spawn((GameCamera, Transform::from_xyz(0.0, 80.0, 200.0))).id();
     app.insert_resource(horizon::game::autopilot::Autopilot::on_route(0));
     let water = app.world().resource::<CurrentLevel>().level.terrain.water_level_m;

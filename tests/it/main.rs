@@ -6,6 +6,7 @@ mod car;
 mod cli;
 mod crash;
 mod economy;
+mod frames;
 mod fuzz;
 mod level;
 mod merkle_kat;

@@ -11,10 +11,11 @@ use bevy_rapier3d::prelude::Velocity;
 use horizon::economy::EconomyTables;
 use horizon::economy::boxes::{check_opening, commitment, roll};
 use horizon::game::authority::{Authority, Intent, Outcome, PlayerCar};
+use horizon::game::authority_link::AuthorityLink;
 use horizon::game::autopilot::Autopilot;
 use horizon::game::car::{Car, CarControls};
 use horizon::game::deposits::DepositCrystal;
-use horizon::game::input::PlayerDriven;
+use horizon::game::car::PlayerDriven;
 use horizon::game::world::CurrentLevel;
 use horizon::game::{DEFAULT_LEVEL, play_app};
 use horizon::ledger::replay::PlayerState;
@@ -34,31 +35,48 @@ fn sample_game(dir: &Path) -> (App, MessageCursor<Outcome>) {
     for _ in 0..20 {
         app.update();
     }
+    settle(&mut app);
     (app, cursor)
 }
 
-/// Runs `steps` frames and returns what the authority answered meanwhile.
+/// Runs `steps` frames and returns what the authority answered meanwhile. After each frame
+/// it waits for the authority's worker, so that the answers to a frame's intents arrive in
+/// the next frame, as they do when the disk is quick.
 fn run(app: &mut App, cursor: &mut MessageCursor<Outcome>, steps: u32) -> Vec<Outcome> {
     let mut seen = Vec::new();
     for _ in 0..steps {
         app.update();
+        link(app).wait_idle();
         seen.extend(cursor.read(app.world().resource::<Messages<Outcome>>()).cloned());
     }
     seen
 }
 
+/// Waits for every job sent so far and applies its answer.
+fn settle(app: &mut App) {
+    link(app).wait_idle();
+    app.update();
+}
+
+fn link(app: &App) -> &AuthorityLink {
+    app.world().resource::<AuthorityLink>()
+}
+
+/// Reads the embedded authority's ledger on its worker.
+fn with_ledger<R: Send + 'static>(app: &App, f: impl FnOnce(&horizon::ledger::Ledger, &Authority) -> R + Send + 'static) -> R {
+    link(app).call(move |a| f(a.embedded_ledger().expect("an embedded valley"), a))
+}
+
 fn player(app: &App) -> PlayerState {
-    let authority = app.world().resource::<Authority>();
-    authority.embedded_ledger().unwrap().state().player(&authority.key.public_key()).unwrap().clone()
+    with_ledger(app, |ledger, a| ledger.state().player(&a.key.public_key()).unwrap().clone())
 }
 
 fn ledger_size(app: &App) -> u64 {
-    app.world().resource::<Authority>().embedded_ledger().unwrap().size()
+    with_ledger(app, |ledger, _| ledger.size())
 }
 
 fn last_entry(app: &App) -> Entry {
-    let ledger = app.world().resource::<Authority>().embedded_ledger().unwrap();
-    ledger.read_entry(ledger.size() - 1).unwrap().0
+    with_ledger(app, |ledger, _| ledger.read_entry(ledger.size() - 1).unwrap().0)
 }
 
 fn car(app: &mut App) -> Entity {
@@ -119,10 +137,10 @@ fn driving_into_a_deposit_mines_exactly_that_deposit_and_it_stays_mined() {
     // One signed mint of exactly that deposit, and the balance up by exactly it.
     assert_eq!(ledger_size(&app), size + 1);
     let entry = last_entry(&app);
-    let authority_key = app.world().resource::<Authority>().embedded_ledger().unwrap().authority();
+    let authority_key = with_ledger(&app, |ledger, _| ledger.authority());
     assert_eq!(entry.actor, authority_key);
     assert!(entry.signature_is_valid());
-    let me = app.world().resource::<Authority>().key.public_key();
+    let me = link(&app).key();
     assert_eq!(
         entry.body,
         Body::Mint { player: me, pool: Pool::Mileage, amount_milli: deposit.amount_milli, cause: deposit.cause, km_index: deposit.km_index }
@@ -168,7 +186,7 @@ fn buying_an_upgrade_spends_stones_records_a_purchase_and_changes_the_car() {
     assert!(after.items.contains("motor-1"));
     let entry = last_entry(&app);
     assert_eq!(entry.body, Body::Purchase { item: "motor-1".into(), price_milli: 2_000 });
-    assert_eq!(entry.actor, app.world().resource::<Authority>().key.public_key(), "the player signed it");
+    assert_eq!(entry.actor, link(&app).key(), "the player signed it");
     assert!(entry.signature_is_valid());
     let params_after = app.world().get::<Car>(car).unwrap().params;
     assert!(params_after.engine_force_n > params_before.engine_force_n + 300.0, "{params_before:?} -> {params_after:?}");
@@ -208,7 +226,7 @@ fn a_task_awards_its_crystals_once_not_twice() {
     let refused = run(&mut app, &mut cursor, 2);
     assert!(matches!(refused.as_slice(), [Outcome::Refused { reason, .. }] if reason.contains("done")), "{refused:?}");
     assert_eq!(player(&app).crystals, before + 10);
-    let entries = app.world().resource::<Authority>().embedded_ledger().unwrap().entries().unwrap();
+    let entries = with_ledger(&app, |ledger, _| ledger.entries().unwrap());
     let awards = entries.iter().filter(|e| matches!(&e.body, Body::CrystalAward { task, .. } if task == "visit-garage")).count();
     assert_eq!(awards, 1);
 }
@@ -240,14 +258,14 @@ fn a_box_bought_with_task_crystals_recomputes_from_its_revealed_seed() {
     assert_ne!(roll(&o.server_seed, &[0; 32], o.draw), roll(&o.server_seed, &o.client_seed, o.draw));
 
     // The ledger's entry holds the same seeds and prize, and the crystals were paid.
-    let ledger = app.world().resource::<Authority>().embedded_ledger().unwrap();
-    let entry = ledger.read_entry(o.entry).unwrap().0;
+    let index = o.entry;
+    let (entry, dir, size) = with_ledger(&app, move |ledger, _| (ledger.read_entry(index).unwrap().0, ledger.dir().to_path_buf(), ledger.size()));
     assert_eq!(entry.kind(), Kind::BoxDraw);
     let Body::BoxDraw { server_seed, client_seed, prize, commitment: c, .. } = entry.body else { unreachable!() };
     assert_eq!((server_seed, client_seed, prize, c), (o.server_seed, o.client_seed, o.prize.clone(), *published));
     assert_eq!(player(&app).boxes_opened, 1);
-    let report = horizon::ledger::verify::verify_ledger(ledger.dir(), None, &mut |_, _| {}).unwrap();
-    assert_eq!(report.checkpoint.size, ledger.size());
+    let report = horizon::ledger::verify::verify_ledger(&dir, None, &mut |_, _| {}).unwrap();
+    assert_eq!(report.checkpoint.size, size);
 }
 
 #[test]

@@ -344,7 +344,7 @@ fn trips_per_request_are_capped_and_the_client_sends_more_in_several() {
     rt.block_on(async {
         use horizon::valley::ValleyService;
         let data = horizon::profile::DataDir(client_dir.path().to_path_buf());
-        let mut valley = horizon::valley::http::HttpValley::open(&data, &server.url, key.clone(), system_clock).unwrap();
+        let mut valley = horizon::client::http::HttpValley::open(&data, &server.url, key.clone(), system_clock).unwrap();
         let consent = valley.sign(horizon::ledger::Body::Consent { scope: horizon::ledger::Scope::Mileage, granted: true }).unwrap();
         valley.submit(consent).await.unwrap();
         let report = valley.import_trips(&key.public_key(), many).await.unwrap();

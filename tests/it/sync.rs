@@ -16,8 +16,8 @@ use horizon::ledger::{Body, Entry, Kind, NamedKey, Role, Scope};
 use horizon::profile::DataDir;
 use horizon::telemetry::TripSummary;
 use horizon::valley::embedded::system_clock;
-use horizon::valley::http::HttpValley;
-use horizon::valley::queue::Intent;
+use horizon::client::http::HttpValley;
+use horizon::client::queue::Intent;
 use horizon::valley::wire::{EnrolRequest, TripsRequest};
 use horizon::valley::{EmbeddedValley, ValleyError, ValleyService};
 

@@ -253,7 +253,7 @@ fn a_first_run_cut_short_is_completed_by_the_next_one() {
 fn a_replica_in_the_old_unframed_format_still_opens_and_is_rewritten_framed() {
     use horizon::ledger::store::{LOG_HEADER, frame_record};
     use horizon::ledger::Entry;
-    use horizon::valley::replica::Replica;
+    use horizon::client::replica::Replica;
     let source = tempfile::tempdir().unwrap();
     let ledger = crate::support::small_ledger(source.path());
     let entries: Vec<Vec<u8>> = ledger.entries().unwrap().iter().map(Entry::to_bytes).collect();

@@ -11,7 +11,8 @@ use bevy::tasks::{AsyncComputeTaskPool, Task};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Panel, dim, screen_window};
-use crate::game::authority::Authority;
+use crate::game::authority::VerifyJob;
+use crate::game::authority_link::AuthorityLink;
 use crate::game::screens::Profile;
 use crate::ledger::{Entry, Kind};
 use crate::telemetry::format_time;
@@ -21,7 +22,7 @@ const MAX_ROWS: usize = 500;
 
 #[derive(Resource, Default)]
 struct Explorer {
-    /// Ledger size the rows were read at.
+    /// Ledger size the rows were read at (or are being read at).
     read_at: Option<u64>,
     /// The player's entries with their indexes, oldest first.
     rows: Vec<(u64, Entry)>,
@@ -42,24 +43,26 @@ pub fn plugin(app: &mut App) {
         .add_systems(EguiPrimaryContextPass, ledger_screen.run_if(in_state(Panel::Ledger)));
 }
 
-fn read_entries(authority: Res<Authority>, mut explorer: ResMut<Explorer>) {
-    let size = authority.ledger_info().size;
+/// Asks the authority for the entries when the ledger has grown; the rows arrive later.
+fn read_entries(authority: Res<AuthorityLink>, mut explorer: ResMut<Explorer>) {
+    let size = authority.ledger.size;
     if explorer.read_at == Some(size) {
         return;
     }
-    let me = authority.key.public_key();
-    match authority.entries() {
-        Ok(entries) => {
-            explorer.rows = entries
-                .into_iter()
-                .enumerate()
-                .filter(|(_, e)| e.actor == me || e.body.subject() == Some(me))
-                .map(|(i, e)| (i as u64, e))
-                .collect();
-        }
-        Err(e) => explorer.message = Some((false, format!("could not read the ledger: {e}"))),
-    }
     explorer.read_at = Some(size);
+    let me = authority.key();
+    authority.send(move |authority| {
+        let read = authority.entries().map(|entries| {
+            entries.into_iter().enumerate().filter(|(_, e)| e.actor == me || e.body.subject() == Some(me)).map(|(i, e)| (i as u64, e)).collect()
+        });
+        Some(Box::new(move |world: &mut World| {
+            let mut explorer = world.resource_mut::<Explorer>();
+            match read {
+                Ok(rows) => explorer.rows = rows,
+                Err(e) => explorer.message = Some((false, format!("could not read the ledger: {e}"))),
+            }
+        }))
+    });
 }
 
 fn finish_verification(mut explorer: ResMut<Explorer>) {
@@ -73,8 +76,15 @@ fn finish_verification(mut explorer: ResMut<Explorer>) {
     }
 }
 
-fn start_verification(authority: &Authority) -> Verification {
-    let job = authority.verification();
+/// Asks the authority what to verify, then verifies it on a task of its own.
+fn ask_for_verification(authority: &AuthorityLink) {
+    authority.send(|authority| {
+        let job = authority.verification();
+        Some(Box::new(move |world: &mut World| world.resource_mut::<Explorer>().verify = Some(start_verification(job))))
+    });
+}
+
+fn start_verification(job: VerifyJob) -> Verification {
     let done = Arc::new((AtomicU64::new(0), AtomicU64::new(1)));
     let progress = done.clone();
     let task = AsyncComputeTaskPool::get().spawn(async move {
@@ -87,17 +97,31 @@ fn start_verification(authority: &Authority) -> Verification {
     Verification { task, done }
 }
 
+/// Has the authority write the entry's receipt to `path`, and says how it went.
+fn save_receipt(authority: &AuthorityLink, index: u64, path: std::path::PathBuf) {
+    authority.send(move |authority| {
+        let written = authority
+            .receipt(index)
+            .and_then(|r| std::fs::create_dir_all(path.parent().expect("a receipts folder")).and_then(|_| std::fs::write(&path, r.to_text())).map_err(|e| e.to_string()));
+        let message = match written {
+            Ok(()) => (true, format!("saved the receipt of entry {index} to {} (check it with `horizon ledger check-receipt`)", path.display())),
+            Err(e) => (false, format!("could not save the receipt of entry {index} to {}: {e}", path.display())),
+        };
+        Some(Box::new(move |world: &mut World| world.resource_mut::<Explorer>().message = Some(message)))
+    });
+}
+
 fn gist(entry: &Entry) -> String {
     let summary = entry.summary();
     summary.split_once("): ").map_or(summary.clone(), |(_, g)| g.to_string())
 }
 
-fn ledger_screen(mut contexts: EguiContexts, authority: Res<Authority>, profile: Res<Profile>, mut explorer: ResMut<Explorer>, mut next: ResMut<NextState<Panel>>) -> Result {
+fn ledger_screen(mut contexts: EguiContexts, authority: Res<AuthorityLink>, profile: Res<Profile>, mut explorer: ResMut<Explorer>, mut next: ResMut<NextState<Panel>>) -> Result {
     let ctx = contexts.ctx_mut()?;
     if explorer.verify.is_some() {
         ctx.request_repaint();
     }
-    let info = authority.ledger_info();
+    let info = &authority.ledger;
     let open = screen_window(ctx, Panel::Ledger, |ui| {
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new(format!("{} entries in the ledger, {} of them yours", info.size, explorer.rows.len())).strong());
@@ -113,8 +137,8 @@ fn ledger_screen(mut contexts: EguiContexts, authority: Res<Authority>, profile:
             });
             let verifying = explorer.verify.is_some();
             if ui.add_enabled(!verifying, egui::Button::new("Verify the whole ledger")).clicked() {
-                explorer.message = None;
-                explorer.verify = Some(start_verification(&authority));
+                explorer.message = Some((true, "verifying…".into()));
+                ask_for_verification(&authority);
             }
             if let Some(v) = &explorer.verify {
                 let (read, total) = (v.done.0.load(Ordering::Relaxed), v.done.1.load(Ordering::Relaxed));
@@ -148,14 +172,7 @@ fn ledger_screen(mut contexts: EguiContexts, authority: Res<Authority>, profile:
             });
         });
         if let Some(index) = save {
-            let path = profile.data_dir.join("receipts").join(format!("entry-{index}.tlog-proof"));
-            let written = authority
-                .receipt(index)
-                .and_then(|r| std::fs::create_dir_all(path.parent().expect("a receipts folder")).and_then(|_| std::fs::write(&path, r.to_text())).map_err(|e| e.to_string()));
-            explorer.message = Some(match written {
-                Ok(()) => (true, format!("saved the receipt of entry {index} to {} (check it with `horizon ledger check-receipt`)", path.display())),
-                Err(e) => (false, format!("could not save the receipt of entry {index} to {}: {e}", path.display())),
-            });
+            save_receipt(&authority, index, profile.data_dir.join("receipts").join(format!("entry-{index}.tlog-proof")));
         }
     });
     if !open {

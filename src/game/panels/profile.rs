@@ -7,7 +7,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Panel, dim, screen_window, stones_colour};
 use crate::economy::{FRAGMENTS_PER_STONE, format_stones_grouped};
-use crate::game::authority::{Authority, Intent};
+use crate::game::authority::Intent;
+use crate::game::authority_link::AuthorityLink;
 use crate::game::screens::Profile;
 use crate::ledger::{Role, Scope};
 
@@ -29,7 +30,7 @@ pub fn scope_text(scope: Scope) -> (&'static str, &'static str) {
     }
 }
 
-fn profile_screen(mut contexts: EguiContexts, profile: Res<Profile>, authority: Res<Authority>, mut intents: MessageWriter<Intent>, mut next: ResMut<NextState<Panel>>) -> Result {
+fn profile_screen(mut contexts: EguiContexts, profile: Res<Profile>, authority: Res<AuthorityLink>, mut intents: MessageWriter<Intent>, mut next: ResMut<NextState<Panel>>) -> Result {
     let ctx = contexts.ctx_mut()?;
     let p = &profile.player;
     let open = screen_window(ctx, Panel::Profile, |ui| {
@@ -53,7 +54,7 @@ fn profile_screen(mut contexts: EguiContexts, profile: Res<Profile>, authority: 
             ui.label(profile.data_dir.display().to_string());
             ui.end_row();
             ui.label(dim("valley"));
-            let info = authority.ledger_info();
+            let info = &authority.ledger;
             ui.label(format!("{} ({})", info.origin, info.source));
             ui.end_row();
         });

@@ -6,7 +6,8 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Panel, dim, screen_window};
-use crate::game::authority::{Authority, PlayerCar};
+use crate::game::authority::PlayerCar;
+use crate::game::authority_link::AuthorityLink;
 use crate::game::screens::Profile;
 use crate::telemetry::format_time;
 use crate::twin::level_threshold;
@@ -15,7 +16,7 @@ pub fn plugin(app: &mut App) {
     app.add_systems(EguiPrimaryContextPass, twin_screen.run_if(in_state(Panel::Twin)));
 }
 
-fn twin_screen(mut contexts: EguiContexts, profile: Res<Profile>, authority: Res<Authority>, car: Option<Res<PlayerCar>>, mut next: ResMut<NextState<Panel>>) -> Result {
+fn twin_screen(mut contexts: EguiContexts, profile: Res<Profile>, authority: Res<AuthorityLink>, car: Option<Res<PlayerCar>>, mut next: ResMut<NextState<Panel>>) -> Result {
     let ctx = contexts.ctx_mut()?;
     let p = &profile.player;
     let s = &p.stats;
@@ -57,7 +58,7 @@ fn twin_screen(mut contexts: EguiContexts, profile: Res<Profile>, authority: Res
             )));
         }
         ui.add_space(10.0);
-        let trips = authority.accepted_trips();
+        let trips = &authority.accepted_trips;
         ui.label(egui::RichText::new(format!("{:.0} real km from {} trips (summaries only: no routes, no places)", s.real_km, trips.len())).strong());
         egui::ScrollArea::vertical().max_height(170.0).show(ui, |ui| {
             egui::Grid::new("trips").num_columns(5).striped(true).spacing([18.0, 4.0]).show(ui, |ui| {

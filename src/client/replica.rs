@@ -20,7 +20,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::ValleyError;
+use crate::valley::ValleyError;
 use crate::economy::EconomyTables;
 use crate::ledger::checkpoint::verify_checkpoint;
 use crate::ledger::files::write_atomically;

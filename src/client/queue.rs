@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::ValleyError;
-use super::wire::{EnrolRequest, MineRequest, SubmitRequest, TaskRequest, TripsRequest};
+use crate::valley::ValleyError;
+use crate::valley::wire::{EnrolRequest, MineRequest, SubmitRequest, TaskRequest, TripsRequest};
 
 /// One thing to tell the server.
 #[derive(Serialize, Deserialize, Clone, Debug)]
@@ -103,7 +103,7 @@ impl Queue {
 
     /// Adds an intent durably (it is on disk when this returns).
     pub fn push(&mut self, intent: Intent, at_ms: u64) -> Result<&Queued, ValleyError> {
-        let q = Queued { id: super::wire::new_idempotency_key(), at_ms, intent };
+        let q = Queued { id: crate::valley::wire::new_idempotency_key(), at_ms, intent };
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| store_error(dir, e))?;
         }

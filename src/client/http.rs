@@ -16,11 +16,11 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 
-use super::embedded::Clock;
+use crate::valley::embedded::Clock;
 use super::queue::{Intent, Queue};
 use super::replica::{Replica, SyncedTo};
-use super::wire::*;
-use super::{BoxOpening, ImportReport, PlayerView, ValleyError, ValleyService};
+use crate::valley::wire::*;
+use crate::valley::{BoxOpening, ImportReport, PlayerView, ValleyError, ValleyService};
 use crate::ledger::replay::Deposit;
 use crate::ledger::{Body, Entry, NamedKey, PublicKey, Scope, VerifierKey};
 use crate::profile::DataDir;

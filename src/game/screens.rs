@@ -9,7 +9,6 @@ use bevy::tasks::futures::check_ready;
 use bevy::tasks::{AsyncComputeTaskPool, Task};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::world::CurrentLevel;
 use crate::economy::format_stones_grouped;
 use crate::level::{Heightfield, Level};
 use crate::valley::PlayerView;
@@ -20,6 +19,13 @@ pub enum Screen {
     Loading,
     Title,
     Valley,
+}
+
+/// The level being played and its terrain (the loading screen builds it).
+#[derive(Resource)]
+pub struct CurrentLevel {
+    pub level: crate::level::Level,
+    pub field: crate::level::Heightfield,
 }
 
 /// The player's profile, as the title screen and the HUD show it.

@@ -21,7 +21,7 @@ use super::car::PlayerDriven;
 use super::screens::{Profile, Screen};
 use super::world::CurrentLevel;
 use crate::economy::EconomyTables;
-use crate::economy::tables::{Repeat, Task, TaskKind};
+use crate::economy::tables::{Task, TaskKind};
 use crate::ledger::replay::DAY_MS;
 use crate::level::LANDMARK_PAD_RADIUS_M;
 
@@ -126,13 +126,9 @@ fn today(authority: &AuthorityLink) -> u32 {
     (authority.now() / DAY_MS) as u32
 }
 
-/// Whether the ledger already holds this task's reward for now.
+/// Whether the ledger already holds this task's reward for now (the authority's own rule).
 pub fn is_done(task: &Task, rewarded: Option<&u32>, today: u32) -> bool {
-    match (task.repeat, rewarded) {
-        (Repeat::Once, Some(_)) => true,
-        (Repeat::Daily, Some(&day)) => day == today,
-        (_, None) => false,
-    }
+    crate::economy::tasks::check_repeat(task.repeat, rewarded.copied(), today).is_err()
 }
 
 fn track_driving(

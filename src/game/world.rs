@@ -10,12 +10,7 @@ use crate::level::mesh::{MeshData, chunk_mesh, chunks_per_side};
 use super::screens::Screen;
 use crate::level::{Heightfield, Landmark, LandmarkKind, Level};
 
-/// The level being played and its terrain.
-#[derive(Resource)]
-pub struct CurrentLevel {
-    pub level: Level,
-    pub field: Heightfield,
-}
+pub use super::screens::CurrentLevel;
 
 /// The level's colliders (and its scenery, where the game renders), built at start-up from
 /// a terrain computed right away: for headless simulations.

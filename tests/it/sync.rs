@@ -298,10 +298,11 @@ impl Proxy {
                     match fault {
                         None => {
                             // A server killed in the middle answers part or nothing: passed on as it is.
-                            if client.write_all(&response).is_ok() && http_message_len(&response) == Some(response.len()) {
-                                if let Some(reports) = &*reports.lock().unwrap() {
-                                    let _ = reports.send(Seen::Answer(first_line(&request)));
-                                }
+                            if client.write_all(&response).is_ok()
+                                && http_message_len(&response) == Some(response.len())
+                                && let Some(reports) = &*reports.lock().unwrap()
+                            {
+                                let _ = reports.send(Seen::Answer(first_line(&request)));
                             }
                         }
                         Some(Fault::DropAnswer) => {}
@@ -366,23 +367,19 @@ fn one_trip(days_ago: i64, odometer: f64) -> TripSummary {
     t
 }
 
-/// The error a user sees for `fault` between the client and the server at `url`, or why `e`
-/// is not it.
-fn is_clear_error_for(fault: Fault, url: &str, e: &ValleyError) -> Result<(), String> {
+/// Checks that `e` is the clear, retryable error a user sees when `fault` hits a trips
+/// request sent to the proxy at `url`.
+fn assert_clear_error(fault: Fault, url: &str, e: &ValleyError) {
     let text = e.to_string();
     let unavailable = format!("the valley server at {url} is unavailable (");
-    let (right_variant, starts) = match fault {
-        Fault::Status500 => (matches!(e, ValleyError::Unavailable { .. }), format!("{unavailable}500 Internal Server Error: injected failure)")),
-        Fault::DropAnswer => (matches!(e, ValleyError::Unavailable { .. }), unavailable.clone()),
-        Fault::Truncate => (matches!(e, ValleyError::BadAnswer(_)), "the valley server's answer could not be read (/v1/trips: error decoding response body".into()),
-        Fault::Hang => (matches!(e, ValleyError::Unavailable { .. }), unavailable.clone()),
+    assert!(e.is_retryable(), "{fault:?}: {e:?}");
+    let clear = match fault {
+        Fault::Status500 => matches!(e, ValleyError::Unavailable { .. }) && text == format!("{unavailable}500 Internal Server Error: injected failure)"),
+        Fault::DropAnswer => matches!(e, ValleyError::Unavailable { .. }) && text.starts_with(&unavailable) && text.ends_with("connection closed before message completed)"),
+        Fault::Truncate => matches!(e, ValleyError::BadAnswer(_)) && text.starts_with("the valley server's answer could not be read (/v1/trips: error decoding response body"),
+        Fault::Hang => matches!(e, ValleyError::Unavailable { .. }) && text.starts_with(&unavailable) && text.ends_with("(timed out))"),
     };
-    let detail = match fault {
-        Fault::DropAnswer => "connection closed before message completed",
-        Fault::Hang => "(timed out))",
-        _ => "",
-    };
-    if right_variant && e.is_retryable() && text.starts_with(&starts) && text.contains(detail) { Ok(()) } else { Err(format!("{fault:?} gave {e:?}: {e}")) }
+    assert!(clear, "{fault:?} gives a clear error, not {e:?}: {text}");
 }
 
 #[test]
@@ -401,8 +398,7 @@ fn faults_lose_nothing_and_count_nothing_twice() {
             valley.enqueue(Intent::Trips(TripsRequest { trips: batch })).unwrap();
             proxy.fail_next(&[fault]);
             let e = valley.flush().await.unwrap_err();
-            eprintln!("{fault:?}: {e:?}: {e}");
-            is_clear_error_for(fault, &proxy.url, &e).unwrap();
+            assert_clear_error(fault, &proxy.url, &e);
             assert!(proxy.plan_is_done(), "{fault:?} was injected");
             assert_eq!(valley.queue.items().len(), 1, "{fault:?}: the intent stays queued");
             // The server is back: the resend is answered once, however far the first got.
@@ -415,7 +411,6 @@ fn faults_lose_nothing_and_count_nothing_twice() {
         let verified = valley.replica.size();
         proxy.fail_next_request_for(b"GET /tile/", Fault::Truncate);
         let e = valley.sync_replica().await.unwrap_err();
-        eprintln!("tile: {e:?}: {e}");
         assert!(matches!(e, ValleyError::BadAnswer(_)) && e.is_retryable(), "{e:?}");
         let tile_url = format!("the valley server's answer could not be read ({}/tile/", proxy.url);
         assert!(e.to_string().starts_with(&tile_url) && e.to_string().contains("error decoding response body"), "{e}");
@@ -668,8 +663,15 @@ fn consent_gates_imports_and_only_summaries_leave_the_device() {
         assert!(!request.contains("WVWZZZ") && !request.contains("Hauptstra"), "no VIN, no address: {request}");
         assert!(request.contains("odometer_start_km"), "a summary was sent");
     }
-    // Without the behaviour scope, hard-event counts are zeroed before they leave.
-    assert!(sent.iter().all(|r| r.contains("\"hard_brakes\":0")), "{sent:?}");
+    // Without the behaviour scope, hard-event counts are zeroed before they leave: the track
+    // has some.
+    let track = horizon::telemetry::parse_trip_file("drive.gpx", gpx_text.as_bytes(), "EV-C-1", 0.0).unwrap();
+    assert!(track.iter().any(|t| t.hard_brakes + t.hard_accelerations > 0), "{track:?}");
+    for request in &sent {
+        let body = &request[request.find("\r\n\r\n").unwrap() + 4..];
+        let trips: TripsRequest = serde_json::from_str(body).unwrap();
+        assert!(trips.trips.iter().all(|t| (t.hard_brakes, t.hard_accelerations) == (0, 0)), "{body}");
+    }
 
     // Revoking stops sync at once: it is a ledger entry, and imports are refused.
     assert!(horizon(client.path(), &["consent", "revoke", "mileage"]).status.success());

@@ -4,12 +4,17 @@
 //! time, so half-sent requests cannot hold the server's connections.
 
 use std::collections::HashMap;
+use std::io;
 use std::net::IpAddr;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
 
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
@@ -40,6 +45,54 @@ impl OpenConnections {
                 open.remove(&ip);
             }
         }
+    }
+}
+
+/// One connection of a client network, counted while it is open.
+struct Counted {
+    open: Arc<OpenConnections>,
+    client: IpAddr,
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.open.close(self.client);
+    }
+}
+
+/// A client's socket with its count. Fields drop in order: the count is released before
+/// the socket closes, so a client that has seen the server close a connection may open
+/// another at once.
+struct CountedStream {
+    _counted: Counted,
+    stream: TcpStream,
+}
+
+impl AsyncRead for CountedStream {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for CountedStream {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(self: Pin<&mut Self>, cx: &mut Context<'_>, bufs: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
     }
 }
 
@@ -75,8 +128,8 @@ pub async fn run(listener: tokio::net::TcpListener, routes: Router, options: &Se
             drop(stream);
             continue;
         }
-        let per_client = per_client.clone();
         let _ = stream.set_nodelay(true);
+        let stream = CountedStream { _counted: Counted { open: per_client.clone(), client }, stream };
         let routes = routes.clone();
         let http = http.clone();
         tokio::spawn(async move {
@@ -86,7 +139,6 @@ pub async fn run(listener: tokio::net::TcpListener, routes: Router, options: &Se
             });
             // A connection that times out or breaks off only ends itself.
             let _ = http.serve_connection(TokioIo::new(stream), service).await;
-            per_client.close(client);
             drop(slot);
         });
     }

@@ -116,24 +116,28 @@ pub fn split_records(log: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
-/// `horizon serve` as a child process; killed when dropped.
+/// `horizon serve` as a child process; killed when dropped. It binds a free port itself
+/// (`--addr 127.0.0.1:0`) and says which in the line it prints once bound, `listening on
+/// http://ADDR`: no port is picked before the bind, so no other test can take it meanwhile.
+/// A server that must be reached at one address across restarts sits behind a proxy that
+/// stays up (see `sync::Proxy`); each restart has a port of its own.
 pub struct Server {
     pub child: Child,
     pub url: String,
 }
 
 impl Server {
-    /// Serves `data` on `port` (0: any free one) with the default limits.
-    pub fn start(data: &Path, port: u16) -> Server {
-        Server::start_with(data, port, &[])
+    /// Serves `data` with the default limits.
+    pub fn start(data: &Path) -> Server {
+        Server::start_with(data, &[])
     }
 
     /// Serves with extra `horizon serve` options (limits, timeouts).
-    pub fn start_with(data: &Path, port: u16, options: &[&str]) -> Server {
+    pub fn start_with(data: &Path, options: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_horizon"))
             .arg("--data-dir")
             .arg(data)
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(["serve", "--addr", "127.0.0.1:0"])
             .args(options)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -141,8 +145,12 @@ impl Server {
             .unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        assert!(line.starts_with("listening on http://"), "server said {line:?}");
-        Server { child, url: line.trim().trim_start_matches("listening on ").to_string() }
+        let bound: std::net::SocketAddr = match line.trim().strip_prefix("listening on http://").map(str::parse) {
+            Some(Ok(addr)) => addr,
+            _ => panic!("server said {line:?}, not `listening on http://ADDR`"),
+        };
+        assert!(bound.ip().is_loopback() && bound.port() != 0, "server said {line:?}");
+        Server { child, url: format!("http://{bound}") }
     }
 
     /// host:port

@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use horizon::ledger::replay::DAY_MS;
@@ -31,11 +31,6 @@ fn horizon(data: &Path, args: &[&str]) -> Output {
 
 fn stdout(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
-
-/// A free loopback port (bound and released: good enough on a test machine).
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 fn rt() -> tokio::runtime::Runtime {
@@ -110,8 +105,17 @@ async fn contract<V: ValleyService>(valley: &mut V, key: &NamedKey, sign: impl F
         horizon::ledger::Prize::Stone { amount_milli } => amount_milli,
         _ => 0,
     });
-    let overdraft = sign(valley, Body::Purchase { item: "motor-3".into(), price_milli: 12_000 });
-    assert!(valley.submit(overdraft).await.is_err(), "no tiers skipped, no overdraft");
+    let skip = sign(valley, Body::Purchase { item: "motor-3".into(), price_milli: 12_000 });
+    let e = valley.submit(skip).await.unwrap_err();
+    assert!(e.to_string().contains("\"motor-3\" needs \"motor-2\" first"), "no tier is skipped: {e}");
+    let have = valley.player(&me).await.unwrap().state.stones_milli;
+    assert!(have < 20_000, "{have}");
+    let overdraft = sign(valley, Body::Purchase { item: "ota-sport-mode".into(), price_milli: 20_000 });
+    let e = valley.submit(overdraft).await.unwrap_err();
+    assert!(e.to_string().contains(&format!("has {have} milli-stones but spends 20000")), "no overdraft: {e}");
+    let view = valley.player(&me).await.unwrap();
+    assert_eq!(view.state.stones_milli, have);
+    assert!(!view.state.items.contains("motor-3") && !view.state.items.contains("ota-sport-mode"));
 }
 
 fn embedded_owner(dir: &Path) -> (EmbeddedValley, NamedKey) {
@@ -154,7 +158,7 @@ fn the_contract_holds_for_the_embedded_authority() {
 fn the_contract_holds_for_the_http_authority_against_a_real_server() {
     let server_dir = tempfile::tempdir().unwrap();
     let client_dir = tempfile::tempdir().unwrap();
-    let server = Server::start(server_dir.path(), 0);
+    let server = Server::start(server_dir.path());
     rt().block_on(async {
         let (mut valley, key) = http_owner(client_dir.path(), &server.url, 42).await;
         contract(&mut valley, &key, |v, body| v.sign(body).unwrap()).await;
@@ -195,101 +199,152 @@ fn the_contract_holds_for_the_http_authority_against_a_real_server() {
     horizon::ledger::verify::verify_ledger(&server_dir.path().join("ledger"), None, &mut |_, _| {}).unwrap();
 }
 
-/// What the proxy does to the next request.
+/// What the proxy does to a request.
 #[derive(Clone, Copy, Debug)]
 enum Fault {
     /// Answer 500 without passing the request on.
     Status500,
     /// Pass it on, then close without answering (the server acted; the answer is lost).
     DropAnswer,
-    /// Pass it on, answer only the first half of the response.
+    /// Pass it on, answer the head and only the first half of the body.
     Truncate,
-    /// Pass it on, then hold the connection for this long before closing.
-    Hang(Duration),
+    /// Pass it on, then answer nothing and hold the connection open until the client gives
+    /// up and closes it (a server that hangs past the client's timeout).
+    Hang,
 }
 
-/// A TCP proxy in front of the real server that injects faults and records requests.
+/// What a proxy reports to a test that waits on it.
+#[derive(Debug)]
+enum Seen {
+    /// An answer passed on whole, to the request with this first line.
+    Answer(String),
+    /// Sent by the test itself: the client it runs has exited.
+    ClientExited,
+}
+
+/// A TCP proxy in front of the real server that injects faults and records requests. It binds
+/// a port of its own (0) and stays at that address while the server behind it is killed and
+/// restarted on ports of their own; with no server behind it, it closes each connection
+/// unanswered, as a server that is down answers nothing.
 struct Proxy {
     url: String,
-    plan: Arc<Mutex<VecDeque<Fault>>>,
+    upstream: Arc<Mutex<Option<String>>>,
+    /// Faults for the next requests, in order: each for the next request whose first bytes
+    /// match its prefix (b"" for any); requests that do not match pass on unharmed.
+    plan: Arc<Mutex<VecDeque<(&'static [u8], Fault)>>>,
     requests: Arc<Mutex<Vec<Vec<u8>>>>,
+    reports: Arc<Mutex<Option<mpsc::Sender<Seen>>>>,
+}
+
+/// The length of the HTTP message at the start of `data` (head and content-length body),
+/// once it is all there.
+fn http_message_len(data: &[u8]) -> Option<usize> {
+    let end = data.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&data[..end]).to_lowercase();
+    let len = head.lines().find_map(|l| l.strip_prefix("content-length:")).map_or(0, |v| v.trim().parse::<usize>().unwrap_or(0));
+    (data.len() >= end + 4 + len).then_some(end + 4 + len)
 }
 
 fn read_http_message(stream: &mut TcpStream) -> Option<Vec<u8>> {
     let mut data = Vec::new();
     let mut buf = [0u8; 8192];
-    loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&data[..end]).to_lowercase();
-            let len = head.lines().find_map(|l| l.strip_prefix("content-length:")).map_or(0, |v| v.trim().parse::<usize>().unwrap_or(0));
-            if data.len() >= end + 4 + len {
-                return Some(data);
-            }
-        }
+    while http_message_len(&data).is_none() {
         let n = stream.read(&mut buf).ok()?;
         if n == 0 {
             return if data.is_empty() { None } else { Some(data) };
         }
         data.extend_from_slice(&buf[..n]);
     }
+    Some(data)
+}
+
+fn first_line(message: &[u8]) -> String {
+    String::from_utf8_lossy(message).lines().next().unwrap_or_default().to_string()
 }
 
 impl Proxy {
     fn start(upstream: &str) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let upstream = upstream.trim_start_matches("http://").to_string();
-        let plan: Arc<Mutex<VecDeque<Fault>>> = Arc::default();
-        let requests: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
-        let (p, r) = (plan.clone(), requests.clone());
+        let proxy = Proxy { url, upstream: Arc::default(), plan: Arc::default(), requests: Arc::default(), reports: Arc::default() };
+        proxy.forward_to(Some(upstream));
+        let (upstream, plan, requests, reports) = (proxy.upstream.clone(), proxy.plan.clone(), proxy.requests.clone(), proxy.reports.clone());
         std::thread::spawn(move || {
             for conn in listener.incoming() {
                 let Ok(mut client) = conn else { continue };
-                let (upstream, plan, requests) = (upstream.clone(), p.clone(), r.clone());
+                let (upstream, plan, requests, reports) = (upstream.clone(), plan.clone(), requests.clone(), reports.clone());
                 std::thread::spawn(move || {
-                    while let Some(request) = read_http_message(&mut client) {
-                        requests.lock().unwrap().push(request.clone());
-                        let fault = plan.lock().unwrap().pop_front();
-                        if let Some(Fault::Status500) = fault {
-                            let body = r#"{"code":"server","message":"injected failure"}"#;
-                            let _ = write!(client, "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
-                            return;
+                    let Some(request) = read_http_message(&mut client) else { return };
+                    requests.lock().unwrap().push(request.clone());
+                    let fault = {
+                        let mut plan = plan.lock().unwrap();
+                        plan.front().is_some_and(|(prefix, _)| request.starts_with(prefix)).then(|| plan.pop_front().unwrap().1)
+                    };
+                    if let Some(Fault::Status500) = fault {
+                        let body = r#"{"code":"server","message":"injected failure"}"#;
+                        let _ = write!(client, "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+                        return;
+                    }
+                    // No server behind the proxy, or none there any more: nothing answers.
+                    let Some(upstream) = upstream.lock().unwrap().clone() else { return };
+                    let Ok(mut server) = TcpStream::connect(&upstream) else { return };
+                    // One request per connection: ask the server to close after it.
+                    let end = request.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+                    let head = String::from_utf8_lossy(&request[..end]).into_owned();
+                    let _ = server.write_all(format!("{head}\r\nconnection: close\r\n\r\n").as_bytes());
+                    let _ = server.write_all(&request[end + 4..]);
+                    let mut response = Vec::new();
+                    let _ = server.read_to_end(&mut response);
+                    match fault {
+                        None => {
+                            // A server killed in the middle answers part or nothing: passed on as it is.
+                            if client.write_all(&response).is_ok()
+                                && http_message_len(&response) == Some(response.len())
+                                && let Some(reports) = &*reports.lock().unwrap()
+                            {
+                                let _ = reports.send(Seen::Answer(first_line(&request)));
+                            }
                         }
-                        let Ok(mut server) = TcpStream::connect(&upstream) else { return };
-                        // One request per upstream connection: ask the server to close after it.
-                        let text = String::from_utf8_lossy(&request).into_owned();
-                        let end = request.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-                        let head = text[..end].to_string();
-                        let rewritten = format!("{head}\r\nconnection: close\r\n\r\n");
-                        let _ = server.write_all(rewritten.as_bytes());
-                        let _ = server.write_all(&request[end + 4..]);
-                        let mut response = Vec::new();
-                        let _ = server.read_to_end(&mut response);
-                        match fault {
-                            None => {
-                                let _ = client.write_all(&response);
-                                return;
-                            }
-                            Some(Fault::DropAnswer) => return,
-                            Some(Fault::Truncate) => {
-                                let _ = client.write_all(&response[..response.len() - response.len() / 3]);
-                                return;
-                            }
-                            Some(Fault::Hang(d)) => {
-                                std::thread::sleep(d);
-                                return;
-                            }
-                            Some(Fault::Status500) => unreachable!(),
+                        Some(Fault::DropAnswer) => {}
+                        Some(Fault::Truncate) => {
+                            let body_start = response.windows(4).position(|w| w == b"\r\n\r\n").expect("the server answered") + 4;
+                            assert!(response.len() > body_start + 1, "an answer with a body to cut: {}", String::from_utf8_lossy(&response));
+                            let _ = client.write_all(&response[..body_start + (response.len() - body_start) / 2]);
                         }
+                        Some(Fault::Hang) => {
+                            let _ = client.read(&mut [0u8; 1]);
+                        }
+                        Some(Fault::Status500) => unreachable!(),
                     }
                 });
             }
         });
-        Proxy { url, plan, requests }
+        proxy
     }
 
+    /// Sends the next requests to the server at `url`, or (None) to nothing.
+    fn forward_to(&self, url: Option<&str>) {
+        *self.upstream.lock().unwrap() = url.map(|u| u.trim_start_matches("http://").to_string());
+    }
+
+    /// Injects `faults` into the next requests, one each.
     fn fail_next(&self, faults: &[Fault]) {
-        self.plan.lock().unwrap().extend(faults.iter().copied());
+        self.plan.lock().unwrap().extend(faults.iter().map(|&f| (&b""[..], f)));
+    }
+
+    /// Injects `fault` into the next request that starts with `prefix` (e.g. b"GET /tile/").
+    fn fail_next_request_for(&self, prefix: &'static [u8], fault: Fault) {
+        self.plan.lock().unwrap().push_back((prefix, fault));
+    }
+
+    /// Whether every planned fault has been injected.
+    fn plan_is_done(&self) -> bool {
+        self.plan.lock().unwrap().is_empty()
+    }
+
+    /// Reports each answer passed on whole to `to` from now on.
+    fn report_answers(&self, to: mpsc::Sender<Seen>) {
+        *self.reports.lock().unwrap() = Some(to);
     }
 
     fn sent(&self) -> Vec<Vec<u8>> {
@@ -312,32 +367,39 @@ fn one_trip(days_ago: i64, odometer: f64) -> TripSummary {
     t
 }
 
+/// Checks that `e` is the clear, retryable error a user sees when `fault` hits a trips
+/// request sent to the proxy at `url`.
+fn assert_clear_error(fault: Fault, url: &str, e: &ValleyError) {
+    let text = e.to_string();
+    let unavailable = format!("the valley server at {url} is unavailable (");
+    assert!(e.is_retryable(), "{fault:?}: {e:?}");
+    let clear = match fault {
+        Fault::Status500 => matches!(e, ValleyError::Unavailable { .. }) && text == format!("{unavailable}500 Internal Server Error: injected failure)"),
+        Fault::DropAnswer => matches!(e, ValleyError::Unavailable { .. }) && text.starts_with(&unavailable) && text.ends_with("connection closed before message completed)"),
+        Fault::Truncate => matches!(e, ValleyError::BadAnswer(_)) && text.starts_with("the valley server's answer could not be read (/v1/trips: error decoding response body"),
+        Fault::Hang => matches!(e, ValleyError::Unavailable { .. }) && text.starts_with(&unavailable) && text.ends_with("(timed out))"),
+    };
+    assert!(clear, "{fault:?} gives a clear error, not {e:?}: {text}");
+}
+
 #[test]
 fn faults_lose_nothing_and_count_nothing_twice() {
     let server_dir = tempfile::tempdir().unwrap();
     let client_dir = tempfile::tempdir().unwrap();
-    let server = Server::start(server_dir.path(), 0);
+    let server = Server::start(server_dir.path());
     let proxy = Proxy::start(&server.url);
     rt().block_on(async {
         let (valley, _) = http_owner(client_dir.path(), &proxy.url, 43).await;
         let mut valley = valley.with_timeout(Duration::from_millis(1500));
-        for (k, (fault, expected)) in [
-            (Fault::Status500, "500"),
-            (Fault::DropAnswer, "unavailable"),
-            (Fault::Truncate, "could not be read"),
-            (Fault::Hang(Duration::from_secs(4)), "unavailable"),
-        ]
-        .into_iter()
-        .enumerate()
-        {
+        for (k, fault) in [Fault::Status500, Fault::DropAnswer, Fault::Truncate, Fault::Hang].into_iter().enumerate() {
             let before = count(server_dir.path(), Kind::MileageAttestation);
             // One trip per fault, each on its own day.
             let batch = vec![one_trip(10 - k as i64, 2000.0 + 60.0 * k as f64)];
             valley.enqueue(Intent::Trips(TripsRequest { trips: batch })).unwrap();
             proxy.fail_next(&[fault]);
             let e = valley.flush().await.unwrap_err();
-            assert!(e.is_retryable(), "{fault:?}: {e}");
-            assert!(e.to_string().contains(expected), "{fault:?} gives a clear error: {e}");
+            assert_clear_error(fault, &proxy.url, &e);
+            assert!(proxy.plan_is_done(), "{fault:?} was injected");
             assert_eq!(valley.queue.items().len(), 1, "{fault:?}: the intent stays queued");
             // The server is back: the resend is answered once, however far the first got.
             let report = valley.flush().await.unwrap();
@@ -345,12 +407,21 @@ fn faults_lose_nothing_and_count_nothing_twice() {
             assert!(valley.queue.is_empty());
             assert_eq!(count(server_dir.path(), Kind::MileageAttestation), before + 1, "{fault:?}: attested exactly once");
         }
-        // A cut-short tile is a clear error too, and the next sync completes.
-        proxy.fail_next(&[Fault::Truncate]);
-        let _ = valley.sync_replica().await;
+        // A cut-short tile is a clear error too, nothing of it is kept, and the next sync completes.
+        let verified = valley.replica.size();
+        proxy.fail_next_request_for(b"GET /tile/", Fault::Truncate);
+        let e = valley.sync_replica().await.unwrap_err();
+        assert!(matches!(e, ValleyError::BadAnswer(_)) && e.is_retryable(), "{e:?}");
+        let tile_url = format!("the valley server's answer could not be read ({}/tile/", proxy.url);
+        assert!(e.to_string().starts_with(&tile_url) && e.to_string().contains("error decoding response body"), "{e}");
+        assert!(proxy.plan_is_done(), "a tile was fetched and cut short");
+        assert_eq!(valley.replica.size(), verified, "nothing from a cut-short tile is kept");
         proxy.fail_next(&[Fault::Status500]);
-        assert!(valley.sync_replica().await.unwrap_err().is_retryable());
-        valley.sync_replica().await.unwrap();
+        let e = valley.sync_replica().await.unwrap_err();
+        assert!(matches!(e, ValleyError::Unavailable { .. }) && e.is_retryable(), "{e:?}");
+        assert_eq!(e.to_string(), format!("the valley server at {0} is unavailable ({0}/checkpoint: 500 Internal Server Error)", proxy.url));
+        let synced = valley.sync_replica().await.unwrap();
+        assert!(synced.size > verified && synced.new_entries > 0, "{synced:?}");
     });
     horizon::ledger::verify::verify_ledger(&server_dir.path().join("ledger"), None, &mut |_, _| {}).unwrap();
 }
@@ -359,7 +430,7 @@ fn faults_lose_nothing_and_count_nothing_twice() {
 fn replayed_and_forged_requests_are_refused_or_answered_once() {
     let server_dir = tempfile::tempdir().unwrap();
     let client_dir = tempfile::tempdir().unwrap();
-    let server = Server::start(server_dir.path(), 0);
+    let server = Server::start(server_dir.path());
     let proxy = Proxy::start(&server.url);
     rt().block_on(async {
         let (mut valley, _) = http_owner(client_dir.path(), &proxy.url, 44).await;
@@ -417,15 +488,17 @@ fn a_server_that_rolls_back_or_forks_its_log_is_refused() {
     let server_dir = tempfile::tempdir().unwrap();
     let client_dir = tempfile::tempdir().unwrap();
     let copy = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut server = Server::start(server_dir.path(), port);
-    let url = server.url.clone();
+    let mut server = Server::start(server_dir.path());
+    // The client knows the server by one address, the proxy's: each server behind it has its own port.
+    let proxy = Proxy::start(&server.url);
+    let url = proxy.url.clone();
     let rt = rt();
     let (mut valley, key) = rt.block_on(http_owner(client_dir.path(), &url, 45));
     // Keep the server's state at this point, then let it grow.
     server.kill();
     copy_dir(server_dir.path(), copy.path());
-    let mut server = Server::start(server_dir.path(), port);
+    let mut server = Server::start(server_dir.path());
+    proxy.forward_to(Some(&server.url));
     rt.block_on(async {
         valley.import_trips(&key.public_key(), trips("EV-C-1", 4000.0)).await.unwrap();
         valley.sync_replica().await.unwrap();
@@ -433,10 +506,12 @@ fn a_server_that_rolls_back_or_forks_its_log_is_refused() {
     let trusted = valley.replica.size();
     // The server comes back with the old copy of its ledger: a rollback.
     server.kill();
-    let mut old = Server::start(copy.path(), port);
+    let mut old = Server::start(copy.path());
+    proxy.forward_to(Some(&old.url));
     let e = rt.block_on(valley.sync_replica()).unwrap_err();
     assert!(matches!(e, ValleyError::Untrusted(_)), "{e}");
     assert!(e.to_string().contains("rolled its log back"), "{e}");
+    assert_eq!(valley.replica.size(), trusted, "nothing from a bad server is kept");
     // The old copy grows differently (another player's trips): a fork.
     rt.block_on(async {
         let other_dir = tempfile::tempdir().unwrap();
@@ -445,13 +520,15 @@ fn a_server_that_rolls_back_or_forks_its_log_is_refused() {
         other.complete_task(&other_key.public_key(), "visit-garage").await.unwrap();
     });
     let e = rt.block_on(valley.sync_replica()).unwrap_err();
+    assert!(matches!(e, ValleyError::Untrusted(_)), "{e}");
     assert!(e.to_string().contains("forked its log"), "{e}");
     assert_eq!(valley.replica.size(), trusted, "nothing from a bad server is kept");
     old.kill();
     // The honest server again: the replica carries on.
-    let _server = Server::start(server_dir.path(), port);
-    rt.block_on(valley.sync_replica()).unwrap();
-    let _ = &mut server;
+    let server = Server::start(server_dir.path());
+    proxy.forward_to(Some(&server.url));
+    let synced = rt.block_on(valley.sync_replica()).unwrap();
+    assert_eq!((synced.size, synced.new_entries), (trusted, 0), "the honest log is the one verified before");
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -471,38 +548,54 @@ fn copy_dir(from: &Path, to: &Path) {
 fn a_server_killed_mid_sync_loses_nothing_and_counts_nothing_twice() {
     let server_dir = tempfile::tempdir().unwrap();
     let client = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut server = Server::start(server_dir.path(), port);
-    let url = server.url.clone();
-    let enrol = horizon(client.path(), &["sync", "--server", &url, "--vehicle", "EV-C-1"]);
+    let mut server = Server::start(server_dir.path());
+    // The client syncs through the proxy, which stays at one address while the server behind
+    // it is killed and restarted (each time on a port of its own), and reports the answers it
+    // passes on.
+    let proxy = Proxy::start(&server.url);
+    let enrol = horizon(client.path(), &["sync", "--server", &proxy.url, "--vehicle", "EV-C-1"]);
     assert!(enrol.status.success(), "{}", stdout(&enrol));
     // 120 consent changes made offline: signed and queued, in order.
     server.kill();
+    proxy.forward_to(None);
     for i in 0..120 {
         let what = if i % 2 == 0 { "grant" } else { "revoke" };
         let o = horizon(client.path(), &["consent", what, "behaviour"]);
         assert!(o.status.success(), "{}", stdout(&o));
         assert!(stdout(&o).contains("next `horizon sync`"), "{}", stdout(&o));
     }
-    let mut server = Server::start(server_dir.path(), port);
     // Kill the server while the sync is sending, several times.
     let mut interrupted = 0;
-    let answers = server_dir.path().join("server").join("answers.jsonl");
-    let answered = || std::fs::read_to_string(&answers).map_or(0, |t| t.lines().count());
     for _ in 0..3 {
-        let target = answered() + 20;
-        let mut sync = Command::new(EXE).arg("--data-dir").arg(client.path()).arg("sync").stdout(Stdio::piped()).spawn().unwrap();
-        // Kill it once the server has answered twenty more: in the middle of the queue.
-        while answered() < target && sync.try_wait().unwrap().is_none() {
-            std::thread::sleep(Duration::from_millis(1));
+        server = Server::start(server_dir.path());
+        proxy.forward_to(Some(&server.url));
+        let (report, seen) = mpsc::channel();
+        proxy.report_answers(report.clone());
+        let sync = Command::new(EXE).arg("--data-dir").arg(client.path()).arg("sync").stdout(Stdio::piped()).spawn().unwrap();
+        let waiter = std::thread::spawn(move || {
+            let out = sync.wait_with_output().unwrap();
+            let _ = report.send(Seen::ClientExited);
+            out
+        });
+        // Kill it once the server has answered twenty more intents: in the middle of the
+        // queue (or when the sync has ended first).
+        let mut answered = 0;
+        while answered < 20 {
+            match seen.recv().unwrap() {
+                Seen::Answer(line) if line.starts_with("POST /v1/") => answered += 1,
+                Seen::Answer(_) => {}
+                Seen::ClientExited => break,
+            }
         }
         server.kill();
-        let out = sync.wait_with_output().unwrap();
+        proxy.forward_to(None);
+        let out = waiter.join().unwrap();
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(out.status.success() || text.contains("queued"), "{text}");
         interrupted += usize::from(!out.status.success());
-        server = Server::start(server_dir.path(), port);
     }
+    server = Server::start(server_dir.path());
+    proxy.forward_to(Some(&server.url));
     assert!(interrupted > 0, "at least one sync was cut off by the kill");
     let done = horizon(client.path(), &["sync"]);
     assert!(done.status.success(), "{}", stdout(&done));
@@ -528,7 +621,7 @@ fn a_server_killed_mid_sync_loses_nothing_and_counts_nothing_twice() {
 fn consent_gates_imports_and_only_summaries_leave_the_device() {
     let server_dir = tempfile::tempdir().unwrap();
     let client = tempfile::tempdir().unwrap();
-    let server = Server::start(server_dir.path(), 0);
+    let server = Server::start(server_dir.path());
     let proxy = Proxy::start(&server.url);
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let gpx = fixtures.join("drive.gpx");
@@ -570,8 +663,15 @@ fn consent_gates_imports_and_only_summaries_leave_the_device() {
         assert!(!request.contains("WVWZZZ") && !request.contains("Hauptstra"), "no VIN, no address: {request}");
         assert!(request.contains("odometer_start_km"), "a summary was sent");
     }
-    // Without the behaviour scope, hard-event counts are zeroed before they leave.
-    assert!(sent.iter().all(|r| r.contains("\"hard_brakes\":0")), "{sent:?}");
+    // Without the behaviour scope, hard-event counts are zeroed before they leave: the track
+    // has some.
+    let track = horizon::telemetry::parse_trip_file("drive.gpx", gpx_text.as_bytes(), "EV-C-1", 0.0).unwrap();
+    assert!(track.iter().any(|t| t.hard_brakes + t.hard_accelerations > 0), "{track:?}");
+    for request in &sent {
+        let body = &request[request.find("\r\n\r\n").unwrap() + 4..];
+        let trips: TripsRequest = serde_json::from_str(body).unwrap();
+        assert!(trips.trips.iter().all(|t| (t.hard_brakes, t.hard_accelerations) == (0, 0)), "{body}");
+    }
 
     // Revoking stops sync at once: it is a ledger entry, and imports are refused.
     assert!(horizon(client.path(), &["consent", "revoke", "mileage"]).status.success());
@@ -610,15 +710,28 @@ fn export_writes_everything_held_and_forget_deletes_it_but_not_the_ledger() {
     assert!(o.status.success(), "{}", stdout(&o));
     let (ledger, _) = horizon::ledger::Ledger::open(&data.path().join("ledger"), None, None).unwrap();
     assert!(ledger.state().player(&horizon::ledger::PublicKey::from_hex(&key).unwrap()).is_some());
+    // No trip's start or end is in the ledger: not as text, nor as a number in seconds or
+    // milliseconds in either byte order.
     let log = std::fs::read(data.path().join("ledger").join(horizon::ledger::store::LOG_FILE)).unwrap();
-    assert!(!String::from_utf8_lossy(&log).contains("2025-09-01"), "no trip times in the ledger");
+    let trips = doc["local"]["trips"].as_array().unwrap();
+    for t in trips {
+        for at in [t["start"].as_i64().unwrap(), t["end"].as_i64().unwrap()] {
+            let iso = horizon::telemetry::format_time(at);
+            assert!(iso.starts_with("2025-09-") && !String::from_utf8_lossy(&log).contains(&iso[..16]), "{iso} is not in the ledger");
+            for n in [at, at * 1000] {
+                for bytes in [n.to_be_bytes(), n.to_le_bytes()] {
+                    assert!(!log.windows(8).any(|w| w == bytes), "the trip time {iso} ({n}) is not in the ledger");
+                }
+            }
+        }
+    }
 }
 
 #[test]
 fn the_game_plays_connected_and_mines_through_the_server() {
     let server_dir = tempfile::tempdir().unwrap();
     let client = tempfile::tempdir().unwrap();
-    let server = Server::start(server_dir.path(), 0);
+    let server = Server::start(server_dir.path());
     for args in [
         vec!["sync", "--server", &server.url, "--vehicle", "EV-DEMO-01"],
         vec!["consent", "grant", "mileage"],

@@ -62,7 +62,7 @@ fn horizon(data: &Path, args: &[&str]) {
 fn frames_go_on_under_50_ms_while_the_server_takes_2_s_to_answer() {
     let server_dir = tempfile::tempdir().unwrap();
     let client = tempfile::tempdir().unwrap();
-    let server = Server::start(server_dir.path(), 0);
+    let server = Server::start(server_dir.path());
     // An owner with the sample week's deposits in the valley, set up at full speed.
     horizon(client.path(), &["sync", "--server", &server.url, "--vehicle", "EV-DEMO-01"]);
     horizon(client.path(), &["consent", "grant", "mileage"]);

@@ -1,5 +1,7 @@
 //! `horizon serve`, `sync`, `consent`, `import`, `export` and `forget`: real mileage in,
 //! with consent, offline first, and the player's data out or gone on request.
+//!
+//! (Over 400 lines: six small commands that share the profile's server and queue handling.)
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -9,6 +9,8 @@
 //! DATA/sync/replica/      the verified replica (see `replica`)
 //! DATA/sync/trips.json    the summaries the server accepted (the twin's stats need them)
 //! ```
+//!
+//! (About 400 lines: one type, the HTTP authority, and its contract methods.)
 
 use std::path::PathBuf;
 

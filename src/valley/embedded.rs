@@ -11,6 +11,9 @@
 //! DATA/valley/trips/KEY.json  accepted trip summaries and plausibility history, one file
 //!                           per player (so that an import rewrites only its player's file)
 //! ```
+//!
+//! (Over 400 lines: the authority's rules for each request and their batching journal belong
+//! together; the rules themselves are in `economy` and `ledger::rules`.)
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;

@@ -77,6 +77,11 @@ pub struct LedgerInfo {
     pub source: String,
 }
 
+/// The economy's tables as the authority applies them: prices, names, odds and tasks for
+/// the screens (a resource, so that nothing in the game reads a global).
+#[derive(Resource, Clone, Deref)]
+pub struct GameTables(pub std::sync::Arc<EconomyTables>);
+
 /// Verifies a whole ledger, reporting (done, total) as it goes; says what it checked.
 pub type VerifyJob = Box<dyn FnOnce(&mut dyn FnMut(u64, u64)) -> Result<String, String> + Send>;
 
@@ -102,6 +107,16 @@ impl Authority {
             valley.sync_replica().await
         });
         Ok(Authority { link: Link::Connected { valley, runtime }, key })
+    }
+
+    /// The tables the authority applies (the embedded ledger's own; a server publishes the
+    /// bundled ones).
+    pub fn tables(&self) -> std::sync::Arc<EconomyTables> {
+        match &self.link {
+            Link::Embedded(v) => v.ledger().tables().clone(),
+            #[cfg(not(target_arch = "wasm32"))]
+            Link::Connected { .. } => EconomyTables::shared(),
+        }
     }
 
     /// The local ledger, in embedded mode.
@@ -218,7 +233,7 @@ impl Authority {
         let key = self.key.public_key();
         let signed = match intent {
             Intent::Buy { item } => {
-                let price_milli = EconomyTables::bundled().upgrade(item).map_or(0, |u| u.price_milli);
+                let price_milli = self.tables().upgrade(item).map_or(0, |u| u.price_milli);
                 Some(self.sign(Body::Purchase { item: item.clone(), price_milli })?)
             }
             Intent::SetConsent { scope, granted } => Some(self.sign(Body::Consent { scope: *scope, granted: *granted })?),

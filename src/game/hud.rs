@@ -9,8 +9,8 @@ use super::car::{Car, CarSpeed};
 use super::car::PlayerDriven;
 use super::screens::{Profile, Screen};
 use super::world::CurrentLevel;
-use super::authority::Outcome;
-use crate::economy::{EconomyTables, format_stones, format_stones_grouped};
+use super::authority::{GameTables, Outcome};
+use crate::economy::{format_stones, format_stones_grouped};
 
 pub fn plugin(app: &mut App) {
     app.init_resource::<Notices>()
@@ -34,7 +34,7 @@ struct ShownBalances {
     started: bool,
 }
 
-fn collect_notices(time: Res<Time>, mut notices: ResMut<Notices>, mut outcomes: MessageReader<Outcome>) {
+fn collect_notices(time: Res<Time>, tables: Res<GameTables>, mut notices: ResMut<Notices>, mut outcomes: MessageReader<Outcome>) {
     for n in &mut notices.0 {
         n.2 += time.delta_secs();
     }
@@ -44,11 +44,11 @@ fn collect_notices(time: Res<Time>, mut notices: ResMut<Notices>, mut outcomes: 
         let (text, colour) = match outcome {
             Outcome::Mined(d) => (format!("+{} stone mined (km {})", format_stones(d.amount_milli), d.km_index), good),
             Outcome::TaskDone { task, crystals } => {
-                let name = EconomyTables::bundled().task(task).map_or(task.as_str(), |t| t.name.as_str());
+                let name = tables.task(task).map_or(task.as_str(), |t| t.name.as_str());
                 (format!("Task done: {name}  +{crystals} crystals"), egui::Color32::from_rgb(230, 180, 255))
             }
             Outcome::Bought { item } => {
-                let name = EconomyTables::bundled().upgrade(item).map_or(item.as_str(), |u| u.name.as_str());
+                let name = tables.upgrade(item).map_or(item.as_str(), |u| u.name.as_str());
                 (format!("Bought {name}: signed and on the ledger"), good)
             }
             Outcome::ConsentSet { scope, granted } => (format!("{scope:?} consent {}", if *granted { "granted" } else { "revoked" }), good),

@@ -24,7 +24,7 @@ use bevy_egui::EguiPlugin;
 use crate::level::Level;
 use crate::profile::DataDir;
 use crate::valley::EmbeddedValley;
-use authority::{Authority, PlayerCar};
+use authority::{Authority, GameTables, PlayerCar};
 use authority_link::AuthorityLink;
 
 /// The valley the game opens when no level is given (also built into the binary).
@@ -98,6 +98,7 @@ pub fn run(options: GameOptions) -> anyhow::Result<()> {
     .configure_sets(Update, (AppSystems::Input, AppSystems::Simulation, AppSystems::Presentation).chain())
     .insert_resource(PlayerCar(crate::twin::vehicle_params(&player.stats)))
     .insert_resource(tasks::TaskProgress::load(&options.data_dir))
+    .insert_resource(GameTables(authority.tables()))
     .insert_resource(AuthorityLink::start(authority))
     .add_plugins((screens::plugin(level.clone(), profile), world::scenery(&level), car::plugin, input::plugin, camera::plugin))
     .add_plugins((authority_link::plugin, deposits::plugin, effects::plugin, tasks::plugin, panels::plugin, autopilot::plugin))
@@ -173,6 +174,7 @@ pub fn play_app(level: Level, mut authority: Authority, data_dir: &std::path::Pa
     app.insert_resource(PlayerCar(params))
         .insert_resource(screens::Profile { data_dir: data_dir.to_path_buf(), player })
         .insert_resource(tasks::TaskProgress::load(data_dir))
+        .insert_resource(GameTables(authority.tables()))
         .insert_resource(AuthorityLink::start(authority))
         .add_plugins((authority_link::plugin, deposits::plugin, effects::plugin, tasks::plugin, autopilot::plugin));
     app.finish();

@@ -14,13 +14,12 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use serde::{Deserialize, Serialize};
 
 use super::AppSystems;
-use super::authority::{Intent, Outcome};
+use super::authority::{GameTables, Intent, Outcome};
 use super::authority_link::AuthorityLink;
 use super::car::Car;
 use super::car::PlayerDriven;
 use super::screens::{Profile, Screen};
 use super::world::CurrentLevel;
-use crate::economy::EconomyTables;
 use crate::economy::tables::{Task, TaskKind};
 use crate::ledger::replay::DAY_MS;
 use crate::level::LANDMARK_PAD_RADIUS_M;
@@ -228,6 +227,7 @@ fn condition_met(task: &Task, progress: &TaskProgress, current: &CurrentLevel, c
 
 fn finish_tasks(
     authority: Res<AuthorityLink>,
+    tables: Res<GameTables>,
     profile: Res<Profile>,
     current: Res<CurrentLevel>,
     mut progress: ResMut<TaskProgress>,
@@ -236,7 +236,7 @@ fn finish_tasks(
 ) {
     let Ok(car) = cars.single() else { return };
     let today = today(&authority);
-    for task in &EconomyTables::bundled().tasks {
+    for task in &tables.tasks {
         if progress.asked.contains(&task.id) || is_done(task, profile.player.state.tasks.get(&task.id), today) {
             continue;
         }
@@ -283,6 +283,7 @@ pub fn format_lap(seconds: f32) -> String {
 fn task_list(
     mut contexts: EguiContexts,
     authority: Res<AuthorityLink>,
+    tables: Res<GameTables>,
     profile: Res<Profile>,
     current: Res<CurrentLevel>,
     progress: Res<TaskProgress>,
@@ -297,7 +298,7 @@ fn task_list(
         egui::Frame::new().fill(egui::Color32::from_black_alpha(150)).corner_radius(8.0).inner_margin(10.0).show(ui, |ui| {
             ui.set_width(350.0);
             ui.label(egui::RichText::new("Tasks").strong().size(16.0).color(egui::Color32::WHITE));
-            for task in &EconomyTables::bundled().tasks {
+            for task in &tables.tasks {
                 let done = is_done(task, profile.player.state.tasks.get(&task.id), today);
                 let (mark, colour) = if done { ("✔", egui::Color32::from_rgb(120, 220, 140)) } else { ("○", egui::Color32::WHITE) };
                 ui.horizontal(|ui| {

@@ -10,7 +10,7 @@ use super::{Panel, crystals_colour, dim, screen_window};
 use crate::economy::boxes::check_opening;
 use crate::economy::tables::BASIS_POINTS;
 use crate::economy::{EconomyTables, format_stones};
-use crate::game::authority::{Intent, Outcome};
+use crate::game::authority::{GameTables, Intent, Outcome};
 use crate::game::screens::Profile;
 use crate::ledger::Prize;
 use crate::valley::BoxOpening;
@@ -36,12 +36,12 @@ pub fn plugin(app: &mut App) {
         .add_systems(EguiPrimaryContextPass, box_screen.run_if(in_state(Panel::BlindBox)));
 }
 
-pub fn describe_prize(prize: &Prize) -> String {
+pub fn describe_prize(tables: &EconomyTables, prize: &Prize) -> String {
     match prize {
         Prize::Stone { amount_milli } => format!("{} stone", format_stones(*amount_milli)),
         Prize::Fragments { count } => format!("{count} stone fragment{}", if *count == 1 { "" } else { "s" }),
         Prize::Crystals { count } => format!("{count} crystals"),
-        Prize::Gift { item } => EconomyTables::bundled().upgrade(item).map_or(item.clone(), |u| u.name.clone()),
+        Prize::Gift { item } => tables.upgrade(item).map_or(item.clone(), |u| u.name.clone()),
     }
 }
 
@@ -122,9 +122,9 @@ fn draw_box(ui: &mut egui::Ui, t: f32, prize: Option<&Prize>) {
     }
 }
 
-fn box_screen(mut contexts: EguiContexts, profile: Res<Profile>, mut screen: ResMut<BoxScreen>, mut intents: MessageWriter<Intent>, mut next: ResMut<NextState<Panel>>) -> Result {
+fn box_screen(mut contexts: EguiContexts, tables: Res<GameTables>, profile: Res<Profile>, mut screen: ResMut<BoxScreen>, mut intents: MessageWriter<Intent>, mut next: ResMut<NextState<Panel>>) -> Result {
     let ctx = contexts.ctx_mut()?;
-    let tables = EconomyTables::bundled();
+    let tables: &EconomyTables = &tables;
     let state = &profile.player.state;
     let owner = state.is_owner();
     let odds = tables.boxes.odds(owner);
@@ -148,14 +148,14 @@ fn box_screen(mut contexts: EguiContexts, profile: Res<Profile>, mut screen: Res
                     } else {
                         (u64::from(o.weight) * u64::from(BASIS_POINTS - pity_chance) / u64::from(BASIS_POINTS - base_pity)) as u32
                     };
-                    ui.label(egui::RichText::new(describe_prize(&prize)).color(prize_colour(&prize)));
+                    ui.label(egui::RichText::new(describe_prize(tables, &prize)).color(prize_colour(&prize)));
                     ui.label(format!("{:.2} %", f64::from(weight) / 100.0));
                     ui.end_row();
                 }
             });
             ui.add_space(6.0);
             let to_go = odds.hard_pity.saturating_sub(state.pity);
-            ui.label(format!("Pity: {} boxes since the last {}.", state.pity, describe_prize(&pity_prize)));
+            ui.label(format!("Pity: {} boxes since the last {}.", state.pity, describe_prize(tables, &pity_prize)));
             ui.add(egui::ProgressBar::new(state.pity as f32 / odds.hard_pity as f32).desired_width(330.0).text(format!("guaranteed within {to_go} more")));
             ui.label(dim(format!(
                 "From box {} its chance rises by {:.0} % a box; box {} always holds it.",
@@ -194,7 +194,7 @@ fn box_screen(mut contexts: EguiContexts, profile: Res<Profile>, mut screen: Res
             if let Some(o) = &screen.opening {
                 if screen.opened_for >= OPENING_S {
                     ui.add_space(4.0);
-                    ui.label(egui::RichText::new(format!("You got: {}", describe_prize(&o.prize))).size(20.0).strong().color(prize_colour(&o.prize)));
+                    ui.label(egui::RichText::new(format!("You got: {}", describe_prize(tables, &o.prize))).size(20.0).strong().color(prize_colour(&o.prize)));
                     ui.monospace(format!("commitment  {}", short_hex(&o.commitment)));
                     ui.monospace(format!("server seed {}", short_hex(&o.server_seed)));
                     ui.monospace(format!("your seed   {}", short_hex(&o.client_seed)));

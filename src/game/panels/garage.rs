@@ -8,7 +8,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::{Panel, crystals_colour, dim, screen_window, stones_colour};
 use crate::economy::tables::{Category, StatEffects, Upgrade};
 use crate::economy::{EconomyTables, format_stones, format_stones_grouped};
-use crate::game::authority::Intent;
+use crate::game::authority::{GameTables, Intent};
 use crate::game::screens::Profile;
 use crate::ledger::replay::PlayerState;
 
@@ -26,7 +26,7 @@ pub fn effects_text(e: &StatEffects) -> String {
 }
 
 /// Why an item cannot be bought now, or None when it can.
-pub fn blocker(u: &Upgrade, state: &PlayerState) -> Option<String> {
+pub fn blocker(tables: &EconomyTables, u: &Upgrade, state: &PlayerState) -> Option<String> {
     if state.items.contains(&u.id) {
         return Some("owned".into());
     }
@@ -35,7 +35,7 @@ pub fn blocker(u: &Upgrade, state: &PlayerState) -> Option<String> {
     }
     if let Some(req) = &u.requires {
         if !state.items.contains(req) {
-            let name = EconomyTables::bundled().upgrade(req).map_or(req.as_str(), |r| r.name.as_str());
+            let name = tables.upgrade(req).map_or(req.as_str(), |r| r.name.as_str());
             return Some(format!("needs {name}"));
         }
     }
@@ -45,7 +45,7 @@ pub fn blocker(u: &Upgrade, state: &PlayerState) -> Option<String> {
     None
 }
 
-fn garage_screen(mut contexts: EguiContexts, profile: Res<Profile>, mut intents: MessageWriter<Intent>, mut next: ResMut<NextState<Panel>>) -> Result {
+fn garage_screen(mut contexts: EguiContexts, tables: Res<GameTables>, profile: Res<Profile>, mut intents: MessageWriter<Intent>, mut next: ResMut<NextState<Panel>>) -> Result {
     let ctx = contexts.ctx_mut()?;
     let state = &profile.player.state;
     let open = screen_window(ctx, Panel::Garage, |ui| {
@@ -64,7 +64,7 @@ fn garage_screen(mut contexts: EguiContexts, profile: Res<Profile>, mut intents:
             for (title, categories) in sections {
                 ui.label(egui::RichText::new(title).size(17.0).strong());
                 egui::Grid::new(title).num_columns(4).striped(true).spacing([16.0, 6.0]).min_col_width(90.0).show(ui, |ui| {
-                    for u in EconomyTables::bundled().upgrades.iter().filter(|u| categories.contains(&u.category)) {
+                    for u in tables.upgrades.iter().filter(|u| categories.contains(&u.category)) {
                         ui.label(egui::RichText::new(&u.name).size(14.0));
                         let what = match (&u.voucher, u.category) {
                             (Some(v), _) => v.clone(),
@@ -73,7 +73,7 @@ fn garage_screen(mut contexts: EguiContexts, profile: Res<Profile>, mut intents:
                         };
                         ui.label(dim(what));
                         ui.label(egui::RichText::new(if u.box_only { "–".into() } else { format!("{} stones", format_stones(u.price_milli)) }).color(stones_colour()));
-                        match blocker(u, state) {
+                        match blocker(&tables, u, state) {
                             None => {
                                 if ui.button(egui::RichText::new("Buy").strong()).clicked() {
                                     intents.write(Intent::Buy { item: u.id.clone() });

@@ -11,6 +11,7 @@ use super::AppSystems;
 use super::car::{Car, CarControls, CarSpeed, physics_dt, reset_to_road};
 use super::deposits::DepositCrystal;
 use super::car::PlayerDriven;
+use super::screens::Play;
 use super::world::CurrentLevel;
 
 /// Distance between the axles (m), for pure pursuit.
@@ -39,7 +40,7 @@ impl Autopilot {
 }
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(Update, drive.in_set(AppSystems::Input).run_if(resource_exists::<Autopilot>.and_then(resource_exists::<CurrentLevel>)));
+    app.add_systems(Update, drive.in_set(AppSystems::Input).run_if(resource_exists::<Autopilot>.and_then(in_state(Play::Running))));
 }
 
 /// The signed angle (radians, positive to the left) from heading `forward` to direction `to`

@@ -7,7 +7,6 @@ use bevy::prelude::*;
 use super::AppSystems;
 use super::car::Car;
 use super::car::PlayerDriven;
-use super::screens::Screen;
 use super::world::CurrentLevel;
 
 /// Marks the game camera.
@@ -41,7 +40,7 @@ pub const CAMERA_CLEARANCE_M: f32 = 1.2;
 pub fn plugin(app: &mut App) {
     app.init_resource::<OrbitCamera>()
         .add_systems(Startup, spawn_camera)
-        .add_systems(OnExit(Screen::Loading), add_fog)
+        .add_systems(PreUpdate, add_fog.run_if(resource_added::<CurrentLevel>))
         .add_systems(Update, steer_orbit.in_set(AppSystems::Input))
         .add_systems(Update, (chase, orbit, fly_over).in_set(AppSystems::Presentation).run_if(resource_exists::<CurrentLevel>));
 }

@@ -1,13 +1,15 @@
 //! The twin car: a rapier ray-cast vehicle (four wheels with suspension, grip, braking,
 //! steering that eases with speed, a top speed), its parameters from the twin's stats
-//! through `twin::vehicle_params`, a body built from meshes with wheels that turn and steer.
-//! The physics works headless; the meshes are added only when the game renders.
+//! through `twin::vehicle_params`. The player's car stands at the level's spawn while the
+//! valley is on screen. Physics only: `car_look` dresses it.
 
 use bevy::prelude::*;
 use bevy_rapier3d::prelude::*;
 use bevy_rapier3d::rapier::control::{DynamicRayCastVehicleController, WheelTuning};
 use bevy_rapier3d::rapier::parry::query::DefaultQueryDispatcher;
 
+use super::authority::PlayerCar;
+use super::screens::{Play, Screen};
 use super::world::CurrentLevel;
 use crate::twin::VehicleParams;
 
@@ -16,15 +18,14 @@ pub const CAR_MASS_KG: f32 = 1_600.0;
 /// Chassis half extents (m): width, height, length.
 const HALF_EXTENTS: Vec3 = Vec3::new(0.9, 0.35, 2.2);
 /// Wheel mounting points relative to the chassis centre: front pair first (front is −z).
-const WHEEL_MOUNTS: [Vec3; 4] = [Vec3::new(-0.82, -0.2, -1.35), Vec3::new(0.82, -0.2, -1.35), Vec3::new(-0.82, -0.2, 1.35), Vec3::new(0.82, -0.2, 1.35)];
-const WHEEL_RADIUS: f32 = 0.36;
-const SUSPENSION_REST: f32 = 0.4;
+pub const WHEEL_MOUNTS: [Vec3; 4] = [Vec3::new(-0.82, -0.2, -1.35), Vec3::new(0.82, -0.2, -1.35), Vec3::new(-0.82, -0.2, 1.35), Vec3::new(0.82, -0.2, 1.35)];
+pub const WHEEL_RADIUS: f32 = 0.36;
+pub const SUSPENSION_REST: f32 = 0.4;
 /// Braking impulse per wheel at full brake (N·s per step at 60 Hz ≈ 0.9 g for the whole car).
 const BRAKE_IMPULSE: f32 = 60.0;
 /// Speed (m/s) at which the steering lock is halved.
 const STEER_EASE_SPEED: f32 = 12.0;
 
-/// The player's car (or the autopilot's).
 /// Marks the car the player drives (the autopilot drives others).
 #[derive(Component)]
 pub struct PlayerDriven;
@@ -46,35 +47,39 @@ pub struct CarControls {
 #[derive(Component)]
 pub struct Vehicle(pub DynamicRayCastVehicleController);
 
-/// A wheel's visual, child of the car, following wheel `index` of the controller.
-#[derive(Component)]
-pub struct WheelVisual(pub usize);
-
 /// Forward speed of the car (m/s, negative when reversing), updated every physics step.
 #[derive(Component, Default, Clone, Copy, Debug)]
 pub struct CarSpeed(pub f32);
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(
+    app.add_systems(OnEnter(Screen::Valley), spawn_player_car.run_if(resource_exists::<PlayerCar>)).add_systems(
         PostUpdate,
-        (attach_vehicle, retune_vehicle, drive_vehicle).chain().after(PhysicsSet::SyncBackend).before(PhysicsSet::StepSimulation),
-    )
-    .add_systems(PostUpdate, place_wheels.after(PhysicsSet::Writeback).before(TransformSystems::Propagate));
+        (attach_vehicle, retune_vehicle, drive_vehicle.run_if(in_state(Play::Running)))
+            .chain()
+            .after(PhysicsSet::SyncBackend)
+            .before(PhysicsSet::StepSimulation),
+    );
+}
+
+/// The player's car at the level's spawn, for as long as the valley is on screen.
+fn spawn_player_car(mut commands: Commands, current: Res<CurrentLevel>, car: Res<PlayerCar>) {
+    let spawn = &current.level.spawn;
+    let entity = spawn_car(&mut commands, &current, car.0, spawn.position, spawn.heading_deg.to_radians());
+    commands.entity(entity).insert((PlayerDriven, DespawnOnExit(Screen::Valley)));
 }
 
 /// Spawns a car at a level point (x, z) with a heading (radians, 0 = facing −z), standing on
-/// the ground. Meshes are added when `render` is given.
+/// the ground. Its look is added by `car_look` where the game renders.
 pub fn spawn_car(
     commands: &mut Commands,
     current: &CurrentLevel,
     params: VehicleParams,
     at: (f32, f32),
     heading: f32,
-    render: Option<(&mut Assets<Mesh>, &mut Assets<StandardMaterial>)>,
 ) -> Entity {
     let ground = current.field.height_at(at.0, at.1);
     let transform = Transform::from_xyz(at.0, ground + 1.4, at.1).with_rotation(Quat::from_rotation_y(heading));
-    let mut car = commands.spawn((
+    let car = commands.spawn((
         Name::new("car"),
         Car { params },
         CarControls::default(),
@@ -90,31 +95,6 @@ pub fn spawn_car(
         Sleeping::disabled(),
         Ccd::enabled(),
     ));
-    if let Some((meshes, materials)) = render {
-        let paint = materials.add(StandardMaterial { base_color: Color::srgb(0.08, 0.42, 0.86), metallic: 0.6, perceptual_roughness: 0.35, ..default() });
-        let glass = materials.add(StandardMaterial { base_color: Color::srgb(0.06, 0.08, 0.12), perceptual_roughness: 0.1, reflectance: 0.8, ..default() });
-        let light = materials.add(StandardMaterial { base_color: Color::WHITE, emissive: LinearRgba::rgb(6.0, 6.0, 5.0), ..default() });
-        let tail = materials.add(StandardMaterial { base_color: Color::srgb(0.6, 0.0, 0.0), emissive: LinearRgba::rgb(3.0, 0.1, 0.1), ..default() });
-        let tyre = materials.add(StandardMaterial { base_color: Color::srgb(0.05, 0.05, 0.05), perceptual_roughness: 0.9, ..default() });
-        let rim = materials.add(StandardMaterial { base_color: Color::srgb(0.75, 0.77, 0.8), metallic: 0.9, perceptual_roughness: 0.3, ..default() });
-        car.with_children(|c| {
-            c.spawn((Mesh3d(meshes.add(Cuboid::new(1.8, 0.55, 4.4))), MeshMaterial3d(paint.clone()), Transform::from_xyz(0.0, 0.0, 0.0)));
-            c.spawn((Mesh3d(meshes.add(Cuboid::new(1.6, 0.5, 2.2))), MeshMaterial3d(glass), Transform::from_xyz(0.0, 0.5, 0.25)));
-            c.spawn((Mesh3d(meshes.add(Cuboid::new(1.5, 0.08, 2.0))), MeshMaterial3d(paint), Transform::from_xyz(0.0, 0.77, 0.3)));
-            for x in [-0.6, 0.6] {
-                c.spawn((Mesh3d(meshes.add(Cuboid::new(0.4, 0.12, 0.05))), MeshMaterial3d(light.clone()), Transform::from_xyz(x, 0.08, -2.21)));
-                c.spawn((Mesh3d(meshes.add(Cuboid::new(0.45, 0.1, 0.05))), MeshMaterial3d(tail.clone()), Transform::from_xyz(x, 0.1, 2.21)));
-            }
-            for (i, mount) in WHEEL_MOUNTS.iter().enumerate() {
-                c.spawn((WheelVisual(i), Transform::from_translation(*mount - Vec3::Y * SUSPENSION_REST), Visibility::default())).with_children(|w| {
-                    let turned = Transform::from_rotation(Quat::from_rotation_z(std::f32::consts::FRAC_PI_2));
-                    w.spawn((Mesh3d(meshes.add(Cylinder::new(WHEEL_RADIUS, 0.26))), MeshMaterial3d(tyre.clone()), turned));
-                    w.spawn((Mesh3d(meshes.add(Cylinder::new(WHEEL_RADIUS * 0.6, 0.28))), MeshMaterial3d(rim.clone()), turned));
-                    w.spawn((Mesh3d(meshes.add(Cuboid::new(0.3, 0.08, WHEEL_RADIUS * 1.1))), MeshMaterial3d(rim.clone()), Transform::default()));
-                });
-            }
-        });
-    }
     car.id()
 }
 
@@ -192,20 +172,6 @@ fn drive_vehicle(
         );
     }
     Ok(())
-}
-
-/// Puts each wheel's visual where its suspension holds it, steered and spinning.
-fn place_wheels(cars: Query<(&Vehicle, &Children)>, mut wheels: Query<(&WheelVisual, &mut Transform)>) {
-    for (vehicle, children) in &cars {
-        let state = vehicle.0.wheels();
-        for child in children.iter() {
-            let Ok((WheelVisual(i), mut transform)) = wheels.get_mut(child) else { continue };
-            let Some(w) = state.get(*i) else { continue };
-            let travel = w.raycast_info().suspension_length.clamp(0.0, SUSPENSION_REST + 0.2);
-            transform.translation = WHEEL_MOUNTS[*i] - Vec3::Y * travel;
-            transform.rotation = Quat::from_rotation_y(w.steering) * Quat::from_rotation_x(-w.rotation);
-        }
-    }
 }
 
 /// The simulated time one frame advances (s): what lap times and the autopilot's hands

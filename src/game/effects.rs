@@ -34,13 +34,7 @@ pub fn plugin(app: &mut App) {
         .add_systems(Update, (react_to_outcomes, fly_shards).in_set(super::AppSystems::Presentation));
 }
 
-fn make_assets(
-    mut commands: Commands,
-    meshes: Option<ResMut<Assets<Mesh>>>,
-    materials: Option<ResMut<Assets<StandardMaterial>>>,
-    sounds: Option<ResMut<Assets<AudioSource>>>,
-) {
-    let (Some(mut meshes), Some(mut materials), Some(mut sounds)) = (meshes, materials, sounds) else { return };
+fn make_assets(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>, mut sounds: ResMut<Assets<AudioSource>>) {
     commands.insert_resource(EffectAssets {
         shard: meshes.add(Cuboid::new(0.14, 0.3, 0.14)),
         shard_glow: materials.add(StandardMaterial { base_color: Color::srgb(0.6, 1.0, 1.0), emissive: LinearRgba::rgb(1.0, 5.0, 6.0), ..default() }),
@@ -52,10 +46,10 @@ fn make_assets(
 fn react_to_outcomes(
     mut commands: Commands,
     mut outcomes: MessageReader<Outcome>,
-    assets: Option<Res<EffectAssets>>,
+    assets: Res<EffectAssets>,
     current: Option<Res<CurrentLevel>>,
 ) {
-    let (Some(assets), Some(current)) = (assets, current) else {
+    let Some(current) = current else {
         outcomes.clear();
         return;
     };

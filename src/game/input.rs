@@ -8,14 +8,14 @@ use bevy_rapier3d::prelude::Velocity;
 
 use super::AppSystems;
 use super::car::{Car, CarControls, reset_to_road, PlayerDriven};
+use super::screens::Play;
 use super::world::CurrentLevel;
-
 
 pub fn plugin(app: &mut App) {
     // Touch screens at shows can ask for the buttons from the start.
     let shown = std::env::var_os("HORIZON_TOUCH_BUTTONS").is_some();
     app.insert_resource(TouchControls { shown, ..default() })
-        .add_systems(Update, read_controls.in_set(AppSystems::Input).run_if(resource_exists::<CurrentLevel>))
+        .add_systems(Update, read_controls.in_set(AppSystems::Input).run_if(in_state(Play::Running)))
         .add_systems(bevy_egui::EguiPrimaryContextPass, touch_buttons.run_if(in_state(super::screens::Screen::Valley)));
 }
 
@@ -78,16 +78,10 @@ fn read_controls(
     mut touch: ResMut<TouchControls>,
     current: Res<CurrentLevel>,
     mut cars: Query<(&mut CarControls, &mut Transform, &mut Velocity), (With<Car>, With<PlayerDriven>)>,
-    panel: Option<Res<State<super::panels::Panel>>>,
     autopilot: Option<Res<super::autopilot::Autopilot>>,
 ) {
     let Ok((mut controls, mut transform, mut velocity)) = cars.single_mut() else { return };
     if autopilot.is_some() {
-        return;
-    }
-    // The car holds still while a screen is open over the valley.
-    if panel.is_some_and(|p| *p.get() != super::panels::Panel::None) {
-        *controls = CarControls { throttle: 0.0, steer: 0.0, brake: 1.0 };
         return;
     }
     let mut throttle = axis(&keys, [KeyCode::KeyW, KeyCode::ArrowUp], [KeyCode::KeyS, KeyCode::ArrowDown]);

@@ -7,13 +7,18 @@ mod automation;
 pub mod autopilot;
 pub mod camera;
 pub mod car;
+mod car_look;
+mod deposit_look;
 pub mod deposits;
 mod effects;
 mod hud;
 pub mod input;
 pub mod panels;
+mod scenery;
 pub mod screens;
+mod task_list;
 pub mod tasks;
+mod title;
 pub mod world;
 
 use std::path::PathBuf;
@@ -87,23 +92,17 @@ pub fn run(options: GameOptions) -> anyhow::Result<()> {
         return run_headless(level, authority, &options);
     }
 
-    let profile = screens::Profile { data_dir: options.data_dir.clone(), player: player.clone() };
+    let data_dir = options.data_dir.clone();
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window { title: format!("Crypto Horizon — {}", level.name), resolution: (1280, 720).into(), ..default() }),
         ..default()
     }))
-    .add_plugins(EguiPlugin::default())
-    .add_plugins(bevy_rapier3d::prelude::RapierPhysicsPlugin::<bevy_rapier3d::prelude::NoUserData>::default())
-    .configure_sets(Update, (AppSystems::Input, AppSystems::Simulation, AppSystems::Presentation).chain())
-    .insert_resource(PlayerCar(crate::twin::vehicle_params(&player.stats)))
-    .insert_resource(tasks::TaskProgress::load(&options.data_dir))
-    .insert_resource(GameTables(authority.tables()))
-    .insert_resource(AuthorityLink::start(authority))
-    .add_plugins((screens::plugin(level.clone(), profile), world::scenery(&level), car::plugin, input::plugin, camera::plugin))
-    .add_plugins((authority_link::plugin, deposits::plugin, effects::plugin, tasks::plugin, panels::plugin, autopilot::plugin))
-    .add_plugins((hud::plugin, automation::plugin(&options, started)))
-    .add_systems(OnEnter(screens::Screen::Valley), spawn_player_car);
+    .add_plugins(EguiPlugin::default());
+    simulation(&mut app, &level, screens::Start::Loading);
+    session(&mut app, authority, player, &data_dir);
+    presentation(&mut app, &level);
+    app.add_plugins(automation::plugin(&options, started));
     if options.autopilot {
         app.insert_resource(autopilot::Autopilot::on_route(0));
     }
@@ -111,20 +110,31 @@ pub fn run(options: GameOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn spawn_player_car(
-    mut commands: Commands,
-    current: Res<world::CurrentLevel>,
-    car: Res<PlayerCar>,
-    mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
-    existing: Query<(), With<car::PlayerDriven>>,
-) {
-    if !existing.is_empty() {
-        return;
-    }
-    let spawn = &current.level.spawn;
-    let entity = car::spawn_car(&mut commands, &current, car.0, spawn.position, spawn.heading_deg.to_radians(), Some((&mut meshes, &mut materials)));
-    commands.entity(entity).insert(car::PlayerDriven);
+/// What happens in the valley, the same in the window and headless: screens, physics, the
+/// level's colliders, the cars, the authority, deposits, tasks and the autopilot.
+fn simulation(app: &mut App, level: &Level, start: screens::Start) {
+    use bevy_rapier3d::prelude::{NoUserData, RapierPhysicsPlugin};
+    app.add_plugins(RapierPhysicsPlugin::<NoUserData>::default())
+        .configure_sets(Update, (AppSystems::Input, AppSystems::Simulation, AppSystems::Presentation).chain())
+        .add_plugins((screens::plugin(level.clone(), start), world::plugin, car::plugin));
+}
+
+/// The player's session: their car's parameters, profile, task progress, the authority's
+/// tables and the link to the authority, and the plugins that play against them.
+fn session(app: &mut App, authority: Authority, player: crate::valley::PlayerView, data_dir: &std::path::Path) {
+    app.insert_resource(PlayerCar(crate::twin::vehicle_params(&player.stats)))
+        .insert_resource(screens::Profile { data_dir: data_dir.to_path_buf(), player })
+        .insert_resource(tasks::TaskProgress::load(data_dir))
+        .insert_resource(GameTables(authority.tables()))
+        .insert_resource(AuthorityLink::start(authority))
+        .add_plugins((authority_link::plugin, deposits::plugin, tasks::plugin, autopilot::plugin));
+}
+
+/// What the player sees and touches: the valley's looks, the cars' and deposits' looks,
+/// effects, the camera, the HUD and screens, the title, and the controls.
+fn presentation(app: &mut App, level: &Level) {
+    app.add_plugins((scenery::plugin(level), car_look::plugin, deposit_look::plugin, effects::plugin, camera::plugin))
+        .add_plugins((hud::plugin, task_list::plugin, title::plugin, panels::plugin, input::plugin));
 }
 
 /// `horizon play --headless --frames N`: the play loop without a window, one fixed 1/60 s
@@ -137,7 +147,8 @@ fn run_headless(level: Level, mut authority: Authority, options: &GameOptions) -
     if options.autopilot {
         app.insert_resource(autopilot::Autopilot::on_route(0));
     }
-    for _ in 0..frames {
+    // play_app ran the first frame.
+    for _ in 1..frames {
         app.update();
     }
     // What was asked in the last frames is answered before the report.
@@ -165,58 +176,45 @@ fn run_headless(level: Level, mut authority: Authority, options: &GameOptions) -
     Ok(())
 }
 
-/// The play loop headless: the real simulation plugins plus the authority, deposits and
-/// tasks, with the player's car at the level's spawn. For tests and `--headless`.
+/// The play loop headless: the real simulation and session plugins, without a window,
+/// renderer or assets. After it returns (one update in) the player's car stands at the
+/// level's spawn. For tests and `--headless`.
 pub fn play_app(level: Level, mut authority: Authority, data_dir: &std::path::Path) -> App {
     let player = authority.player().expect("an enrolled player");
-    let params = crate::twin::vehicle_params(&player.stats);
-    let mut app = simulation_plugins(level);
-    app.insert_resource(PlayerCar(params))
-        .insert_resource(screens::Profile { data_dir: data_dir.to_path_buf(), player })
-        .insert_resource(tasks::TaskProgress::load(data_dir))
-        .insert_resource(GameTables(authority.tables()))
-        .insert_resource(AuthorityLink::start(authority))
-        .add_plugins((authority_link::plugin, deposits::plugin, effects::plugin, tasks::plugin, autopilot::plugin));
-    app.finish();
-    app.cleanup();
-    single_threaded(&mut app);
-    app.world_mut().resource_scope(|world, current: Mut<world::CurrentLevel>| {
-        let mut commands = world.commands();
-        let spawn = &current.level.spawn;
-        let car = car::spawn_car(&mut commands, &current, params, spawn.position, spawn.heading_deg.to_radians(), None);
-        commands.entity(car).insert(car::PlayerDriven);
-    });
-    app.world_mut().flush();
+    let mut app = headless();
+    simulation(&mut app, &level, screens::Start::InValley);
+    session(&mut app, authority, player, data_dir);
+    ready(&mut app);
+    app.update();
     app
 }
 
 /// A headless app with the real simulation plugins (level colliders, the car's physics) and
-/// no window, renderer or assets: for tests and benchmarks. Physics takes one fixed step of
-/// 1/60 s per `update`.
+/// no player session: for tests and benchmarks that spawn their own cars. Physics takes one
+/// fixed step of 1/60 s per `update`.
 pub fn simulation_app(level: Level) -> App {
-    let mut app = simulation_plugins(level);
-    app.finish();
-    app.cleanup();
-    single_threaded(&mut app);
+    let mut app = headless();
+    simulation(&mut app, &level, screens::Start::InValley);
+    ready(&mut app);
     app
 }
 
 /// Headless, the simulation runs on one core: handing each small system to another thread
 /// costs more than running it.
-fn single_threaded(app: &mut App) {
+fn ready(app: &mut App) {
+    app.finish();
+    app.cleanup();
     for (_, schedule) in app.world_mut().resource_mut::<Schedules>().iter_mut() {
         schedule.set_executor(bevy::ecs::schedule::SingleThreadedExecutor::new());
     }
 }
 
-fn simulation_plugins(level: Level) -> App {
-    use bevy_rapier3d::prelude::{NoUserData, RapierPhysicsPlugin, TimestepMode};
+/// No window or renderer; the clock and physics move 1/60 s an update, however fast it runs.
+fn headless() -> App {
+    use bevy_rapier3d::prelude::TimestepMode;
     let mut app = App::new();
-    app.add_plugins((MinimalPlugins, TransformPlugin, RapierPhysicsPlugin::<NoUserData>::default()))
+    app.add_plugins((MinimalPlugins, TransformPlugin, bevy::state::app::StatesPlugin))
         .insert_resource(TimestepMode::Fixed { dt: 1.0 / 60.0, substeps: 1 })
-        // The clock moves with the simulation, 1/60 s an update, however fast it runs.
-        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(std::time::Duration::from_secs_f64(1.0 / 60.0)))
-        .configure_sets(Update, (AppSystems::Input, AppSystems::Simulation, AppSystems::Presentation).chain())
-        .add_plugins((world::plugin(level), car::plugin));
+        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(std::time::Duration::from_secs_f64(1.0 / 60.0)));
     app
 }

@@ -1,7 +1,7 @@
 //! Tasks from `assets/economy/tasks.ron`, tracked while the player drives: visit a landmark,
 //! drive a distance in the valley today, lap a route in a time, play on consecutive days.
 //! A finished task is sent to the authority, which awards its crystals once (or once a day)
-//! and refuses the rest. The task list in the valley shows each task's progress.
+//! and refuses the rest. `task_list` shows each task's progress.
 //!
 //! Progress that outlives a session (km today, days played, best laps) is kept in
 //! `DATA/game/progress.json`; the rewards themselves are only ever in the ledger.
@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use serde::{Deserialize, Serialize};
 
 use super::AppSystems;
@@ -18,7 +17,7 @@ use super::authority::{GameTables, Intent, Outcome};
 use super::authority_link::AuthorityLink;
 use super::car::Car;
 use super::car::PlayerDriven;
-use super::screens::{Profile, Screen};
+use super::screens::{Play, Profile, Screen};
 use super::world::CurrentLevel;
 use crate::economy::tables::{Task, TaskKind};
 use crate::ledger::replay::DAY_MS;
@@ -110,18 +109,10 @@ impl TaskProgress {
 }
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(
-        Update,
-        (track_driving, finish_tasks)
-            .chain()
-            .in_set(AppSystems::Simulation)
-            .run_if(resource_exists::<CurrentLevel>),
-    )
-        .add_systems(Update, hear_outcomes.in_set(AppSystems::Presentation))
-        .add_systems(EguiPrimaryContextPass, task_list.run_if(in_state(Screen::Valley)));
+    app.add_systems(Update, (hear_outcomes, track_driving.run_if(in_state(Play::Running)), finish_tasks).chain().in_set(AppSystems::Simulation).run_if(in_state(Screen::Valley)));
 }
 
-fn today(authority: &AuthorityLink) -> u32 {
+pub fn today(authority: &AuthorityLink) -> u32 {
     (authority.now() / DAY_MS) as u32
 }
 
@@ -247,8 +238,8 @@ fn finish_tasks(
     }
 }
 
-fn hear_outcomes(mut outcomes: MessageReader<Outcome>, progress: Option<ResMut<TaskProgress>>) {
-    let Some(mut progress) = progress else { return };
+/// A task the authority answered may be asked again (it was refused) or is done.
+fn hear_outcomes(mut outcomes: MessageReader<Outcome>, mut progress: ResMut<TaskProgress>) {
     for outcome in outcomes.read() {
         match outcome {
             Outcome::TaskDone { task, .. } | Outcome::Refused { intent: Intent::CompleteTask { task }, .. } => {
@@ -260,7 +251,7 @@ fn hear_outcomes(mut outcomes: MessageReader<Outcome>, progress: Option<ResMut<T
 }
 
 /// A line of progress for a task not yet done.
-fn progress_text(task: &Task, progress: &TaskProgress, current: &CurrentLevel, today: u32) -> String {
+pub fn progress_text(task: &Task, progress: &TaskProgress, current: &CurrentLevel, today: u32) -> String {
     match &task.kind {
         TaskKind::VisitLandmark { landmark } => {
             current.level.landmarks.iter().find(|l| &l.id == landmark).map_or("not in this valley".into(), |l| format!("drive to {}", l.name))
@@ -278,41 +269,4 @@ fn progress_text(task: &Task, progress: &TaskProgress, current: &CurrentLevel, t
 
 pub fn format_lap(seconds: f32) -> String {
     format!("{}:{:04.1}", (seconds / 60.0).floor() as u32, seconds % 60.0)
-}
-
-fn task_list(
-    mut contexts: EguiContexts,
-    authority: Res<AuthorityLink>,
-    tables: Res<GameTables>,
-    profile: Res<Profile>,
-    current: Res<CurrentLevel>,
-    progress: Res<TaskProgress>,
-    panel: Res<State<super::panels::Panel>>,
-) -> Result {
-    if *panel.get() != super::panels::Panel::None {
-        return Ok(());
-    }
-    let today = today(&authority);
-    let ctx = contexts.ctx_mut()?;
-    egui::Area::new("tasks".into()).anchor(egui::Align2::RIGHT_TOP, [-16.0, 16.0]).show(ctx, |ui| {
-        egui::Frame::new().fill(egui::Color32::from_black_alpha(150)).corner_radius(8.0).inner_margin(10.0).show(ui, |ui| {
-            ui.set_width(350.0);
-            ui.label(egui::RichText::new("Tasks").strong().size(16.0).color(egui::Color32::WHITE));
-            for task in &tables.tasks {
-                let done = is_done(task, profile.player.state.tasks.get(&task.id), today);
-                let (mark, colour) = if done { ("✔", egui::Color32::from_rgb(120, 220, 140)) } else { ("○", egui::Color32::WHITE) };
-                ui.horizontal(|ui| {
-                    ui.label(egui::RichText::new(mark).color(colour));
-                    ui.label(egui::RichText::new(&task.name).color(colour).size(13.0));
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.label(egui::RichText::new(format!("+{} crystals", task.crystals)).color(egui::Color32::from_rgb(230, 180, 255)).size(12.0));
-                    });
-                });
-                if !done {
-                    ui.label(egui::RichText::new(format!("    {}", progress_text(task, &progress, &current, today))).color(egui::Color32::LIGHT_GRAY).size(11.0));
-                }
-            }
-        });
-    });
-    Ok(())
 }

@@ -22,7 +22,7 @@ fn default_params() -> horizon::twin::VehicleParams {
 fn spawn(app: &mut App, params: horizon::twin::VehicleParams, at: (f32, f32), heading: f32) -> Entity {
     let car = app.world_mut().resource_scope(|world, current: Mut<CurrentLevel>| {
         let mut commands = world.commands();
-        spawn_car(&mut commands, &current, params, at, heading, None)
+        spawn_car(&mut commands, &current, params, at, heading)
     });
     app.world_mut().flush();
     car

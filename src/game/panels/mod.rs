@@ -1,14 +1,14 @@
 //! The valley's screens over the 3D view (bevy_egui): twin, garage, blind box, ledger
 //! explorer and profile. A menu bar opens them (keys 1–5, or the gamepad's bumpers and
 //! Select); Esc or the gamepad's East button closes them. Inside, Tab / the d-pad moves
-//! between buttons and Enter / the South button presses one. The car holds still while a
-//! screen is open.
+//! between buttons and Enter / the South button presses one. While a screen is open the
+//! valley's simulation is paused (`Play::Paused`).
 
 use bevy::prelude::*;
 use bevy_egui::input::EguiInputEvent;
 use bevy_egui::{EguiContexts, EguiInputSet, EguiPrimaryContextPass, PrimaryEguiContext, egui};
 
-use super::screens::Screen;
+use super::screens::{Play, Screen};
 
 pub mod blind_box;
 pub mod garage;
@@ -62,7 +62,7 @@ impl Panel {
 pub fn plugin(app: &mut App) {
     app.init_state::<Panel>()
         .add_plugins((twin::plugin, garage::plugin, blind_box::plugin, ledger::plugin, profile::plugin))
-        .add_systems(Update, switch_panels.run_if(in_state(Screen::Valley)))
+        .add_systems(Update, (switch_panels, pause_under_panel).chain().run_if(in_state(Screen::Valley)))
         .add_systems(PreUpdate, gamepad_to_egui.in_set(EguiInputSet::ReadBevyMessages))
         .add_systems(EguiPrimaryContextPass, menu_bar.run_if(in_state(Screen::Valley)));
 }
@@ -87,6 +87,14 @@ fn switch_panels(keys: Res<ButtonInput<KeyCode>>, pads: Query<&Gamepad>, panel: 
         } else if now != Panel::None && pad.just_pressed(GamepadButton::East) {
             next.set(Panel::None);
         }
+    }
+}
+
+/// The valley holds still under an open screen, and runs again when it closes.
+fn pause_under_panel(panel: Res<State<Panel>>, play: Res<State<Play>>, mut next: ResMut<NextState<Play>>) {
+    let wanted = if *panel.get() == Panel::None { Play::Running } else { Play::Paused };
+    if *play.get() != wanted {
+        next.set(wanted);
     }
 }
 

@@ -119,6 +119,13 @@ impl LedgerState {
         if player.verifying_key().is_none() {
             return Err(Violation::BadKey(*player));
         }
+        // One owner per car: otherwise every identity could claim the same car's kilometres.
+        if let Role::Owner { vehicle } = role {
+            if let Some(owner) = self.owner_of(vehicle) {
+                return Err(Violation::VehicleOwned { vehicle: vehicle.clone(), owner });
+            }
+            self.owners.insert(super::state::vehicle_key(vehicle), *player);
+        }
         self.players.insert(*player, PlayerState::new(name.to_string(), role.clone()));
         Ok(())
     }

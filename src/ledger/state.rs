@@ -31,6 +31,8 @@ pub enum Violation {
     UnknownPlayer(PublicKey),
     #[error("player {0} is already enrolled")]
     AlreadyEnrolled(PublicKey),
+    #[error("vehicle {vehicle:?} already has an owner ({owner})")]
+    VehicleOwned { vehicle: String, owner: PublicKey },
     #[error("nonce {nonce} of {actor} was already used (last nonce {last})")]
     ReusedNonce { actor: PublicKey, nonce: u64, last: u64 },
     #[error("{0} is a guest: only car owners receive stones and mileage")]
@@ -230,6 +232,14 @@ pub struct LedgerState {
     /// with entries): the beacon of trips driven that day.
     pub(super) beacons: BTreeMap<u32, [u8; 32]>,
     pub(super) last_day: Option<u32>,
+    /// Vehicle pseudonym (as [`vehicle_key`] folds it) → its one owner.
+    pub(super) owners: HashMap<String, PublicKey>,
+}
+
+/// A vehicle pseudonym as the one-owner-per-car rule compares it: without surrounding
+/// spaces and with ASCII letters folded, so that "ev-1 " and "EV-1" are one car.
+pub fn vehicle_key(vehicle: &str) -> String {
+    vehicle.trim().to_ascii_uppercase()
 }
 
 pub(super) fn add(a: u64, b: u64) -> Result<u64, Violation> {
@@ -243,6 +253,11 @@ pub(super) fn take(player: PublicKey, what: &'static str, have: u64, need: u64) 
 impl LedgerState {
     pub fn player(&self, key: &PublicKey) -> Option<&PlayerState> {
         self.players.get(key)
+    }
+
+    /// The owner enrolled with this vehicle, if any.
+    pub fn owner_of(&self, vehicle: &str) -> Option<PublicKey> {
+        self.owners.get(&vehicle_key(vehicle)).copied()
     }
 
     /// The nonce the actor must use next.

@@ -147,8 +147,9 @@ impl ValleyServer {
             "enrol" => {
                 let request: EnrolRequest = parse(body)?;
                 if valley.ledger().state().player(player).is_none() {
-                    // This server takes the client's word that it owns the car it names;
-                    // a car maker's backend would confirm it here.
+                    // This server takes the client's word that it owns the car it names (a
+                    // car-signed binding is issue 12's next step), but a car has one owner:
+                    // a second identity naming it is refused.
                     valley.enrol(*player, role_of(&request), &request.name)?;
                 }
                 answer(&IndexAnswer { index: valley.ledger().size() - 1 })
@@ -193,6 +194,16 @@ impl ValleyServer {
                 }
                 if !signature_is_valid(&entry, &entry.to_bytes(), &mut KeyCache::default()) {
                     return Err(Refusal::BadRequest("the entry's signature does not verify (strict Ed25519)".into()));
+                }
+                let recorded = |valley: &crate::valley::embedded::EmbeddedValley| match valley.ledger().state().last_entry_of(&entry.actor) {
+                    Some(index) => valley.ledger().read_entry(index).is_ok_and(|(stored, _)| stored.signature == entry.signature),
+                    None => false,
+                };
+                // A retry of an entry already recorded is answered below, whatever its age.
+                if !recorded(valley) {
+                    if let Some(why) = crate::valley::wire::entry_time_refusal(entry.time_ms, valley.now()) {
+                        return Err(Refusal::BadRequest(why));
+                    }
                 }
                 match block_on_ready(valley.submit(entry.clone())) {
                     Ok(index) => answer(&IndexAnswer { index }),

@@ -272,6 +272,9 @@ impl EmbeddedValley {
         check_label("name", name)?;
         if let Role::Owner { vehicle } = &role {
             check_label("vehicle pseudonym", vehicle)?;
+            if self.ledger.state().owner_of(vehicle).is_some() {
+                return Err(ValleyError::VehicleOwned(vehicle.clone()));
+            }
         }
         self.authority(Body::Enrol { player, role, name: name.into() })
     }

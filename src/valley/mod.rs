@@ -60,6 +60,8 @@ pub enum ValleyError {
     NoMileageConsent,
     #[error("guests have no car: only owners import trips")]
     GuestHasNoCar,
+    #[error("vehicle {0:?} already has an owner in this valley; a car has one owner")]
+    VehicleOwned(String),
     #[error("there is no unmined deposit at km {0}")]
     NoSuchDeposit(u64),
     #[error("no box commitment {0} is open for this player (ask for a new one)")]

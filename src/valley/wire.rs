@@ -30,6 +30,30 @@ pub const MAX_CLOCK_SKEW_MS: u64 = 5 * 60 * 1000;
 
 /// Most trip summaries one request may carry (the client sends more in several requests).
 pub const MAX_TRIPS_PER_REQUEST: usize = 100;
+/// How far ahead of the server's clock a player-signed entry may be dated (clocks drift). A
+/// day far ahead would fix that day's beacon and leave the days before it without one.
+pub const ENTRY_MAX_AHEAD_MS: u64 = 5 * 60 * 1000;
+/// How old a player-signed entry may be when it reaches the server: a week in the
+/// offline queue, no more.
+pub const ENTRY_MAX_AGE_MS: u64 = 7 * 86_400_000;
+
+/// Why a player-signed entry dated `time_ms` is refused by a server whose clock reads `now_ms`.
+pub fn entry_time_refusal(time_ms: u64, now_ms: u64) -> Option<String> {
+    let show = |ms: u64| crate::telemetry::format_time((ms / 1000).min(i64::MAX as u64) as i64);
+    if time_ms > now_ms.saturating_add(ENTRY_MAX_AHEAD_MS) {
+        Some(format!(
+            "the entry is dated {} ({} s ahead of the valley's clock, {}); at most {} s ahead",
+            show(time_ms),
+            (time_ms - now_ms) / 1000,
+            show(now_ms),
+            ENTRY_MAX_AHEAD_MS / 1000
+        ))
+    } else if time_ms.saturating_add(ENTRY_MAX_AGE_MS) < now_ms {
+        Some(format!("the entry is dated {}, older than {} days by the valley's clock ({}); sign it again", show(time_ms), ENTRY_MAX_AGE_MS / 86_400_000, show(now_ms)))
+    } else {
+        None
+    }
+}
 
 /// The bytes a player signs for one request to the server whose log's verifier key is `server`.
 pub fn request_message(server: &str, method: &str, path: &str, time_ms: u64, idempotency: &str, body: &[u8]) -> Vec<u8> {
@@ -298,6 +322,7 @@ impl From<&ValleyError> for ErrorAnswer {
             ValleyError::NotEnrolled(k) => ("not-enrolled", vec![k.to_hex()]),
             ValleyError::NoMileageConsent => ("no-mileage-consent", vec![]),
             ValleyError::GuestHasNoCar => ("guest-has-no-car", vec![]),
+            ValleyError::VehicleOwned(v) => ("vehicle-owned", vec![v.clone()]),
             ValleyError::NoSuchDeposit(km) => ("no-such-deposit", vec![km.to_string()]),
             ValleyError::NoCommitment(c) => ("no-commitment", vec![c.clone()]),
             ValleyError::NotEnoughCrystals { price, have } => ("not-enough-crystals", vec![price.to_string(), have.to_string()]),
@@ -325,6 +350,7 @@ impl ErrorAnswer {
             "not-enrolled" => PublicKey::from_hex(&v(0)).map_or(ValleyError::Remote(self.message.clone()), ValleyError::NotEnrolled),
             "no-mileage-consent" => ValleyError::NoMileageConsent,
             "guest-has-no-car" => ValleyError::GuestHasNoCar,
+            "vehicle-owned" => ValleyError::VehicleOwned(v(0)),
             "no-such-deposit" => ValleyError::NoSuchDeposit(n(0)),
             "no-commitment" => ValleyError::NoCommitment(v(0)),
             "not-enough-crystals" => ValleyError::NotEnoughCrystals { price: n(0), have: n(1) },

@@ -256,3 +256,35 @@ fn verify_names_the_first_rule_breaking_entry_of_a_published_ledger() {
     let err = verify_ledger(dir.path(), None, &mut |_, _| {}).unwrap_err();
     assert!(matches!(err, LedgerError::BadSignature { index, .. } if index == last as u64), "{err}");
 }
+
+/// One owner per car: a second enrolment naming a car that already has an owner (in any
+/// spelling of its pseudonym) is refused on append and named by verify in a published ledger.
+#[test]
+fn a_car_has_one_owner() {
+    use horizon::ledger::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = small_ledger(dir.path());
+    let second = |ledger: &Ledger, vehicle: &str| {
+        let body = Body::Enrol { player: player_key(3).public_key(), role: Role::Owner { vehicle: vehicle.into() }, name: "eve".into() };
+        ledger.sign_as_authority(body, T0 + DAY_MS).unwrap()
+    };
+    for spelling in ["EV-7F3A", " ev-7f3a "] {
+        let entry = second(&ledger, spelling);
+        let err = rejected(&mut ledger, entry);
+        assert!(matches!(&err, LedgerError::Rule { violation: Violation::VehicleOwned { owner, .. }, .. } if *owner == player_key(1).public_key()), "{err}");
+        assert!(err.to_string().contains("already has an owner"), "{err}");
+    }
+    assert!(ledger.state().player(&player_key(3).public_key()).is_none());
+    // Another car is fine.
+    let other = second(&ledger, "EV-0001");
+    ledger.append(&[other]).unwrap();
+    assert_eq!(ledger.state().owner_of("ev-0001"), Some(player_key(3).public_key()));
+
+    let published = tempfile::tempdir().unwrap();
+    let mut entries: Vec<Vec<u8>> = small_ledger(tempfile::tempdir().unwrap().path()).entries().unwrap().iter().map(Entry::to_bytes).collect();
+    entries.push(second(&ledger, "EV-7F3A").to_bytes());
+    write_raw_ledger(published.path(), &log_key(), &entries);
+    let err = verify_ledger(published.path(), None, &mut |_, _| {}).unwrap_err();
+    let index = entries.len() as u64 - 1;
+    assert!(matches!(err, LedgerError::Rule { index: i, violation: Violation::VehicleOwned { .. } } if i == index), "{err}");
+}

@@ -328,6 +328,71 @@ fn names_and_pseudonyms_must_be_short_printable_text() {
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
 }
 
+/// Two identities claiming one car (the attack that paid the same invented trips twice): the
+/// second is refused, however it spells the pseudonym, and may still join as a guest.
+#[test]
+fn a_second_owner_of_a_car_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let name = server_name(dir.path());
+    let (owner, thief) = (fresh_key(200), fresh_key(201));
+    let (status, _, body) = send(server.addr(), &signed_post(&owner, &name, "enrol", &enrol_body("Ada", Some("EV-SHARED-1")), "o"));
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    for (i, spelling) in ["EV-SHARED-1", "ev-shared-1 "].into_iter().enumerate() {
+        let (status, _, body) = send(server.addr(), &signed_post(&thief, &name, "enrol", &enrol_body("Eve", Some(spelling)), &format!("t{i}")));
+        let body = String::from_utf8_lossy(&body).into_owned();
+        assert_eq!(status, 422, "{spelling:?}: {body}");
+        assert!(body.contains("\"vehicle-owned\"") && body.contains("already has an owner"), "{spelling:?}: {body}");
+        assert_eq!(get(server.addr(), &format!("/v1/player/{}", thief.public_key().to_hex())).0, 404);
+    }
+    // Refused as an owner, the thief has nothing to send trips for.
+    let trips = serde_json::to_vec(&TripsRequest { trips: vec![trip(20_000, 1000.0, 50.0)] }).unwrap();
+    let (status, _, body) = send(server.addr(), &signed_post(&thief, &name, "trips", &trips, "tt"));
+    assert_eq!(status, 422);
+    assert!(String::from_utf8_lossy(&body).contains("not-enrolled"), "{}", String::from_utf8_lossy(&body));
+    let (status, _, _) = send(server.addr(), &signed_post(&thief, &name, "enrol", &enrol_body("Eve", None), "g"));
+    assert_eq!(status, 200, "a guest has no car to claim");
+    let (_, _, owner_view) = get(server.addr(), &format!("/v1/player/{}", owner.public_key().to_hex()));
+    assert!(String::from_utf8_lossy(&owner_view).contains("EV-SHARED-1"), "{}", String::from_utf8_lossy(&owner_view));
+}
+
+/// Player-signed entries dated years ahead (which would fix a far day's beacon and leave
+/// every real day after it without one) or long ago are refused; one signed now is taken.
+#[test]
+fn entries_dated_outside_the_skew_window_are_refused() {
+    use base64::Engine;
+    use horizon::ledger::{Body, Entry, Scope};
+    use horizon::valley::wire::{ENTRY_MAX_AGE_MS, ENTRY_MAX_AHEAD_MS, SubmitRequest};
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let name = server_name(dir.path());
+    let key = fresh_key(300);
+    assert_eq!(send(server.addr(), &signed_post(&key, &name, "enrol", &enrol_body("Ada", Some("EV-SKEW")), "e")).0, 200);
+    let now = system_clock();
+    let submit = |time_ms: u64, nonce: u64, idem: &str| {
+        let entry = Entry::sign(Body::Consent { scope: Scope::Mileage, granted: true }, &key.signing_key, nonce, time_ms).unwrap();
+        let body = serde_json::to_vec(&SubmitRequest { entry: base64::engine::general_purpose::STANDARD.encode(entry.to_bytes()) }).unwrap();
+        let (status, _, answer) = send(server.addr(), &signed_post(&key, &name, "submit", &body, idem));
+        (status, String::from_utf8_lossy(&answer).into_owned())
+    };
+    for (i, (time_ms, says)) in [
+        (now + 10 * 365 * 86_400_000, "ahead of the valley's clock"),
+        (1 << 63, "ahead of the valley's clock"),
+        (now + ENTRY_MAX_AHEAD_MS + 60_000, "ahead of the valley's clock"),
+        (now - ENTRY_MAX_AGE_MS - 60_000, "older than"),
+        (0, "older than"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (status, body) = submit(time_ms, 0, &format!("s{i}"));
+        assert_eq!(status, 400, "{time_ms}: {body}");
+        assert!(body.contains(says), "{time_ms}: {body}");
+    }
+    let (status, body) = submit(now, 0, "ok");
+    assert_eq!(status, 200, "{body}");
+}
+
 #[test]
 fn trips_per_request_are_capped_and_the_client_sends_more_in_several() {
     let server_dir = tempfile::tempdir().unwrap();

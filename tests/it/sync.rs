@@ -131,10 +131,15 @@ fn embedded_owner(dir: &Path) -> (EmbeddedValley, NamedKey) {
 
 /// A client of `url` enrolled as the owner of EV-C-1 with both scopes.
 async fn http_owner(dir: &Path, url: &str, seed: u8) -> (HttpValley, NamedKey) {
+    http_owner_of(dir, url, seed, "EV-C-1").await
+}
+
+/// A client of `url` enrolled as the owner of `vehicle` with both scopes.
+async fn http_owner_of(dir: &Path, url: &str, seed: u8, vehicle: &str) -> (HttpValley, NamedKey) {
     let key = NamedKey::from_seed("player", [seed; 32]).unwrap();
     let mut valley = HttpValley::open(&DataDir(dir.to_path_buf()), url, NamedKey::from_seed("player", [seed; 32]).unwrap(), system_clock).unwrap();
     valley.sync_replica().await.unwrap();
-    valley.enqueue(Intent::Enrol(EnrolRequest { name: "Ada".into(), vehicle: Some("EV-C-1".into()) })).unwrap();
+    valley.enqueue(Intent::Enrol(EnrolRequest { name: "Ada".into(), vehicle: Some(vehicle.into()) })).unwrap();
     valley.flush().await.unwrap();
     valley.sync_replica().await.unwrap();
     for scope in [Scope::Mileage, Scope::Behaviour] {
@@ -512,11 +517,11 @@ fn a_server_that_rolls_back_or_forks_its_log_is_refused() {
     assert!(matches!(e, ValleyError::Untrusted(_)), "{e}");
     assert!(e.to_string().contains("rolled its log back"), "{e}");
     assert_eq!(valley.replica.size(), trusted, "nothing from a bad server is kept");
-    // The old copy grows differently (another player's trips): a fork.
+    // The old copy grows differently (another player's car and trips): a fork.
     rt.block_on(async {
         let other_dir = tempfile::tempdir().unwrap();
-        let (mut other, other_key) = http_owner(other_dir.path(), &url, 46).await;
-        other.import_trips(&other_key.public_key(), trips("EV-C-1", 9000.0)).await.unwrap();
+        let (mut other, other_key) = http_owner_of(other_dir.path(), &url, 46, "EV-C-2").await;
+        other.import_trips(&other_key.public_key(), trips("EV-C-2", 9000.0)).await.unwrap();
         other.complete_task(&other_key.public_key(), "visit-garage").await.unwrap();
     });
     let e = rt.block_on(valley.sync_replica()).unwrap_err();

@@ -224,7 +224,8 @@ pub fn simulate_ledger(
         sim.rng.fill_bytes(&mut seed);
         let key = NamedKey::from_seed("player", seed).expect("valid name");
         let owner = i % 5 != 4; // four owners to one guest
-        let role = if owner { Role::Owner { vehicle: format!("EV-{:04X}", sim.rng.next_u32() & 0xFFFF) } } else { Role::Guest };
+        // A car has one owner: the index keeps the pseudonyms apart.
+        let role = if owner { Role::Owner { vehicle: format!("EV-{:04X}-{i}", sim.rng.next_u32() & 0xFFFF) } } else { Role::Guest };
         let player = key.public_key();
         sim.players.push(SimPlayer { key, owner, day: 0, km_today: 0 });
         sim.push(None, Body::Enrol { player, role, name: format!("driver-{i}") })?;

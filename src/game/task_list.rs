@@ -5,12 +5,13 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::authority::GameTables;
 use super::authority_link::AuthorityLink;
-use super::screens::{Play, Profile, Screen};
+use super::screens::{Play, Profile};
 use super::tasks::{TaskProgress, is_done, progress_text, today};
 use super::world::CurrentLevel;
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(EguiPrimaryContextPass, task_list.run_if(in_state(Screen::Valley)));
+    // A screen open over the valley (the valley paused) covers the list.
+    app.add_systems(EguiPrimaryContextPass, task_list.run_if(in_state(Play::Running)));
 }
 
 fn task_list(
@@ -20,12 +21,7 @@ fn task_list(
     profile: Res<Profile>,
     current: Res<CurrentLevel>,
     progress: Res<TaskProgress>,
-    play: Res<State<Play>>,
 ) -> Result {
-    // A screen open over the valley covers the list.
-    if *play.get() == Play::Paused {
-        return Ok(());
-    }
     let today = today(&authority);
     let ctx = contexts.ctx_mut()?;
     egui::Area::new("tasks".into()).anchor(egui::Align2::RIGHT_TOP, [-16.0, 16.0]).show(ctx, |ui| {

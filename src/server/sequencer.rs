@@ -195,27 +195,18 @@ impl ValleyServer {
                 if !signature_is_valid(&entry, &entry.to_bytes(), &mut KeyCache::default()) {
                     return Err(Refusal::BadRequest("the entry's signature does not verify (strict Ed25519)".into()));
                 }
-                let recorded = |valley: &crate::valley::embedded::EmbeddedValley| match valley.ledger().state().last_entry_of(&entry.actor) {
-                    Some(index) => valley.ledger().read_entry(index).is_ok_and(|(stored, _)| stored.signature == entry.signature),
-                    None => false,
-                };
-                // A retry of an entry already recorded is answered below, whatever its age.
-                if !recorded(valley) {
-                    if let Some(why) = crate::valley::wire::entry_time_refusal(entry.time_ms, valley.now()) {
-                        return Err(Refusal::BadRequest(why));
-                    }
+                // Recorded by this very request before a crash lost its answer: it is the
+                // player's latest entry (the client's queue sends in order). Answered whatever
+                // its age.
+                let recorded = valley.ledger().state().last_entry_of(&entry.actor);
+                if let Some(index) = recorded.filter(|&i| valley.ledger().read_entry(i).is_ok_and(|(stored, _)| stored.signature == entry.signature)) {
+                    return answer(&IndexAnswer { index });
                 }
-                match block_on_ready(valley.submit(entry.clone())) {
-                    Ok(index) => answer(&IndexAnswer { index }),
-                    // Recorded by this very request before a crash lost its answer: it is the
-                    // player's latest entry (the client's queue sends in order).
-                    Err(e) => match valley.ledger().state().last_entry_of(&entry.actor) {
-                        Some(index) if valley.ledger().read_entry(index).is_ok_and(|(stored, _)| stored.signature == entry.signature) => {
-                            answer(&IndexAnswer { index })
-                        }
-                        _ => Err(e.into()),
-                    },
+                if let Some(why) = crate::valley::wire::entry_time_refusal(entry.time_ms, valley.now()) {
+                    return Err(Refusal::BadRequest(why));
                 }
+                let index = block_on_ready(valley.submit(entry))?;
+                answer(&IndexAnswer { index })
             }
             _ => Err(Refusal::NotFound),
         }

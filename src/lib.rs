@@ -3,7 +3,8 @@
 //! Layers, lowest first; each imports only those below it (DESIGN 2):
 //! 1. the pure core, no Bevy: `ledger`, `economy`, `twin`, `telemetry`, `level`, and
 //!    `platform` (time and threads, swapped in the browser);
-//! 2. the authority: `valley` (the contract and the embedded rules) and `profile`;
+//! 2. the authority: `valley` (the contract and the embedded rules), `profile` and
+//!    `simulated_car` (a telematics unit in software);
 //! 3. `client` (the HTTP authority, verified replica, queue) and `server` (`horizon serve`);
 //! 4. `game`, the Bevy view; 5. the command line (`src/cli/`, in the binary).
 
@@ -15,6 +16,7 @@ pub mod telemetry;
 pub mod twin;
 pub mod valley;
 pub mod profile;
+pub mod simulated_car;
 pub mod client;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod server;

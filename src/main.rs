@@ -23,8 +23,9 @@ enum Command {
     Play(cli::PlayArgs),
     /// Create or show the player's key
     Keys,
-    /// Import trips (JSON summaries, a GPX track or a car app's CSV export): into the local
-    /// valley, or queued and sent to the profile's server
+    /// Import a file: a car's pairing or car-signed trips (from the car, or `horizon car`), or
+    /// self-reported trips (JSON summaries, a GPX track, a car app's CSV export); into the
+    /// local valley, or queued and sent to the profile's server
     Import { file: PathBuf },
     /// Show, grant or revoke the consent scopes
     Consent {
@@ -52,7 +53,12 @@ enum Command {
         addr: String,
         #[command(flatten)]
         limits: cli::sync::ServeLimits,
+        #[command(flatten)]
+        trust: cli::sync::ServeTrust,
     },
+    /// A simulated car: provisioned by a maker key, it pairs with the player and signs trips
+    #[command(subcommand)]
+    Car(cli::car::CarCommand),
     /// Write everything this device holds about the player as JSON
     Export {
         #[arg(long, value_name = "FILE")]
@@ -83,7 +89,8 @@ fn main() -> ExitCode {
         Command::Import { file } => cli::sync::import(&data_dir, &file),
         Command::Consent { change } => cli::sync::consent(&data_dir, change),
         Command::Sync { server, server_key, name, vehicle } => cli::sync::sync(&data_dir, cli::sync::SyncArgs { server, server_key, name, vehicle }),
-        Command::Serve { addr, limits } => cli::sync::serve(&data_dir, &addr, &limits),
+        Command::Serve { addr, limits, trust } => cli::sync::serve(&data_dir, &addr, &limits, &trust),
+        Command::Car(cmd) => cli::car::run(cmd, &data_dir),
         Command::Export { out } => cli::sync::export(&data_dir, out),
         Command::Forget { yes } => cli::sync::forget(&data_dir, yes),
         Command::Ledger(cmd) => cli::ledger::run(cmd, &data_dir),

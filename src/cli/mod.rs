@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use horizon::profile::{DataDir, load_or_create_key};
 
+pub mod car;
 pub mod chart;
 pub mod economy;
 pub mod ledger;

@@ -10,12 +10,13 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use horizon::ledger::{Body, Role, Scope, VerifierKey};
 use horizon::profile::{DataDir, load_or_create_key};
-use horizon::telemetry::{TripSummary, Verdict, format_time, parse_trip_file};
+use horizon::telemetry::{Verdict, format_time, parse_trip_file};
 use horizon::valley::embedded::system_clock;
 use horizon::client::http::{HttpValley, describe_import, saved_server, sync_dir};
 use horizon::client::queue::Intent;
-use horizon::server::{RateLimits, ServeOptions, ValleyServer, serve as serve_http};
-use horizon::valley::wire::{EnrolRequest, SubmitRequest, TripsRequest, player_json};
+use horizon::server::{RateLimits, ServeOptions, ServerTrust, ValleyServer, serve as serve_http};
+use horizon::telemetry::car_signed::{CAR_PAIRING_FORMAT, is_car_trips_file, parse_car_trips, parse_pairing};
+use horizon::valley::wire::{CarTripsRequest, EnrolRequest, PairRequest, SubmitRequest, TripsRequest, player_json};
 use horizon::valley::{EmbeddedValley, ImportReport, ValleyError, ValleyService, block_on_ready};
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -66,9 +67,44 @@ impl ServeLimits {
     }
 }
 
-pub fn serve(data: &DataDir, addr: &str, limits: &ServeLimits) -> Result<ExitCode> {
+/// Whom the server trusts.
+#[derive(clap::Args, Debug)]
+pub struct ServeTrust {
+    /// A car maker trusted to provision vehicles, as NAME=KEY (its public key, 64 hex
+    /// digits); repeat for several. Only trips signed by cars these makers provisioned mint.
+    #[arg(long = "maker", value_name = "NAME=KEY")]
+    pub makers: Vec<String>,
+    /// Also trust the demo maker, whose key anyone can derive: for demos and tests only
+    #[arg(long)]
+    pub trust_demo_maker: bool,
+    /// The log's origin when the ledger is created [default: crypto-horizon.valley/<random>]
+    #[arg(long, value_name = "ORIGIN")]
+    pub origin: Option<String>,
+}
+
+impl ServeTrust {
+    fn trust(&self) -> Result<ServerTrust> {
+        let mut trust = if self.trust_demo_maker { ServerTrust::demo() } else { ServerTrust::default() };
+        trust.origin = self.origin.clone();
+        for m in &self.makers {
+            let Some((name, key)) = m.split_once('=') else { bail!("--maker {m:?}: expected NAME=KEY") };
+            let key = horizon::ledger::PublicKey::from_hex(key).filter(|k| k.verifying_key().is_some()).with_context(|| format!("--maker {m:?}: the key is not an Ed25519 public key (64 hex digits)"))?;
+            trust.makers.push((key, name.trim().to_string()));
+        }
+        Ok(trust)
+    }
+}
+
+pub fn serve(data: &DataDir, addr: &str, limits: &ServeLimits, trust: &ServeTrust) -> Result<ExitCode> {
     let options = limits.options()?;
-    let server = ValleyServer::open(data, system_clock)?;
+    let server = ValleyServer::open(data, system_clock, &trust.trust()?)?;
+    let makers = &server.valley().ledger().state().makers;
+    if makers.is_empty() {
+        eprintln!("warning: no car maker is trusted (--maker NAME=KEY): no trip can mint stones here");
+    }
+    for (key, name) in makers {
+        eprintln!("trusted car maker: {name} ({key})");
+    }
     eprintln!("valley server: ledger {} with {} entries, verifier key {}", data.ledger().display(), server.valley().ledger().size(), server.valley().ledger().verifier_key().text);
     runtime().block_on(serve_http(addr, server, options))?;
     Ok(ExitCode::SUCCESS)
@@ -242,12 +278,6 @@ fn base64_entry(entry: &horizon::ledger::Entry) -> String {
     base64::engine::general_purpose::STANDARD.encode(entry.to_bytes())
 }
 
-/// Reads a trip file of any accepted format for this player's car.
-fn read_trips(file: &Path, vehicle: &str, odometer_km: f64) -> Result<Vec<TripSummary>> {
-    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    Ok(parse_trip_file(&file.display().to_string(), &bytes, vehicle, odometer_km)?)
-}
-
 fn print_report(file: &Path, report: &ImportReport) {
     println!("{}: {}", file.display(), describe_import(report));
     for c in &report.checked {
@@ -262,63 +292,134 @@ fn print_report(file: &Path, report: &ImportReport) {
     }
 }
 
-/// `horizon import FILE`: JSON summaries, GPX tracks or CSV exports, into the local valley or
-/// (for a profile with a server) queued and sent.
+/// What a file given to `horizon import` holds.
+enum ImportFile {
+    Pairing(horizon::telemetry::car_signed::Pairing),
+    CarTrips(Vec<horizon::ledger::car::SignedTrip>),
+    SelfReported(Vec<u8>),
+}
+
+fn read_import_file(file: &Path) -> Result<ImportFile> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let name = file.display().to_string();
+    let head = &bytes[..bytes.len().min(512)];
+    if head.windows(CAR_PAIRING_FORMAT.len()).any(|w| w == CAR_PAIRING_FORMAT.as_bytes()) {
+        return Ok(ImportFile::Pairing(parse_pairing(&name, &String::from_utf8_lossy(&bytes))?));
+    }
+    if is_car_trips_file(&bytes) {
+        return Ok(ImportFile::CarTrips(parse_car_trips(&name, &String::from_utf8_lossy(&bytes))?.1));
+    }
+    Ok(ImportFile::SelfReported(bytes))
+}
+
+/// Sends the queue and prints what the server said of each intent.
+fn flush_and_report(valley: &mut HttpValley, file: &Path, rt: &tokio::runtime::Runtime) -> Result<ExitCode> {
+    match rt.block_on(async {
+        let report = flush_waiting_when_busy(valley).await?;
+        valley.sync_replica().await?;
+        Ok::<_, ValleyError>(report)
+    }) {
+        Ok(report) => {
+            for r in &report.imports {
+                print_report(file, r);
+            }
+            for a in report.answers.iter().filter(|a| a.starts_with("paired")) {
+                println!("{a}");
+            }
+            for (_, reason) in &report.refused {
+                println!("  refused: {reason}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) if e.is_retryable() => {
+            println!("{e}; it stays queued and is sent by the next `horizon sync`");
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn refuse_counts_without_consent(trips: &[horizon::ledger::car::SignedTrip], behaviour: bool) -> Result<()> {
+    if !behaviour && trips.iter().any(|t| t.details.hard_brakes != 0 || t.details.hard_accelerations != 0) {
+        bail!("the car signed hard-event counts, but the behaviour scope is off: grant it (`horizon consent grant behaviour`) or have the car sign the trips without them");
+    }
+    Ok(())
+}
+
+/// `horizon import FILE`: a car's pairing, car-signed trips, or self-reported trips (JSON
+/// summaries, GPX tracks, CSV exports); into the local valley or (for a profile with a
+/// server) queued and sent.
 pub fn import(data: &DataDir, file: &Path) -> Result<ExitCode> {
+    let content = read_import_file(file)?;
     if let Some(mut valley) = client(data, None)? {
         let me = valley.player_key();
         let rt = runtime();
         let _ = rt.block_on(valley.sync_replica());
-        let vehicle = match valley.replica.state().player(&me).map(|p| p.role.clone()) {
-            Some(Role::Owner { vehicle }) => vehicle,
-            Some(Role::Guest) => bail!("guests have no car: only owners import trips"),
-            None => bail!("this profile is not enrolled at {} yet: run `horizon sync --vehicle PSEUDONYM` first", valley.base()),
+        let role = match valley.replica.state().player(&me).map(|p| p.role.clone()) {
+            Some(role) => role,
+            None => bail!("this profile is not enrolled at {} yet: run `horizon sync` first", valley.base()),
         };
-        if !valley.consented(Scope::Mileage) {
-            bail!("importing trips needs the mileage consent; grant it with `horizon consent grant mileage`");
-        }
-        let odometer = valley.accepted_trips().iter().map(|t| t.odometer_end_km).fold(0.0, f64::max);
-        let mut trips = read_trips(file, &vehicle, odometer)?;
-        if !valley.consented(Scope::Behaviour) {
-            // Without the behaviour scope the counts never leave the device.
-            for t in &mut trips {
-                t.hard_brakes = 0;
-                t.hard_accelerations = 0;
+        let queued = match content {
+            ImportFile::Pairing(pairing) => {
+                let vehicle = pairing.binding.vehicle.clone();
+                valley.enqueue(Intent::Pair(PairRequest::new(&pairing)))?;
+                format!("the pairing with car {vehicle}")
             }
-        }
-        let n = trips.len();
-        valley.enqueue(Intent::Trips(TripsRequest { trips }))?;
-        println!("{n} trip summaries from {} queued for {}", file.display(), valley.base());
-        return match rt.block_on(async {
-            let report = flush_waiting_when_busy(&mut valley).await?;
-            valley.sync_replica().await?;
-            Ok::<_, ValleyError>(report)
-        }) {
-            Ok(report) => {
-                for r in &report.imports {
-                    print_report(file, r);
+            ImportFile::CarTrips(trips) => {
+                if !valley.consented(Scope::Mileage) {
+                    bail!("importing trips needs the mileage consent; grant it with `horizon consent grant mileage`");
                 }
-                for (_, reason) in &report.refused {
-                    println!("  refused: {reason}");
+                refuse_counts_without_consent(&trips, valley.consented(Scope::Behaviour))?;
+                let n = trips.len();
+                valley.enqueue(Intent::CarTrips(CarTripsRequest::new(&trips)))?;
+                format!("{n} car-signed trips")
+            }
+            ImportFile::SelfReported(bytes) => {
+                let Role::Owner { vehicle } = role else { bail!("guests have no car: pair a car first (`horizon import PAIRING.json`)") };
+                if !valley.consented(Scope::Mileage) {
+                    bail!("importing trips needs the mileage consent; grant it with `horizon consent grant mileage`");
                 }
-                Ok(ExitCode::SUCCESS)
+                let odometer = valley.accepted_trips().iter().map(|t| t.odometer_end_km).fold(0.0, f64::max);
+                let mut trips = parse_trip_file(&file.display().to_string(), &bytes, &vehicle, odometer)?;
+                if !valley.consented(Scope::Behaviour) {
+                    // Without the behaviour scope the counts never leave the device.
+                    for t in &mut trips {
+                        t.hard_brakes = 0;
+                        t.hard_accelerations = 0;
+                    }
+                }
+                let n = trips.len();
+                valley.enqueue(Intent::Trips(TripsRequest { trips }))?;
+                format!("{n} self-reported trip summaries")
             }
-            Err(e) if e.is_retryable() => {
-                println!("{e}; the trips stay queued and are sent by the next `horizon sync`");
-                Ok(ExitCode::from(2))
-            }
-            Err(e) => Err(e.into()),
         };
+        println!("{queued} from {} queued for {}", file.display(), valley.base());
+        return flush_and_report(&mut valley, file, &rt);
     }
     let (mut valley, player) = EmbeddedValley::open_with_player(data, system_clock)?;
     let key = player.public_key();
-    let vehicle = match valley.ledger().state().player(&key).map(|p| p.role.clone()) {
-        Some(Role::Owner { vehicle }) => vehicle,
-        _ => bail!("guests have no car: only owners import trips"),
+    let report = match content {
+        ImportFile::Pairing(pairing) => {
+            let vehicle = pairing.binding.vehicle.clone();
+            let index = valley.pair(&key, pairing)?;
+            println!("paired with car {vehicle}: you are its owner (ledger entry {index})");
+            return Ok(ExitCode::SUCCESS);
+        }
+        ImportFile::CarTrips(trips) => {
+            let behaviour = valley.ledger().state().player(&key).is_some_and(|p| p.consented(Scope::Behaviour));
+            refuse_counts_without_consent(&trips, behaviour)?;
+            block_on_ready(valley.import_car_trips(&key, trips))?
+        }
+        ImportFile::SelfReported(bytes) => {
+            let vehicle = match valley.ledger().state().player(&key).map(|p| p.role.clone()) {
+                Some(Role::Owner { vehicle }) => vehicle,
+                _ => bail!("guests have no car: pair a car first (`horizon import PAIRING.json`)"),
+            };
+            let odometer = valley.accepted_trips(&key).iter().map(|t| t.odometer_end_km).fold(0.0, f64::max);
+            let trips = parse_trip_file(&file.display().to_string(), &bytes, &vehicle, odometer)?;
+            block_on_ready(valley.import_trips(&key, trips))?
+        }
     };
-    let odometer = valley.accepted_trips(&key).iter().map(|t| t.odometer_end_km).fold(0.0, f64::max);
-    let trips = read_trips(file, &vehicle, odometer)?;
-    let report = block_on_ready(valley.import_trips(&key, trips))?;
     print_report(file, &report);
     Ok(ExitCode::SUCCESS)
 }

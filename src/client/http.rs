@@ -26,6 +26,8 @@ use crate::valley::{BoxOpening, ImportReport, PlayerView, ValleyError, ValleySer
 use crate::ledger::replay::Deposit;
 use crate::ledger::{Body, Entry, NamedKey, PublicKey, Scope, VerifierKey};
 use crate::profile::DataDir;
+use crate::ledger::car::SignedTrip;
+use crate::telemetry::car_signed::{Pairing, summary_of};
 use crate::telemetry::{TripSummary, Verdict};
 use crate::twin::{TwinInputs, twin_stats};
 
@@ -206,6 +208,11 @@ impl HttpValley {
                     self.queue.push(Intent::Trips(TripsRequest { trips: chunk.to_vec() }), now)?;
                 }
             }
+            Intent::CarTrips(request) if request.trips.len() > MAX_TRIPS_PER_REQUEST => {
+                for chunk in request.trips.chunks(MAX_TRIPS_PER_REQUEST) {
+                    self.queue.push(Intent::CarTrips(CarTripsRequest { trips: chunk.to_vec() }), now)?;
+                }
+            }
             intent => {
                 self.queue.push(intent, now)?;
             }
@@ -240,7 +247,7 @@ impl HttpValley {
     pub async fn flush(&mut self) -> Result<FlushReport, ValleyError> {
         let mut report = FlushReport::default();
         while let Some(q) = self.queue.items().first().cloned() {
-            if let Intent::Trips(_) = &q.intent {
+            if let Intent::Trips(_) | Intent::CarTrips(_) = &q.intent {
                 // Revoking the mileage scope stops trips at once, queued ones included.
                 if !self.consented(Scope::Mileage) {
                     report.refused.push((q.id.clone(), "the mileage consent was revoked before these trips were sent".into()));
@@ -251,12 +258,21 @@ impl HttpValley {
             match self.post(q.intent.action(), &q.intent.body(), &q.id).await {
                 Ok(bytes) => {
                     report.sent += 1;
-                    if let Intent::Trips(sent) = &q.intent {
-                        let wire: WireImportReport = read("trips", &bytes)?;
-                        let r = wire.into_report(&sent.trips).map_err(|e| ValleyError::BadAnswer(format!("/v1/trips: {e}")))?;
+                    let sent_trips = match &q.intent {
+                        Intent::Trips(sent) => Some(sent.trips.clone()),
+                        Intent::CarTrips(sent) => Some(sent.decode().map_err(ValleyError::BadInput)?.iter().map(summary_of).collect()),
+                        _ => None,
+                    };
+                    if let Some(sent) = sent_trips {
+                        let action = q.intent.action();
+                        let wire: WireImportReport = read(action, &bytes)?;
+                        let r = wire.into_report(&sent).map_err(|e| ValleyError::BadAnswer(format!("/v1/{action}: {e}")))?;
                         self.keep_accepted(&r)?;
                         report.answers.push(describe_import(&r));
                         report.imports.push(r);
+                    } else if let Intent::Pair(_) = &q.intent {
+                        let a: IndexAnswer = read("pair", &bytes)?;
+                        report.answers.push(format!("paired with the car: ledger entry {}", a.index));
                     } else if let Intent::Mine(m) = &q.intent {
                         let d: WireDeposit = read("mine", &bytes)?;
                         report.answers.push(format!("mined km {}: {} stones", m.km_index, crate::economy::format_stones(d.amount_milli)));
@@ -302,6 +318,24 @@ impl HttpValley {
             game_km: 0.0,
         });
         Ok(PlayerView { key: *key, state, stats })
+    }
+}
+
+impl HttpValley {
+    /// Posts trips in requests the server takes (each with the summaries it carries) and
+    /// joins the answers into one report, keeping the accepted trips for the twin.
+    async fn post_trips<R: Serialize>(&mut self, action: &str, requests: Vec<(R, Vec<TripSummary>)>) -> Result<ImportReport, ValleyError> {
+        let mut report = ImportReport { checked: Vec::new(), already_imported: 0, attested_km: 0, new_deposits: Vec::new() };
+        for (request, sent) in requests {
+            let wire: WireImportReport = self.post_json(action, &request).await?;
+            let part = wire.into_report(&sent).map_err(|e| ValleyError::BadAnswer(format!("/v1/{action}: {e}")))?;
+            self.keep_accepted(&part)?;
+            report.checked.extend(part.checked);
+            report.already_imported += part.already_imported;
+            report.attested_km += part.attested_km;
+            report.new_deposits.extend(part.new_deposits);
+        }
+        Ok(report)
     }
 }
 
@@ -363,17 +397,18 @@ impl ValleyService for HttpValley {
     }
 
     async fn import_trips(&mut self, _key: &PublicKey, trips: Vec<TripSummary>) -> Result<ImportReport, ValleyError> {
-        let mut report = ImportReport { checked: Vec::new(), already_imported: 0, attested_km: 0, new_deposits: Vec::new() };
-        for chunk in trips.chunks(MAX_TRIPS_PER_REQUEST) {
-            let wire: WireImportReport = self.post_json("trips", &TripsRequest { trips: chunk.to_vec() }).await?;
-            let part = wire.into_report(chunk).map_err(|e| ValleyError::BadAnswer(format!("/v1/trips: {e}")))?;
-            self.keep_accepted(&part)?;
-            report.checked.extend(part.checked);
-            report.already_imported += part.already_imported;
-            report.attested_km += part.attested_km;
-            report.new_deposits.extend(part.new_deposits);
-        }
-        Ok(report)
+        let requests = trips.chunks(MAX_TRIPS_PER_REQUEST).map(|c| (TripsRequest { trips: c.to_vec() }, c.to_vec())).collect();
+        self.post_trips("trips", requests).await
+    }
+
+    async fn import_car_trips(&mut self, _key: &PublicKey, trips: Vec<SignedTrip>) -> Result<ImportReport, ValleyError> {
+        let requests = trips.chunks(MAX_TRIPS_PER_REQUEST).map(|c| (CarTripsRequest::new(c), c.iter().map(summary_of).collect())).collect();
+        self.post_trips("car-trips", requests).await
+    }
+
+    async fn pair(&mut self, _key: &PublicKey, pairing: Pairing) -> Result<u64, ValleyError> {
+        let a: IndexAnswer = self.post_json("pair", &PairRequest::new(&pairing)).await?;
+        Ok(a.index)
     }
 
     async fn mine(&mut self, _key: &PublicKey, km_index: u64) -> Result<Deposit, ValleyError> {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::valley::ValleyError;
-use crate::valley::wire::{EnrolRequest, MineRequest, SubmitRequest, TaskRequest, TripsRequest};
+use crate::valley::wire::{CarTripsRequest, EnrolRequest, MineRequest, PairRequest, SubmitRequest, TaskRequest, TripsRequest};
 
 /// One thing to tell the server.
 #[derive(Serialize, Deserialize, Clone, Debug)]
@@ -20,6 +20,9 @@ use crate::valley::wire::{EnrolRequest, MineRequest, SubmitRequest, TaskRequest,
 pub enum Intent {
     Enrol(EnrolRequest),
     Trips(TripsRequest),
+    #[serde(rename = "car-trips")]
+    CarTrips(CarTripsRequest),
+    Pair(PairRequest),
     Mine(MineRequest),
     Task(TaskRequest),
     Submit(SubmitRequest),
@@ -31,6 +34,8 @@ impl Intent {
         match self {
             Intent::Enrol(_) => "enrol",
             Intent::Trips(_) => "trips",
+            Intent::CarTrips(_) => "car-trips",
+            Intent::Pair(_) => "pair",
             Intent::Mine(_) => "mine",
             Intent::Task(_) => "task",
             Intent::Submit(_) => "submit",
@@ -49,6 +54,8 @@ impl Intent {
         match self {
             Intent::Enrol(r) => serde_json::to_vec(r),
             Intent::Trips(r) => serde_json::to_vec(r),
+            Intent::CarTrips(r) => serde_json::to_vec(r),
+            Intent::Pair(r) => serde_json::to_vec(r),
             Intent::Mine(r) => serde_json::to_vec(r),
             Intent::Task(r) => serde_json::to_vec(r),
             Intent::Submit(r) => serde_json::to_vec(r),

@@ -105,6 +105,9 @@ impl<'a> Reader<'a> {
             }
         }
     }
+    pub fn bytes16(&mut self, what: &str) -> Result<[u8; 16], DecodeError> {
+        Ok(self.take(16, what)?.try_into().unwrap())
+    }
     pub fn bytes32(&mut self, what: &str) -> Result<[u8; 32], DecodeError> {
         Ok(self.take(32, what)?.try_into().unwrap())
     }
@@ -134,3 +137,15 @@ impl<'a> Reader<'a> {
         }
     }
 }
+
+/// A string field too long to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StringTooLong(pub usize);
+
+impl fmt::Display for StringTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a text field of {} bytes is longer than the {MAX_STRING_LEN} an entry allows", self.0)
+    }
+}
+
+impl std::error::Error for StringTooLong {}

@@ -14,8 +14,9 @@
 
 use std::fmt;
 
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey};
 
+use super::car::{Binding, CarTrip, Provision};
 use super::codec::{DecodeError, MAX_STRING_LEN, Reader, Writer};
 use crate::economy::format_stones;
 
@@ -24,45 +25,8 @@ pub const ENTRY_MAGIC: &[u8; 4] = b"CHE1";
 /// Bytes of the signature that ends every entry.
 pub const SIGNATURE_LEN: usize = 64;
 
-/// An Ed25519 public key as stored in entries. Players are known by their key.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PublicKey(pub [u8; 32]);
-
-impl PublicKey {
-    pub fn from_signing_key(key: &SigningKey) -> Self {
-        PublicKey(key.verifying_key().to_bytes())
-    }
-
-    /// The short form shown to people: the first 8 bytes in hex.
-    pub fn fingerprint(&self) -> String {
-        hex::encode(&self.0[..8])
-    }
-
-    pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
-    }
-
-    pub fn from_hex(s: &str) -> Option<Self> {
-        let bytes = hex::decode(s.trim()).ok()?;
-        Some(PublicKey(bytes.try_into().ok()?))
-    }
-
-    pub fn verifying_key(&self) -> Option<VerifyingKey> {
-        VerifyingKey::from_bytes(&self.0).ok()
-    }
-}
-
-impl fmt::Debug for PublicKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.fingerprint())
-    }
-}
-
-impl fmt::Display for PublicKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.fingerprint())
-    }
-}
+pub use super::codec::StringTooLong;
+pub use super::public_key::PublicKey;
 
 /// Whether a player owns a real car (and so may receive stones) or is a guest.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,10 +67,14 @@ pub enum Kind {
     BoxDraw,
     Purchase,
     Combine,
+    TrustMaker,
+    Provision,
+    Bind,
+    CarTrip,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Genesis,
         Kind::Enrol,
         Kind::Consent,
@@ -116,6 +84,10 @@ impl Kind {
         Kind::BoxDraw,
         Kind::Purchase,
         Kind::Combine,
+        Kind::TrustMaker,
+        Kind::Provision,
+        Kind::Bind,
+        Kind::CarTrip,
     ];
 
     pub fn name(self) -> &'static str {
@@ -129,6 +101,10 @@ impl Kind {
             Kind::BoxDraw => "box-draw",
             Kind::Purchase => "purchase",
             Kind::Combine => "combine",
+            Kind::TrustMaker => "trust-maker",
+            Kind::Provision => "provision",
+            Kind::Bind => "bind",
+            Kind::CarTrip => "car-trip",
         }
     }
 
@@ -187,6 +163,16 @@ pub enum Body {
     Purchase { item: String, price_milli: u64 },
     /// The player combines fragments (a multiple of ten) into whole stones.
     Combine { fragments: u32 },
+    /// The authority trusts this car maker's key to provision vehicles.
+    TrustMaker { maker: PublicKey, name: String },
+    /// The authority records a maker's provisioning of a vehicle.
+    Provision(Provision),
+    /// The authority records a car's binding of its owner.
+    Bind(Binding),
+    /// The authority records a car-signed trip of the car's owner: `km` of its whole km are
+    /// minable (fewer when the car's daily cap bit), from the player's running km index
+    /// `first_km`. The draws' seed is this entry's own signature (see `car::draw_seed`).
+    CarTrip { player: PublicKey, trip: CarTrip, km: u32, first_km: u64 },
 }
 
 impl Body {
@@ -201,6 +187,10 @@ impl Body {
             Body::BoxDraw { .. } => Kind::BoxDraw,
             Body::Purchase { .. } => Kind::Purchase,
             Body::Combine { .. } => Kind::Combine,
+            Body::TrustMaker { .. } => Kind::TrustMaker,
+            Body::Provision(_) => Kind::Provision,
+            Body::Bind(_) => Kind::Bind,
+            Body::CarTrip { .. } => Kind::CarTrip,
         }
     }
 
@@ -211,7 +201,9 @@ impl Body {
             | Body::MileageAttestation { player, .. }
             | Body::Mint { player, .. }
             | Body::CrystalAward { player, .. }
-            | Body::BoxDraw { player, .. } => Some(*player),
+            | Body::BoxDraw { player, .. }
+            | Body::CarTrip { player, .. } => Some(*player),
+            Body::Bind(b) => Some(b.owner),
             _ => None,
         }
     }
@@ -224,6 +216,10 @@ impl Body {
             Body::CrystalAward { task, .. } => vec![task.as_str()],
             Body::BoxDraw { prize: Prize::Gift { item }, .. } => vec![item.as_str()],
             Body::Purchase { item, .. } => vec![item.as_str()],
+            Body::TrustMaker { name, .. } => vec![name.as_str()],
+            Body::Provision(p) => vec![p.vehicle.as_str()],
+            Body::Bind(b) => vec![b.vehicle.as_str()],
+            Body::CarTrip { trip, .. } => vec![trip.vehicle.as_str()],
             _ => vec![],
         }
     }
@@ -303,6 +299,18 @@ impl Body {
                 w.u64(*price_milli);
             }
             Body::Combine { fragments } => w.u32(*fragments),
+            Body::TrustMaker { maker, name } => {
+                w.bytes32(&maker.0);
+                w.string(name);
+            }
+            Body::Provision(p) => p.encode(w),
+            Body::Bind(b) => b.encode(w),
+            Body::CarTrip { player, trip, km, first_km } => {
+                w.bytes32(&player.0);
+                trip.encode(w);
+                w.u32(*km);
+                w.u64(*first_km);
+            }
         }
     }
 
@@ -374,6 +382,15 @@ impl Body {
             },
             Kind::Purchase => Body::Purchase { item: r.string("item id")?, price_milli: r.u64("price")? },
             Kind::Combine => Body::Combine { fragments: r.u32("fragment count")? },
+            Kind::TrustMaker => Body::TrustMaker { maker: key(r, "maker key")?, name: r.string("maker name")? },
+            Kind::Provision => Body::Provision(Provision::decode(r)?),
+            Kind::Bind => Body::Bind(Binding::decode(r)?),
+            Kind::CarTrip => Body::CarTrip {
+                player: key(r, "player key")?,
+                trip: CarTrip::decode(r)?,
+                km: r.u32("minable kilometres")?,
+                first_km: r.u64("first km index")?,
+            },
         })
     }
 }
@@ -389,18 +406,6 @@ pub struct Entry {
     pub body: Body,
     pub signature: [u8; 64],
 }
-
-/// A string field too long to be stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StringTooLong(pub usize);
-
-impl fmt::Display for StringTooLong {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a text field of {} bytes is longer than the {MAX_STRING_LEN} an entry allows", self.0)
-    }
-}
-
-impl std::error::Error for StringTooLong {}
 
 impl Entry {
     /// Builds and signs an entry.
@@ -484,6 +489,12 @@ impl Entry {
             Body::BoxDraw { player, prize, draw, .. } => format!("{player}: box #{draw} → {prize:?}"),
             Body::Purchase { item, price_milli } => format!("{item} for {} stones", format_stones(*price_milli)),
             Body::Combine { fragments } => format!("{fragments} fragments into stones"),
+            Body::TrustMaker { maker, name } => format!("trusts car maker {} ({maker})", printable(name)),
+            Body::Provision(p) => format!("{} provisioned by maker {} with car key {}", printable(&p.vehicle), p.maker, p.car),
+            Body::Bind(b) => format!("{} binds owner {} (car counter {})", printable(&b.vehicle), b.owner, b.counter),
+            Body::CarTrip { player, trip, km, .. } => {
+                format!("{player}: car-signed trip {} of {}, {km} km minable", trip.counter, printable(&trip.vehicle))
+            }
         };
         format!("{} by {} (nonce {}): {gist}", self.kind(), self.actor, self.nonce)
     }
@@ -498,6 +509,19 @@ pub fn is_unprintable(c: char) -> bool {
             '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}'
                 | '\u{fff9}'..='\u{fffb}' | '\u{e0000}'..='\u{e007f}'
         )
+}
+
+/// Longest name or vehicle pseudonym, in characters.
+pub const MAX_LABEL_CHARS: usize = 32;
+
+/// What is wrong with a name or pseudonym, if anything: they are shown to other players
+/// and printed in terminals, so printable text of 1 to [`MAX_LABEL_CHARS`] characters.
+pub fn label_problem(what: &str, text: &str) -> Option<String> {
+    let chars = text.chars().count();
+    if text.trim().is_empty() || chars > MAX_LABEL_CHARS {
+        return Some(format!("the {what} must be 1 to {MAX_LABEL_CHARS} characters (it has {chars})"));
+    }
+    text.chars().find(|&c| is_unprintable(c)).map(|c| format!("the {what} holds the unprintable character U+{:04X}", c as u32))
 }
 
 /// A name or pseudonym from the ledger, safe to print: unprintable characters become U+FFFD

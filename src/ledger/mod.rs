@@ -2,12 +2,14 @@
 //! actors, an RFC 6962 Merkle log, C2SP checkpoints and receipts, crash-safe storage, and a
 //! replay that recomputes every balance and checks every invariant.
 //!
-//! Lowest first: `codec` and `entry` (the canonical entry), `merkle`, `checkpoint`,
-//! `signatures`; `state` and `rules` (what the log replays to, one rule per entry kind);
+//! Lowest first: `codec`, `public_key`, `car` (what cars and makers sign) and `entry` (the canonical entry), `merkle`, `checkpoint`,
+//! `signatures`; `state`, `rules` and `car_rules` (what the log replays to, one rule per entry kind);
 //! `error`; `replay` (the one replay core); `framing`, `files`, `storage` (bytes on disk);
 //! `store` (the ledger's life cycle) and `verify` (streaming verification); `receipt`,
 //! `simulate`.
 
+pub mod car;
+pub mod car_rules;
 pub mod checkpoint;
 pub mod codec;
 pub mod entry;
@@ -15,6 +17,7 @@ pub mod error;
 pub mod files;
 pub mod framing;
 pub mod merkle;
+pub mod public_key;
 pub mod receipt;
 pub mod replay;
 pub mod rules;

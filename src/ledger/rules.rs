@@ -59,6 +59,10 @@ impl LedgerState {
             }
             Body::Purchase { item, price_milli } => self.purchase(tables, &at, item, *price_milli),
             Body::Combine { fragments } => self.combine(&at, *fragments),
+            Body::TrustMaker { maker, name } => self.trust_maker(*maker, name),
+            Body::Provision(p) => self.provision(entry, p),
+            Body::Bind(b) => self.bind(entry, b),
+            Body::CarTrip { player, trip, km, first_km } => self.car_trip(index, entry, player, trip, *km, *first_km),
         }?;
         let kind = entry.kind();
         self.nonces.insert(entry.actor, entry.nonce);
@@ -105,6 +109,7 @@ impl LedgerState {
             return Err(Violation::BadKey(actor));
         }
         self.origin = origin.to_string();
+        self.self_reported_mints = super::state::is_local_origin(origin);
         self.authority = Some(actor);
         Ok(())
     }
@@ -121,6 +126,9 @@ impl LedgerState {
         }
         // One owner per car: otherwise every identity could claim the same car's kilometres.
         if let Role::Owner { vehicle } = role {
+            if self.car(vehicle).is_some() {
+                return Err(Violation::ProvisionedCar(vehicle.clone()));
+            }
             if let Some(owner) = self.owner_of(vehicle) {
                 return Err(Violation::VehicleOwned { vehicle: vehicle.clone(), owner });
             }
@@ -137,6 +145,9 @@ impl LedgerState {
 
     /// A mileage attestation: `trip` driven on `day`, `km` kilometres from `first_km` on.
     fn attest(&mut self, at: &At, player: &PublicKey, trip: &[u8; 32], (day, km, first_km): (u32, u32, u64), beacon: &[u8; 32]) -> Result<(), Violation> {
+        if !self.self_reported_mints {
+            return Err(Violation::SelfReportedMint);
+        }
         let p = self.owner(player)?;
         if p.trips.contains(trip) {
             return Err(Violation::TripAttestedTwice(hex::encode(&trip[..8])));
@@ -154,8 +165,7 @@ impl LedgerState {
         if first_km != p.km_attested {
             return Err(Violation::KmNotContiguous { player: *player, expected: p.km_attested, found: first_km });
         }
-        let today = if p.day_km.0 == day { p.day_km.1 } else { 0 };
-        let total = add(today, u64::from(km))?;
+        let total = add(p.day_km.get(&day).copied().unwrap_or(0), u64::from(km))?;
         if total > u64::from(DAILY_KM_CAP) {
             return Err(Violation::DailyCap { player: *player, day, total });
         }
@@ -168,7 +178,7 @@ impl LedgerState {
             p.deposits.insert(km_index, Deposit { cause: at.index, km_index, amount_milli, day: at.day });
         }
         p.km_attested = km_attested;
-        p.day_km = (day, total);
+        p.day_km.insert(day, total);
         p.trips.insert(*trip);
         self.supply.mileage_earned_milli += paid.iter().map(|(_, amount)| amount).sum::<u64>();
         self.network_km = network_km;
@@ -176,15 +186,17 @@ impl LedgerState {
     }
 
     fn mint(&mut self, player: &PublicKey, pool: Pool, amount_milli: u64, cause: u64, km_index: u64) -> Result<(), Violation> {
-        let p = self.owner(player)?;
+        // Enrolled is enough: deposits exist only for owners, and a deposit earned stays
+        // minable after the car changes hands.
+        let p = self.enrolled(player)?;
         if pool == Pool::Cultivation {
             return Err(Violation::CultivationMint);
         }
-        let deposit = p
-            .deposits
-            .get(&km_index)
-            .filter(|d| d.cause == cause)
-            .ok_or(Violation::NoSuchDeposit { cause, km_index })?;
+        let deposit = p.deposits.get(&km_index).filter(|d| d.cause == cause).ok_or(if p.is_owner() {
+            Violation::NoSuchDeposit { cause, km_index }
+        } else {
+            Violation::GuestCannotMine(*player)
+        })?;
         if deposit.amount_milli != amount_milli {
             return Err(Violation::WrongMintAmount { expected: deposit.amount_milli, found: amount_milli });
         }

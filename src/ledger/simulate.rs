@@ -19,7 +19,8 @@ use crate::economy::tasks::check_repeat;
 use crate::economy::{EconomyTables, FRAGMENTS_PER_STONE};
 
 /// Origin (and log key name) of simulated ledgers.
-pub const SIMULATION_ORIGIN: &str = "crypto-horizon.example/simulated-valley";
+/// Local: a simulation attests self-reported trips, which only local ledgers allow.
+pub const SIMULATION_ORIGIN: &str = "crypto-horizon.local/simulated-valley";
 /// Entries per durable append.
 const BATCH: usize = 1024;
 

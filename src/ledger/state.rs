@@ -2,7 +2,7 @@
 //! supply, each actor's nonce, and the day beacons; and why an entry may break the rules.
 //! The rules themselves, one function per kind of entry, are in `rules`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
@@ -13,6 +13,16 @@ use crate::economy::{CULTIVATION_POOL_CAP_MILLI, MILEAGE_POOL_CAP_MILLI, TOTAL_S
 pub use crate::economy::mileage::DAILY_KM_CAP;
 /// Milliseconds in a day: ledger days are UTC days since the Unix epoch.
 pub const DAY_MS: u64 = 86_400_000;
+/// The origin of a single-player valley on the player's own device. Only there do
+/// self-reported trips (no car signed them) mint stones: every other ledger mints only for
+/// car-signed trips.
+pub const LOCAL_ORIGIN: &str = "crypto-horizon.local/valley";
+
+/// Whether a ledger's origin is a local one (the player's own valley, or a simulation run
+/// on one machine): `crypto-horizon.local/…`.
+pub fn is_local_origin(origin: &str) -> bool {
+    origin.starts_with("crypto-horizon.local/")
+}
 
 /// Why an entry breaks the ledger's rules.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -103,6 +113,30 @@ pub enum Violation {
     BadKey(PublicKey),
     #[error("a balance overflowed")]
     Overflow,
+    #[error("car maker {0} is already trusted")]
+    MakerAlreadyTrusted(PublicKey),
+    #[error("car maker {0} is not trusted by this valley")]
+    UntrustedMaker(PublicKey),
+    #[error("the {what} statement for vehicle {vehicle:?} does not verify (strict Ed25519)")]
+    BadStatementSignature { what: &'static str, vehicle: String },
+    #[error("vehicle {0:?} is already provisioned")]
+    CarProvisioned(String),
+    #[error("car key {0} already speaks for another vehicle")]
+    CarKeyInUse(PublicKey),
+    #[error("vehicle {0:?} was never provisioned by a trusted maker")]
+    UnprovisionedCar(String),
+    #[error("vehicle {0:?} is provisioned by its maker: its owner is the one the car binds, not a claim at enrolment")]
+    ProvisionedCar(String),
+    #[error("vehicle {vehicle:?} signed counter {counter}, but its last recorded statement has counter {last}")]
+    StaleCounter { vehicle: String, counter: u64, last: u64 },
+    #[error("vehicle {vehicle:?}: {why}")]
+    CarStatement { vehicle: String, why: String },
+    #[error("{player} is not the bound owner of vehicle {vehicle:?}")]
+    NotCarOwner { vehicle: String, player: PublicKey },
+    #[error("vehicle {vehicle:?} would mine {total} km on day {day}, over the daily cap of {DAILY_KM_CAP}")]
+    CarDailyCap { vehicle: String, day: u32, total: u64 },
+    #[error("this valley mints only for car-signed trips; a self-reported trip cannot be attested")]
+    SelfReportedMint,
 }
 
 /// Stones earned by mileage, waiting in the valley to be mined (or credited after the grace
@@ -154,8 +188,9 @@ pub struct PlayerState {
     pub tasks: BTreeMap<String, u32>,
     /// Digests of the trip summaries attested, so that no trip is paid twice.
     pub trips: BTreeSet<[u8; 32]>,
-    /// The day of the latest attestation and the km attested on it, for the daily cap.
-    pub(super) day_km: (u32, u64),
+    /// Km attested by self-reported trips per day of the trip, for the daily cap (only a
+    /// local valley attests them).
+    pub(super) day_km: BTreeMap<u32, u64>,
 }
 
 impl PlayerState {
@@ -176,7 +211,7 @@ impl PlayerState {
             task_xp: 0,
             tasks: BTreeMap::new(),
             trips: BTreeSet::new(),
-            day_km: (0, 0),
+            day_km: BTreeMap::new(),
         }
     }
 
@@ -234,6 +269,44 @@ pub struct LedgerState {
     pub(super) last_day: Option<u32>,
     /// Vehicle pseudonym (as [`vehicle_key`] folds it) → its one owner.
     pub(super) owners: HashMap<String, PublicKey>,
+    /// Car makers whose keys provision vehicles, with their names.
+    pub makers: BTreeMap<PublicKey, String>,
+    /// Provisioned cars by pseudonym (as [`vehicle_key`] folds it).
+    pub cars: HashMap<String, CarState>,
+    pub(super) car_keys: HashSet<PublicKey>,
+    /// Whether self-reported trips may mint (a local valley, see [`is_local_origin`]).
+    pub self_reported_mints: bool,
+}
+
+/// A provisioned car as the ledger knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CarState {
+    pub vehicle: String,
+    pub maker: PublicKey,
+    /// The key of its telematics unit: it signs the car's bindings and trips.
+    pub key: PublicKey,
+    /// When the maker provisioned it: its trips start after it.
+    pub provisioned_ms: u64,
+    pub owner: Option<PublicKey>,
+    /// When the current owner's binding was signed.
+    pub bound_ms: u64,
+    /// The counter of its latest recorded statement.
+    pub counter: Option<u64>,
+    /// The odometer at the end of its latest recorded trip, in metres.
+    pub odometer_m: u64,
+    /// Minable km per UTC day of trip start, kept for the days a trip may still arrive.
+    pub day_km: BTreeMap<u32, u64>,
+}
+
+impl CarState {
+    pub(super) fn new(p: &super::car::Provision) -> Self {
+        CarState { vehicle: p.vehicle.clone(), maker: p.maker, key: p.car, provisioned_ms: p.time_ms, owner: None, bound_ms: 0, counter: None, odometer_m: 0, day_km: BTreeMap::new() }
+    }
+
+    /// Km still minable on `day` (days since the epoch, UTC).
+    pub fn km_left_on(&self, day: u32) -> u64 {
+        u64::from(DAILY_KM_CAP).saturating_sub(self.day_km.get(&day).copied().unwrap_or(0))
+    }
 }
 
 /// A vehicle pseudonym as the one-owner-per-car rule compares it: without surrounding
@@ -258,6 +331,11 @@ impl LedgerState {
     /// The owner enrolled with this vehicle, if any.
     pub fn owner_of(&self, vehicle: &str) -> Option<PublicKey> {
         self.owners.get(&vehicle_key(vehicle)).copied()
+    }
+
+    /// The provisioned car with this pseudonym, if any.
+    pub fn car(&self, vehicle: &str) -> Option<&CarState> {
+        self.cars.get(&vehicle_key(vehicle))
     }
 
     /// The nonce the actor must use next.

@@ -50,6 +50,33 @@ impl Answer {
     }
 }
 
+/// Whom a server trusts: the car makers whose keys provision vehicles, and the origin a
+/// new ledger gets.
+#[derive(Clone, Debug, Default)]
+pub struct ServerTrust {
+    /// The log's origin for a new ledger [default: `crypto-horizon.valley/<random>`, one
+    /// of its own for each deployment]. An existing ledger keeps its origin.
+    pub origin: Option<String>,
+    /// Car makers' keys, with their names, trusted to provision vehicles.
+    pub makers: Vec<(PublicKey, String)>,
+}
+
+impl ServerTrust {
+    /// Trusts the demo maker (simulated cars): for demos and tests, never for real owners.
+    pub fn demo() -> ServerTrust {
+        let demo = PublicKey::from_signing_key(&crate::ledger::car::demo_maker_key());
+        ServerTrust { origin: None, makers: vec![(demo, crate::valley::embedded::DEMO_MAKER_NAME.into())] }
+    }
+}
+
+/// A fresh origin for a new deployment: its checkpoints can be told from any other's.
+fn new_origin() -> String {
+    use rand_core::RngCore;
+    let mut bytes = [0u8; 6];
+    rand_core::OsRng.fill_bytes(&mut bytes);
+    format!("crypto-horizon.valley/{}", hex::encode(bytes))
+}
+
 /// The server's authority and the answers it gave.
 pub struct ValleyServer {
     valley: EmbeddedValley,
@@ -58,9 +85,16 @@ pub struct ValleyServer {
 }
 
 impl ValleyServer {
-    /// Opens (or creates) the server's authority, ledger and answers under `data`.
-    pub fn open(data: &DataDir, clock: Clock) -> Result<ValleyServer, ValleyError> {
-        let mut valley = EmbeddedValley::open(data, clock)?;
+    /// Opens (or creates) the server's authority, ledger and answers under `data`, trusting
+    /// the makers in `trust`.
+    pub fn open(data: &DataDir, clock: Clock, trust: &ServerTrust) -> Result<ValleyServer, ValleyError> {
+        let origin = trust.origin.clone().unwrap_or_else(new_origin);
+        let mut valley = EmbeddedValley::open_shared(data, clock, crate::economy::EconomyTables::shared(), &origin, &trust.makers)?;
+        if let Some(wanted) = &trust.origin
+            && valley.ledger().state().origin != *wanted
+        {
+            return Err(ValleyError::BadInput(format!("the ledger in {} has origin {}, not {wanted}", data.0.display(), valley.ledger().state().origin)));
+        }
         valley.start_batching();
         let path = data.0.join("server").join("answers.jsonl");
         let answers = Answers::open(&path, clock()).map_err(|message| ValleyError::Store { path: path.display().to_string(), message })?;
@@ -147,9 +181,9 @@ impl ValleyServer {
             "enrol" => {
                 let request: EnrolRequest = parse(body)?;
                 if valley.ledger().state().player(player).is_none() {
-                    // This server takes the client's word that it owns the car it names (a
-                    // car-signed binding is issue 12's next step), but a car has one owner:
-                    // a second identity naming it is refused.
+                    // A vehicle named here is the client's word: its self-reported trips
+                    // shape the twin and mint nothing. Stones come from a car's pairing
+                    // ("pair") and its signed trips ("car-trips").
                     valley.enrol(*player, role_of(&request), &request.name)?;
                 }
                 answer(&IndexAnswer { index: valley.ledger().size() - 1 })
@@ -164,6 +198,23 @@ impl ValleyServer {
                 }
                 let report = block_on_ready(valley.import_trips(player, request.trips))?;
                 answer(&WireImportReport::from(&report))
+            }
+            "car-trips" => {
+                let request: CarTripsRequest = parse(body)?;
+                if request.trips.len() > MAX_TRIPS_PER_REQUEST {
+                    return Err(Refusal::BadRequest(format!(
+                        "{} trips in one request; at most {MAX_TRIPS_PER_REQUEST} (send the rest in further requests)",
+                        request.trips.len()
+                    )));
+                }
+                let trips = request.decode().map_err(Refusal::BadRequest)?;
+                let report = block_on_ready(valley.import_car_trips(player, trips))?;
+                answer(&WireImportReport::from(&report))
+            }
+            "pair" => {
+                let request: PairRequest = parse(body)?;
+                let pairing = request.decode().map_err(Refusal::BadRequest)?;
+                answer(&IndexAnswer { index: valley.pair(player, pairing)? })
             }
             "mine" => {
                 let request: MineRequest = parse(body)?;

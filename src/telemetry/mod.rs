@@ -4,6 +4,7 @@
 //! minted for them. Trip files come as this project's JSON, as GPX tracks (summarised on the
 //! device, see [`gpx_track`]) or as CSV exports of car apps (see [`csv_trips`]).
 
+pub mod car_signed;
 pub mod csv_trips;
 pub mod gpx_track;
 pub mod plausibility;
@@ -68,7 +69,7 @@ pub enum TripFileError {
     Json { path: String, line: usize, column: usize, message: String },
     #[error("{path}: trip {trip}: {message}")]
     Trip { path: String, trip: usize, message: String },
-    #[error("{path}: format is {found:?}, expected {TRIPS_FORMAT:?}")]
+    #[error("{path}: format is {found:?}, not one this version reads ({TRIPS_FORMAT:?}, {:?} or {:?})", car_signed::CAR_TRIPS_FORMAT, car_signed::CAR_PAIRING_FORMAT)]
     Format { path: String, found: String },
     #[error("{path}: not a readable GPX file: {message}")]
     Gpx { path: String, message: String },

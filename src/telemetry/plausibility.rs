@@ -8,10 +8,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{TripSummary, format_time};
-use crate::ledger::replay::DAILY_KM_CAP;
-
-/// Faster than any road car's average over a trip.
-pub const MAX_AVERAGE_SPEED_KMH: f64 = 250.0;
+use crate::economy::mileage::DAILY_KM_CAP;
+/// Faster than any road car's average over a trip (the ledger's rule for car-signed trips).
+pub use crate::ledger::car::MAX_AVERAGE_SPEED_KMH;
 /// Odometer drift between trips that needs no explanation (rounding, a car park).
 pub const GAP_TOLERANCE_KM: f64 = 1.0;
 
@@ -24,6 +23,16 @@ pub struct TripHistory {
     pub intervals: Vec<(i64, i64)>,
     /// Minable km accepted per UTC day.
     pub day_km: BTreeMap<u32, u32>,
+}
+
+impl TripHistory {
+    /// Takes a trip accepted without these checks (a car signed it): later self-reported
+    /// trips must not overlap it or start below its odometer.
+    pub fn record(&mut self, t: &TripSummary) {
+        self.odometer_km = Some(self.odometer_km.map_or(t.odometer_end_km, |o| o.max(t.odometer_end_km)));
+        let pos = self.intervals.partition_point(|(s, _)| *s < t.start);
+        self.intervals.insert(pos, (t.start, t.end));
+    }
 }
 
 /// The outcome for one trip.

@@ -28,13 +28,19 @@ use crate::economy::{EconomyTables, boxes, mileage};
 use crate::ledger::files::write_atomically;
 use crate::ledger::replay::{DAY_MS, Deposit, PlayerState};
 use crate::ledger::rules::box_draw_body;
+use crate::ledger::car::{CAR_CLOCK_AHEAD_MS, CarTrip, STATEMENT_WINDOW_MS, SignedTrip, TripDetails, demo_maker_key};
 use crate::ledger::{Body, Entry, Ledger, NamedKey, Pool, PublicKey, Role, Scope};
+use crate::simulated_car::SimulatedCar;
+use crate::telemetry::car_signed::{Pairing, summary_of};
 use crate::profile::{DataDir, load_or_create_key};
 use crate::telemetry::{CheckedTrip, TripHistory, TripSummary, Verdict, check_trips, parse_trip_json};
 use crate::twin::{TwinInputs, TwinStats, twin_stats_with};
 
-/// Origin (and log key name) of an embedded, single-player valley.
-pub const EMBEDDED_ORIGIN: &str = "crypto-horizon.local/valley";
+/// Origin (and log key name) of an embedded, single-player valley: the one kind of
+/// ledger where self-reported trips mint.
+pub const EMBEDDED_ORIGIN: &str = crate::ledger::state::LOCAL_ORIGIN;
+/// Name of the demo maker in the ledger of a valley that trusts it.
+pub const DEMO_MAKER_NAME: &str = "demo maker (simulated cars)";
 /// The sample owner car of a first run, and its bundled trips.
 pub const SAMPLE_VEHICLE: &str = "EV-DEMO-01";
 pub const SAMPLE_TRIPS: &str = include_str!("../../assets/sample/trips.json");
@@ -107,10 +113,31 @@ impl EmbeddedValley {
         EmbeddedValley::open_with_tables(data, clock, EconomyTables::shared())
     }
 
-    /// Opens the valley under `data`, applying the economy `tables`, creating the
-    /// authority's key and ledger on first use.
+    /// Opens the local valley under `data`, applying the economy `tables`, creating the
+    /// authority's key and ledger on first use. It trusts the demo maker, so that
+    /// simulated cars (the first run's sample car among them) mint here.
     pub fn open_with_tables(data: &DataDir, clock: Clock, tables: Arc<EconomyTables>) -> Result<EmbeddedValley, ValleyError> {
-        let (log_key, _) = load_or_create_key(&data.authority_key(), EMBEDDED_ORIGIN)?;
+        let demo = (PublicKey::from_signing_key(&demo_maker_key()), DEMO_MAKER_NAME.to_string());
+        EmbeddedValley::open_as(data, clock, tables, EMBEDDED_ORIGIN, &[demo])
+    }
+
+    /// Opens a shared valley (a server's) under `data`: a new ledger gets `origin` (its own
+    /// per deployment); the car makers in `makers` are trusted from now on (recorded on the
+    /// ledger if they were not yet). Self-reported trips mint nothing in it.
+    pub fn open_shared(data: &DataDir, clock: Clock, tables: Arc<EconomyTables>, origin: &str, makers: &[(PublicKey, String)]) -> Result<EmbeddedValley, ValleyError> {
+        let valley = EmbeddedValley::open_as(data, clock, tables, origin, makers)?;
+        if valley.ledger.state().self_reported_mints {
+            return Err(ValleyError::BadInput(format!(
+                "{} holds a single-player valley (origin {}), where self-reported trips mint; a shared valley needs a data directory of its own",
+                data.0.display(),
+                valley.ledger.state().origin
+            )));
+        }
+        Ok(valley)
+    }
+
+    fn open_as(data: &DataDir, clock: Clock, tables: Arc<EconomyTables>, origin: &str, makers: &[(PublicKey, String)]) -> Result<EmbeddedValley, ValleyError> {
+        let (log_key, _) = load_or_create_key(&data.authority_key(), origin)?;
         let ledger_dir = data.ledger();
         let ledger = if ledger_dir.join(crate::ledger::store::LOG_FILE).exists() {
             Ledger::open_with(&ledger_dir, Some(log_key), None, tables.clone())?.0
@@ -132,6 +159,12 @@ impl EmbeddedValley {
             journaled,
         };
         valley.fold_journal()?;
+        for (maker, name) in makers {
+            if !valley.ledger.state().makers.contains_key(maker) {
+                check_label("maker name", name)?;
+                valley.authority(Body::TrustMaker { maker: *maker, name: name.clone() })?;
+            }
+        }
         valley.credit_expired_deposits()?;
         Ok(valley)
     }
@@ -155,20 +188,35 @@ impl EmbeddedValley {
         // Each first-run step is done only if missing, so a run cut short is completed
         // by the next one.
         if valley.ledger.state().player(&key).is_none() {
-            valley.enrol(key, Role::Owner { vehicle: SAMPLE_VEHICLE.into() }, "Driver")?;
+            valley.enrol(key, Role::Guest, "Driver")?;
         }
         let state = valley.enrolled(&key)?.clone();
-        let first_run = state.is_owner() && state.consents.is_empty() && state.km_attested == 0;
-        if first_run {
+        let untouched = state.consents.is_empty() && state.km_attested == 0 && state.boxes_opened == 0;
+        if untouched {
             for scope in [Scope::Mileage, Scope::Behaviour] {
                 let consent = valley.sign_for(&player, Body::Consent { scope, granted: true })?;
                 valley.ledger.append(&[consent])?;
             }
         }
-        let owner_of_sample = matches!(&state.role, Role::Owner { vehicle } if vehicle == SAMPLE_VEHICLE);
+        // The sample car: a simulated telematics unit, provisioned by the demo maker, paired
+        // with the player, which signs the bundled sample week as if just driven.
+        let now = valley.now();
+        let car_dir = data.0.join("car");
+        // (A profile enrolled before cars signed their trips claimed the sample car at
+        // enrolment; its first run, cut short, is completed the new way.)
+        let sample_claimed = matches!(&state.role, Role::Owner { vehicle } if vehicle == SAMPLE_VEHICLE);
+        if untouched && (state.role == Role::Guest || sample_claimed) && valley.ledger.state().car(SAMPLE_VEHICLE).is_none() {
+            let provisioned = now.saturating_sub(crate::simulated_car::SIMULATED_HISTORY_MS);
+            let mut car = SimulatedCar::open_or_create(&car_dir, SAMPLE_VEHICLE, &demo_maker_key(), provisioned).map_err(|e| car_error(&car_dir, e))?;
+            let pairing = car.pair(key, now).map_err(|e| car_error(&car_dir, e))?;
+            valley.pair(&key, pairing)?;
+        }
+        let owner_of_sample = matches!(&valley.enrolled(&key)?.role, Role::Owner { vehicle } if vehicle == SAMPLE_VEHICLE);
         if owner_of_sample && state.km_attested == 0 && valley.accepted_trips(&key).is_empty() && valley.enrolled(&key)?.consented(Scope::Mileage) {
-            let trips = parse_trip_json("assets/sample/trips.json", SAMPLE_TRIPS).expect("the bundled sample trips parse");
-            valley.import(&key, trips)?;
+            let mut car = SimulatedCar::open(&car_dir).map_err(|e| car_error(&car_dir, e))?;
+            let trips = sample_week_ending((now / 1000) as i64 - 3600);
+            let signed = car.sign_trips(&trips, true).map_err(|e| car_error(&car_dir, e))?;
+            valley.import_car(&key, signed)?;
         }
         Ok((valley, player))
     }
@@ -341,8 +389,14 @@ impl EmbeddedValley {
         }
         let mut checked = check_trips(&mut player_trips.history, vehicle, fresh);
         let mut report = ImportReport { checked: Vec::new(), already_imported: seen.len(), attested_km: 0, new_deposits: Vec::new() };
-        for CheckedTrip { trip, verdict } in &checked {
-            let Verdict::Accepted { minable_km, .. } = verdict else { continue };
+        let mints = self.ledger.state().self_reported_mints;
+        for CheckedTrip { trip, verdict } in &mut checked {
+            let Verdict::Accepted { minable_km, note } = verdict else { continue };
+            if !mints && *minable_km > 0 {
+                // A shared valley mints only what a car signed; the trip still shapes the twin.
+                *note = Some(format!("{} km self-reported: they count for your twin; this valley mints stones only for car-signed trips", *minable_km));
+                *minable_km = 0;
+            }
             let minable_km = *minable_km;
             if minable_km > 0 {
                 let first_km = self.enrolled(key)?.km_attested;
@@ -370,6 +424,114 @@ impl EmbeddedValley {
         Ok(report)
     }
 
+    /// Records a car's pairing with `key`: the maker's provisioning (the first time the
+    /// valley sees the car) and the car's binding, which makes `key` its one owner. Returns
+    /// the binding's entry index.
+    pub fn pair(&mut self, key: &PublicKey, pairing: Pairing) -> Result<u64, ValleyError> {
+        self.enrolled(key)?;
+        let Pairing { provision, binding } = pairing;
+        if binding.owner != *key {
+            return Err(ValleyError::BadInput(format!("the car's binding names owner {}, not you ({key})", binding.owner)));
+        }
+        if crate::ledger::state::vehicle_key(&binding.vehicle) != crate::ledger::state::vehicle_key(&provision.vehicle) {
+            return Err(ValleyError::BadInput(format!("the binding is for vehicle {:?}, the provisioning for {:?}", binding.vehicle, provision.vehicle)));
+        }
+        match self.ledger.state().car(&provision.vehicle) {
+            None => {
+                self.authority(Body::Provision(provision))?;
+            }
+            Some(car) if car.key != provision.car => {
+                return Err(ValleyError::BadInput(format!("vehicle {:?} is provisioned here with another car key", provision.vehicle)));
+            }
+            Some(_) => {}
+        }
+        self.authority(Body::Bind(binding))
+    }
+
+    /// Records car-signed trips of the car `key` owns, in the car's counter order: each
+    /// becomes a car-trip entry whose km (up to the car's daily cap) drop stones into the
+    /// valley, and shapes the twin. A trip the valley refuses says why; a trip whose counter
+    /// the car already reported is "already imported".
+    pub fn import_car(&mut self, key: &PublicKey, mut trips: Vec<SignedTrip>) -> Result<ImportReport, ValleyError> {
+        let state = self.enrolled(key)?.clone();
+        if !state.consented(Scope::Mileage) {
+            return Err(ValleyError::NoMileageConsent);
+        }
+        trips.sort_by_key(|t| t.trip.counter);
+        let mut player_trips = self.trips.players.get(&key.to_hex()).cloned().unwrap_or_default();
+        let mut report = ImportReport { checked: Vec::new(), already_imported: 0, attested_km: 0, new_deposits: Vec::new() };
+        for SignedTrip { trip, details } in trips {
+            let summary = summary_of(&SignedTrip { trip: trip.clone(), details: details.clone() });
+            let car = self.ledger.state().car(&trip.vehicle);
+            let recorded = car.is_some_and(|c| c.owner == Some(*key) && c.counter.is_some_and(|last| trip.counter <= last) && trip.signature_is_valid(&c.key));
+            if recorded && trip.details_problem(&details).is_none() {
+                // Sent again (or after a crash kept it out of the trip files): never paid twice.
+                report.already_imported += 1;
+                if !player_trips.accepted.contains(&summary) {
+                    player_trips.accepted.push(summary);
+                }
+                continue;
+            }
+            let verdict = match self.trip_details_refusal(&trip, &details, state.consented(Scope::Behaviour)) {
+                Some(reason) => Verdict::Rejected { reason },
+                None => {
+                    let km = car.map_or(0, |c| trip.whole_km().min(c.km_left_on(trip.day))) as u32;
+                    let first_km = self.enrolled(key)?.km_attested;
+                    let whole_km = trip.whole_km();
+                    match self.authority(Body::CarTrip { player: *key, trip, km, first_km }) {
+                        Ok(index) => {
+                            report.attested_km += u64::from(km);
+                            report.new_deposits.extend(self.enrolled(key)?.deposits.values().filter(|d| d.cause == index).copied());
+                            player_trips.accepted.push(summary.clone());
+                            // Self-reported files of the same car are checked against it.
+                            player_trips.history.record(&summary);
+                            let note = (u64::from(km) < whole_km).then(|| format!("{km} of {whole_km} km are minable: the car's daily cap of {} km was reached", mileage::DAILY_KM_CAP));
+                            Verdict::Accepted { minable_km: km, note }
+                        }
+                        Err(ValleyError::Ledger(crate::ledger::LedgerError::Rule { violation, .. })) => Verdict::Rejected { reason: violation.to_string() },
+                        Err(e) => return Err(e),
+                    }
+                }
+            };
+            report.checked.push(CheckedTrip { trip: summary, verdict });
+        }
+        self.trips.players.insert(key.to_hex(), player_trips);
+        if self.batching {
+            self.unsaved_trips.insert(*key);
+        } else {
+            self.save_trips(key)?;
+        }
+        Ok(report)
+    }
+
+    /// What the authority checks of a car-signed trip's details, which the ledger does not
+    /// hold: that they are the ones the car signed, the times to the second (within the
+    /// window, after the car's provisioning), and that hard-event counts come only with the
+    /// behaviour scope.
+    fn trip_details_refusal(&self, trip: &CarTrip, details: &TripDetails, behaviour: bool) -> Option<String> {
+        if let Some(why) = trip.details_problem(details) {
+            return Some(why);
+        }
+        let now = self.now();
+        let (start_ms, end_ms) = (details.start_s.saturating_mul(1000), details.end_s.saturating_mul(1000));
+        let show = |ms: u64| crate::telemetry::format_time((ms / 1000).min(i64::MAX as u64) as i64);
+        if end_ms > now.saturating_add(CAR_CLOCK_AHEAD_MS) {
+            return Some(format!("it ends {}, after the valley's clock ({})", show(end_ms), show(now)));
+        }
+        if end_ms.saturating_add(STATEMENT_WINDOW_MS) < now {
+            return Some(format!("it ended {}, more than {} days ago: a car's trips reach the valley within {} days", show(end_ms), STATEMENT_WINDOW_MS / DAY_MS, STATEMENT_WINDOW_MS / DAY_MS));
+        }
+        if let Some(car) = self.ledger.state().car(&trip.vehicle)
+            && start_ms < car.provisioned_ms
+        {
+            return Some(format!("it started {}, before the car was provisioned ({})", show(start_ms), show(car.provisioned_ms)));
+        }
+        if !behaviour && (details.hard_brakes, details.hard_accelerations) != (0, 0) {
+            return Some("it carries hard-event counts, but you have not granted the behaviour scope".into());
+        }
+        None
+    }
+
     /// Credits deposits whose grace period has passed, so that nothing earned is lost.
     /// Returns how many were credited.
     pub fn credit_expired_deposits(&mut self) -> Result<u64, ValleyError> {
@@ -388,20 +550,28 @@ impl EmbeddedValley {
     }
 }
 
-/// Longest name or vehicle pseudonym, in characters.
-pub const MAX_LABEL_CHARS: usize = 32;
+pub use crate::ledger::entry::MAX_LABEL_CHARS;
 
 /// Names and pseudonyms are shown to other players and printed in terminals: printable
 /// text of 1 to [`MAX_LABEL_CHARS`] characters, no control characters (no terminal escapes).
 pub fn check_label(what: &str, text: &str) -> Result<(), ValleyError> {
-    let chars = text.chars().count();
-    if text.trim().is_empty() || chars > MAX_LABEL_CHARS {
-        return Err(ValleyError::BadInput(format!("the {what} must be 1 to {MAX_LABEL_CHARS} characters (it has {chars})")));
+    crate::ledger::entry::label_problem(what, text).map_or(Ok(()), |why| Err(ValleyError::BadInput(why)))
+}
+
+fn car_error(dir: &std::path::Path, e: crate::simulated_car::CarError) -> ValleyError {
+    store_error(dir, e)
+}
+
+/// The bundled sample week, moved in time so that its last trip ends at `end_s` (Unix s):
+/// the sample car reports it as if it had just been driven.
+pub fn sample_week_ending(end_s: i64) -> Vec<TripSummary> {
+    let mut trips = parse_trip_json("assets/sample/trips.json", SAMPLE_TRIPS).expect("the bundled sample trips parse");
+    let last = trips.iter().map(|t| t.end).max().unwrap_or(end_s);
+    for t in &mut trips {
+        t.start += end_s - last;
+        t.end += end_s - last;
     }
-    if let Some(c) = text.chars().find(|&c| crate::ledger::entry::is_unprintable(c)) {
-        return Err(ValleyError::BadInput(format!("the {what} holds the unprintable character U+{:04X}", c as u32)));
-    }
-    Ok(())
+    trips
 }
 
 fn trips_dir(data: &DataDir) -> PathBuf {
@@ -472,6 +642,14 @@ impl ValleyService for EmbeddedValley {
 
     async fn import_trips(&mut self, key: &PublicKey, trips: Vec<TripSummary>) -> Result<ImportReport, ValleyError> {
         self.import(key, trips)
+    }
+
+    async fn import_car_trips(&mut self, key: &PublicKey, trips: Vec<SignedTrip>) -> Result<ImportReport, ValleyError> {
+        self.import_car(key, trips)
+    }
+
+    async fn pair(&mut self, key: &PublicKey, pairing: Pairing) -> Result<u64, ValleyError> {
+        EmbeddedValley::pair(self, key, pairing)
     }
 
     async fn mine(&mut self, key: &PublicKey, km_index: u64) -> Result<Deposit, ValleyError> {

@@ -7,7 +7,9 @@ pub mod embedded;
 pub mod wire;
 
 use crate::ledger::replay::{Deposit, PlayerState};
+use crate::ledger::car::SignedTrip;
 use crate::ledger::{Entry, Prize, PublicKey};
+use crate::telemetry::car_signed::Pairing;
 use crate::telemetry::{CheckedTrip, TripSummary};
 use crate::twin::TwinStats;
 
@@ -107,6 +109,12 @@ pub trait ValleyService {
     /// Checks and attests trip summaries (the mileage scope is needed); earned stones become
     /// deposits in the valley.
     async fn import_trips(&mut self, key: &PublicKey, trips: Vec<TripSummary>) -> Result<ImportReport, ValleyError>;
+    /// Records car-signed trips of the player's car (it must be paired with the player):
+    /// the only trips a shared valley mints stones for.
+    async fn import_car_trips(&mut self, key: &PublicKey, trips: Vec<SignedTrip>) -> Result<ImportReport, ValleyError>;
+    /// Records a car's pairing (maker's provisioning and the car's binding of the player):
+    /// the player becomes the car's one owner. Returns the binding's entry index.
+    async fn pair(&mut self, key: &PublicKey, pairing: Pairing) -> Result<u64, ValleyError>;
     /// Mines the deposit at `km_index`: mints its stones to the player.
     async fn mine(&mut self, key: &PublicKey, km_index: u64) -> Result<Deposit, ValleyError>;
     /// Rewards a finished task with its crystals (once, or once a day).

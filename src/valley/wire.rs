@@ -16,7 +16,9 @@ use sha2::{Digest, Sha256};
 
 use super::{BoxOpening, ImportReport, ValleyError};
 use crate::ledger::replay::Deposit;
+use crate::ledger::car::{Binding, Provision, SignedTrip};
 use crate::ledger::{NamedKey, Prize, PublicKey, Role};
+use crate::telemetry::car_signed::Pairing;
 use crate::telemetry::{CheckedTrip, TripSummary, Verdict};
 
 pub const HEADER_KEY: &str = "x-horizon-key";
@@ -102,6 +104,51 @@ pub struct EnrolRequest {
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct TripsRequest {
     pub trips: Vec<TripSummary>,
+}
+
+/// Car-signed trips: base64 of each [`SignedTrip`]'s bytes (the statement and its details).
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct CarTripsRequest {
+    pub trips: Vec<String>,
+}
+
+impl CarTripsRequest {
+    pub fn new(trips: &[SignedTrip]) -> Self {
+        CarTripsRequest { trips: trips.iter().map(|t| B64.encode(t.to_bytes())).collect() }
+    }
+
+    /// The statements, or which one is not a car trip.
+    pub fn decode(&self) -> Result<Vec<SignedTrip>, String> {
+        self.trips
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let bytes = B64.decode(t).map_err(|_| format!("trip {}: not base64", i + 1))?;
+                SignedTrip::from_bytes(&bytes).map_err(|e| format!("trip {}: not a car-signed trip: {e}", i + 1))
+            })
+            .collect()
+    }
+}
+
+/// A car's pairing: the maker's provisioning and the car's binding, base64 of each.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct PairRequest {
+    pub provision: String,
+    pub binding: String,
+}
+
+impl PairRequest {
+    pub fn new(pairing: &Pairing) -> Self {
+        PairRequest { provision: B64.encode(pairing.provision.to_bytes()), binding: B64.encode(pairing.binding.to_bytes()) }
+    }
+
+    pub fn decode(&self) -> Result<Pairing, String> {
+        let bytes = |what: &str, t: &str| B64.decode(t).map_err(|_| format!("the {what} is not base64"));
+        Ok(Pairing {
+            provision: Provision::from_bytes(&bytes("provisioning", &self.provision)?).map_err(|e| format!("the provisioning: {e}"))?,
+            binding: Binding::from_bytes(&bytes("binding", &self.binding)?).map_err(|e| format!("the binding: {e}"))?,
+        })
+    }
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug)]

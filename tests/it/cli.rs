@@ -95,7 +95,7 @@ fn simulate_verify_show_prove_and_check_a_receipt() {
     let check = horizon(&["ledger", "check-receipt", r, "--key", key_file.to_str().unwrap()]);
     let out = stdout(&check);
     assert!(check.status.success(), "{out}");
-    assert!(out.starts_with("OK: entry 1234 is in log crypto-horizon.example/simulated-valley"), "{out}");
+    assert!(out.starts_with("OK: entry 1234 is in log crypto-horizon.local/simulated-valley"), "{out}");
 
     let forged = text.replace("\nindex 1234\n", "\nindex 1235\n");
     std::fs::write(&receipt, forged).unwrap();

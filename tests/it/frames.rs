@@ -5,8 +5,6 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use bevy::ecs::message::Messages;
@@ -53,20 +51,13 @@ fn slow_proxy(upstream: String, delay: Duration) -> String {
     url
 }
 
-fn horizon(data: &Path, args: &[&str]) {
-    let o = Command::new(env!("CARGO_BIN_EXE_horizon")).arg("--data-dir").arg(data).args(args).output().unwrap();
-    assert!(o.status.success(), "{args:?}: {}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-}
-
 #[test]
 fn frames_go_on_under_50_ms_while_the_server_takes_2_s_to_answer() {
     let server_dir = tempfile::tempdir().unwrap();
     let client = tempfile::tempdir().unwrap();
     let server = Server::start(server_dir.path());
     // An owner with the sample week's deposits in the valley, set up at full speed.
-    horizon(client.path(), &["sync", "--server", &server.url, "--vehicle", "EV-DEMO-01"]);
-    horizon(client.path(), &["consent", "grant", "mileage"]);
-    horizon(client.path(), &["import", concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample/trips.json")]);
+    super::support::cli_owner_with_sample_week(client.path(), &server.url);
 
     // The game connects through the slow proxy (start-up waits for it; frames must not).
     let url = slow_proxy(server.addr().to_string(), SERVER_DELAY);

@@ -3,6 +3,7 @@
 mod support;
 
 mod car;
+mod car_trust;
 mod cli;
 mod crash;
 mod economy;

@@ -10,7 +10,8 @@ use horizon::ledger::store::{CHECKPOINT_FILE, LOG_FILE, LOG_HEADER, VKEY_FILE, f
 use horizon::ledger::replay::DAY_MS;
 use horizon::ledger::{Body, Entry, Ledger, NamedKey, Pool, Role, Scope};
 
-pub const ORIGIN: &str = "test.crypto-horizon/valley";
+/// A local origin: the small ledgers attest self-reported trips, which only local ledgers allow.
+pub const ORIGIN: &str = "crypto-horizon.local/test-valley";
 pub const T0: u64 = 1_760_000_000_000;
 
 pub fn log_key() -> NamedKey {
@@ -132,8 +133,14 @@ impl Server {
         Server::start_with(data, &[])
     }
 
-    /// Serves with extra `horizon serve` options (limits, timeouts).
+    /// Serves with extra `horizon serve` options (limits, timeouts), trusting the demo
+    /// maker (the tests' cars are simulated).
     pub fn start_with(data: &Path, options: &[&str]) -> Server {
+        Server::spawn(data, &[&["--trust-demo-maker"], options].concat())
+    }
+
+    /// Serves with exactly these options.
+    pub fn spawn(data: &Path, options: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_horizon"))
             .arg("--data-dir")
             .arg(data)
@@ -173,4 +180,45 @@ impl Drop for Server {
 /// The name requests to the server with data in `data` are signed for (its verifier key).
 pub fn server_name(data: &Path) -> String {
     std::fs::read_to_string(data.join("ledger").join(VKEY_FILE)).unwrap().trim().to_string()
+}
+
+/// A simulated car in `dir/car-<vehicle>`, provisioned by the demo maker (as a car on the
+/// road for the last week), paired with `owner`.
+pub fn paired_car(dir: &Path, vehicle: &str, owner: horizon::ledger::PublicKey) -> (horizon::simulated_car::SimulatedCar, horizon::telemetry::car_signed::Pairing) {
+    let now = horizon::valley::embedded::system_clock();
+    let provisioned = now - horizon::simulated_car::SIMULATED_HISTORY_MS;
+    let mut car = horizon::simulated_car::SimulatedCar::open_or_create(&dir.join(format!("car-{vehicle}")), vehicle, &horizon::ledger::car::demo_maker_key(), provisioned).unwrap();
+    let pairing = car.pair(owner, now).unwrap();
+    (car, pairing)
+}
+
+/// The trips signed by the car of `vehicle` in `dir` (see [`paired_car`]).
+pub fn car_signed(dir: &Path, vehicle: &str, trips: &[horizon::telemetry::TripSummary]) -> Vec<horizon::ledger::car::SignedTrip> {
+    let mut car = horizon::simulated_car::SimulatedCar::open(&dir.join(format!("car-{vehicle}"))).unwrap();
+    car.sign_trips(trips, true).unwrap()
+}
+
+/// Runs `horizon` in `data` and returns what it printed; panics, with that, if it fails.
+pub fn horizon_ok(data: &Path, args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_horizon")).arg("--data-dir").arg(data).args(args).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{args:?}: {text}");
+    text
+}
+
+/// As a new player would with the command line: join the server at `url`, grant the mileage
+/// scope, build a simulated car EV-DEMO-01 (in `data/car-demo`), pair it, and let it sign and
+/// send the sample week as if just driven. Returns what the last import printed.
+pub fn cli_owner_with_sample_week(data: &Path, url: &str) -> String {
+    let car = data.join("car-demo");
+    let car = car.to_str().unwrap();
+    horizon_ok(data, &["sync", "--server", url]);
+    horizon_ok(data, &["consent", "grant", "mileage"]);
+    horizon_ok(data, &["car", "new", "--car", car, "--vehicle", "EV-DEMO-01"]);
+    let pairing = format!("{car}/pairing.json");
+    horizon_ok(data, &["car", "pair", "--car", car, "--out", &pairing]);
+    horizon_ok(data, &["import", &pairing]);
+    let trips = format!("{car}/week.json");
+    horizon_ok(data, &["car", "drive", "--car", car, "--now", "--out", &trips, concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample/trips.json")]);
+    horizon_ok(data, &["import", &trips])
 }

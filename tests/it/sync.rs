@@ -18,10 +18,10 @@ use horizon::telemetry::TripSummary;
 use horizon::valley::embedded::system_clock;
 use horizon::client::http::HttpValley;
 use horizon::client::queue::Intent;
-use horizon::valley::wire::{EnrolRequest, TripsRequest};
+use horizon::valley::wire::{CarTripsRequest, EnrolRequest, TripsRequest};
 use horizon::valley::{EmbeddedValley, ValleyError, ValleyService};
 
-use super::support::{Server, server_name};
+use super::support::{Server, car_signed, paired_car, server_name};
 
 const EXE: &str = env!("CARGO_BIN_EXE_horizon");
 
@@ -58,17 +58,19 @@ fn trips(vehicle: &str, odometer: f64) -> Vec<TripSummary> {
 }
 
 /// What every implementation of the authority must do, in one player's story.
-async fn contract<V: ValleyService>(valley: &mut V, key: &NamedKey, sign: impl Fn(&V, Body) -> Entry) {
+/// `dir` holds the player's car (see `http_owner`).
+async fn contract<V: ValleyService>(valley: &mut V, key: &NamedKey, dir: &Path, sign: impl Fn(&V, Body) -> Entry) {
     let me = key.public_key();
     let start = valley.player(&me).await.unwrap();
     assert!(start.state.is_owner());
     assert_eq!(start.state.stones_milli, 0);
 
-    let report = valley.import_trips(&me, trips("EV-C-1", 1000.0)).await.unwrap();
+    let signed = car_signed(dir, "EV-C-1", &trips("EV-C-1", 1000.0));
+    let report = valley.import_car_trips(&me, signed.clone()).await.unwrap();
     assert_eq!(report.checked.len(), 3);
     assert_eq!(report.attested_km, 180);
     assert!(!report.new_deposits.is_empty(), "180 km drop stones");
-    let again = valley.import_trips(&me, trips("EV-C-1", 1000.0)).await.unwrap();
+    let again = valley.import_car_trips(&me, signed).await.unwrap();
     assert_eq!((again.already_imported, again.new_deposits.len()), (3, 0), "a trip is attested once");
     let view = valley.player(&me).await.unwrap();
     let waiting: u64 = report.new_deposits.iter().map(|d| d.amount_milli).sum();
@@ -118,14 +120,17 @@ async fn contract<V: ValleyService>(valley: &mut V, key: &NamedKey, sign: impl F
     assert!(!view.state.items.contains("motor-3") && !view.state.items.contains("ota-sport-mode"));
 }
 
+/// An owner of EV-C-1 (a simulated car in `dir`, paired) in a local valley in `dir`.
 fn embedded_owner(dir: &Path) -> (EmbeddedValley, NamedKey) {
     let mut valley = EmbeddedValley::open(&DataDir(dir.to_path_buf()), system_clock).unwrap();
     let key = NamedKey::from_seed("player", [42; 32]).unwrap();
-    valley.enrol(key.public_key(), Role::Owner { vehicle: "EV-C-1".into() }, "Ada").unwrap();
+    valley.enrol(key.public_key(), Role::Guest, "Ada").unwrap();
     for scope in [Scope::Mileage, Scope::Behaviour] {
         let e = valley.sign_for(&key, Body::Consent { scope, granted: true }).unwrap();
         horizon::valley::block_on_ready(valley.submit(e)).unwrap();
     }
+    let (_, pairing) = paired_car(dir, "EV-C-1", key.public_key());
+    valley.pair(&key.public_key(), pairing).unwrap();
     (valley, key)
 }
 
@@ -134,18 +139,21 @@ async fn http_owner(dir: &Path, url: &str, seed: u8) -> (HttpValley, NamedKey) {
     http_owner_of(dir, url, seed, "EV-C-1").await
 }
 
-/// A client of `url` enrolled as the owner of `vehicle` with both scopes.
+/// A client of `url` with both scopes, paired as the owner of `vehicle` (a simulated car
+/// in `dir`, see `support::paired_car`).
 async fn http_owner_of(dir: &Path, url: &str, seed: u8, vehicle: &str) -> (HttpValley, NamedKey) {
     let key = NamedKey::from_seed("player", [seed; 32]).unwrap();
     let mut valley = HttpValley::open(&DataDir(dir.to_path_buf()), url, NamedKey::from_seed("player", [seed; 32]).unwrap(), system_clock).unwrap();
     valley.sync_replica().await.unwrap();
-    valley.enqueue(Intent::Enrol(EnrolRequest { name: "Ada".into(), vehicle: Some(vehicle.into()) })).unwrap();
+    valley.enqueue(Intent::Enrol(EnrolRequest { name: "Ada".into(), vehicle: None })).unwrap();
     valley.flush().await.unwrap();
     valley.sync_replica().await.unwrap();
     for scope in [Scope::Mileage, Scope::Behaviour] {
         let e = valley.sign(Body::Consent { scope, granted: true }).unwrap();
         valley.submit(e).await.unwrap();
     }
+    let (_, pairing) = paired_car(dir, vehicle, key.public_key());
+    valley.pair(&key.public_key(), pairing).await.unwrap();
     valley.sync_replica().await.unwrap();
     (valley, key)
 }
@@ -155,7 +163,7 @@ fn the_contract_holds_for_the_embedded_authority() {
     let dir = tempfile::tempdir().unwrap();
     let (mut valley, key) = embedded_owner(dir.path());
     let signer = NamedKey::from_seed("player", [42; 32]).unwrap();
-    horizon::valley::block_on_ready(contract(&mut valley, &key, |v, body| v.sign_for(&signer, body).unwrap()));
+    horizon::valley::block_on_ready(contract(&mut valley, &key, dir.path(), |v, body| v.sign_for(&signer, body).unwrap()));
     horizon::ledger::verify::verify_ledger(&dir.path().join("ledger"), None, &mut |_, _| {}).unwrap();
 }
 
@@ -166,7 +174,7 @@ fn the_contract_holds_for_the_http_authority_against_a_real_server() {
     let server = Server::start(server_dir.path());
     rt().block_on(async {
         let (mut valley, key) = http_owner(client_dir.path(), &server.url, 42).await;
-        contract(&mut valley, &key, |v, body| v.sign(body).unwrap()).await;
+        contract(&mut valley, &key, client_dir.path(), |v, body| v.sign(body).unwrap()).await;
         // The client's verified replica matches the server's ledger entry for entry.
         valley.sync_replica().await.unwrap();
         let answer = reqwest::get(format!("{}/checkpoint", server.url)).await.unwrap().text().await.unwrap();
@@ -381,7 +389,7 @@ fn assert_clear_error(fault: Fault, url: &str, e: &ValleyError) {
     let clear = match fault {
         Fault::Status500 => matches!(e, ValleyError::Unavailable { .. }) && text == format!("{unavailable}500 Internal Server Error: injected failure)"),
         Fault::DropAnswer => matches!(e, ValleyError::Unavailable { .. }) && text.starts_with(&unavailable) && text.ends_with("connection closed before message completed)"),
-        Fault::Truncate => matches!(e, ValleyError::BadAnswer(_)) && text.starts_with("the valley server's answer could not be read (/v1/trips: error decoding response body"),
+        Fault::Truncate => matches!(e, ValleyError::BadAnswer(_)) && text.starts_with("the valley server's answer could not be read (/v1/car-trips: error decoding response body"),
         Fault::Hang => matches!(e, ValleyError::Unavailable { .. }) && text.starts_with(&unavailable) && text.ends_with("(timed out))"),
     };
     assert!(clear, "{fault:?} gives a clear error, not {e:?}: {text}");
@@ -397,10 +405,10 @@ fn faults_lose_nothing_and_count_nothing_twice() {
         let (valley, _) = http_owner(client_dir.path(), &proxy.url, 43).await;
         let mut valley = valley.with_timeout(Duration::from_millis(1500));
         for (k, fault) in [Fault::Status500, Fault::DropAnswer, Fault::Truncate, Fault::Hang].into_iter().enumerate() {
-            let before = count(server_dir.path(), Kind::MileageAttestation);
+            let before = count(server_dir.path(), Kind::CarTrip);
             // One trip per fault, each on its own day.
-            let batch = vec![one_trip(10 - k as i64, 2000.0 + 60.0 * k as f64)];
-            valley.enqueue(Intent::Trips(TripsRequest { trips: batch })).unwrap();
+            let batch = car_signed(client_dir.path(), "EV-C-1", &[one_trip(6 - k as i64, 2000.0 + 60.0 * k as f64)]);
+            valley.enqueue(Intent::CarTrips(CarTripsRequest::new(&batch))).unwrap();
             proxy.fail_next(&[fault]);
             let e = valley.flush().await.unwrap_err();
             assert_clear_error(fault, &proxy.url, &e);
@@ -410,7 +418,7 @@ fn faults_lose_nothing_and_count_nothing_twice() {
             let report = valley.flush().await.unwrap();
             assert_eq!((report.sent, report.refused.len()), (1, 0), "{fault:?}: {report:?}");
             assert!(valley.queue.is_empty());
-            assert_eq!(count(server_dir.path(), Kind::MileageAttestation), before + 1, "{fault:?}: attested exactly once");
+            assert_eq!(count(server_dir.path(), Kind::CarTrip), before + 1, "{fault:?}: attested exactly once");
         }
         // A cut-short tile is a clear error too, nothing of it is kept, and the next sync completes.
         let verified = valley.replica.size();
@@ -439,12 +447,13 @@ fn replayed_and_forged_requests_are_refused_or_answered_once() {
     let proxy = Proxy::start(&server.url);
     rt().block_on(async {
         let (mut valley, _) = http_owner(client_dir.path(), &proxy.url, 44).await;
-        valley.import_trips(&valley_key(44), trips("EV-C-1", 3000.0)).await.unwrap();
+        let signed = car_signed(client_dir.path(), "EV-C-1", &trips("EV-C-1", 3000.0));
+        valley.import_car_trips(&valley_key(44), signed).await.unwrap();
     });
-    let attestations = count(server_dir.path(), Kind::MileageAttestation);
+    let attestations = count(server_dir.path(), Kind::CarTrip);
     assert_eq!(attestations, 3);
     // Replay the captured signed request byte for byte, straight to the server.
-    let captured = proxy.sent().into_iter().find(|r| r.starts_with(b"POST /v1/trips")).expect("the trips request went through the proxy");
+    let captured = proxy.sent().into_iter().find(|r| r.starts_with(b"POST /v1/car-trips")).expect("the trips request went through the proxy");
     let upstream = server.url.trim_start_matches("http://");
     let raw = |bytes: &[u8]| {
         let mut s = TcpStream::connect(upstream).unwrap();
@@ -459,7 +468,7 @@ fn replayed_and_forged_requests_are_refused_or_answered_once() {
     let replayed = raw(&captured);
     assert!(replayed.starts_with("HTTP/1.1 200"), "{replayed}");
     assert!(replayed.to_lowercase().contains("x-horizon-replayed: 1"), "the stored answer, marked: {replayed}");
-    assert_eq!(count(server_dir.path(), Kind::MileageAttestation), attestations, "a replay is not applied again");
+    assert_eq!(count(server_dir.path(), Kind::CarTrip), attestations, "a replay is not applied again");
     // The same request under a new idempotency key: the signature no longer covers it.
     let text = String::from_utf8_lossy(&captured).into_owned();
     let key_line = text.lines().find(|l| l.to_lowercase().starts_with("idempotency-key:")).unwrap().to_string();
@@ -505,7 +514,7 @@ fn a_server_that_rolls_back_or_forks_its_log_is_refused() {
     let mut server = Server::start(server_dir.path());
     proxy.forward_to(Some(&server.url));
     rt.block_on(async {
-        valley.import_trips(&key.public_key(), trips("EV-C-1", 4000.0)).await.unwrap();
+        valley.import_car_trips(&key.public_key(), car_signed(client_dir.path(), "EV-C-1", &trips("EV-C-1", 4000.0))).await.unwrap();
         valley.sync_replica().await.unwrap();
     });
     let trusted = valley.replica.size();
@@ -521,7 +530,7 @@ fn a_server_that_rolls_back_or_forks_its_log_is_refused() {
     rt.block_on(async {
         let other_dir = tempfile::tempdir().unwrap();
         let (mut other, other_key) = http_owner_of(other_dir.path(), &url, 46, "EV-C-2").await;
-        other.import_trips(&other_key.public_key(), trips("EV-C-2", 9000.0)).await.unwrap();
+        other.import_car_trips(&other_key.public_key(), car_signed(other_dir.path(), "EV-C-2", &trips("EV-C-2", 9000.0))).await.unwrap();
         other.complete_task(&other_key.public_key(), "visit-garage").await.unwrap();
     });
     let e = rt.block_on(valley.sync_replica()).unwrap_err();
@@ -648,8 +657,11 @@ fn consent_gates_imports_and_only_summaries_leave_the_device() {
     for file in [&gpx, &csv] {
         let o = horizon(client.path(), &["import", file.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stdout(&o));
-        assert!(stdout(&o).contains("accepted"), "{}", stdout(&o));
+        // Self-reported: it shapes the twin, and a shared valley mints nothing for it.
+        assert!(stdout(&o).contains("accepted") && stdout(&o).contains("this valley mints stones only for car-signed trips"), "{}", stdout(&o));
+        assert!(stdout(&o).contains(" 0 km minable") && stdout(&o).contains("; 0 km attested;"), "{}", stdout(&o));
     }
+    assert_eq!(count(server_dir.path(), Kind::MileageAttestation), 0, "no self-reported km attested");
     let sent: Vec<String> = proxy.sent().iter().map(|r| String::from_utf8_lossy(r).into_owned()).filter(|r| r.starts_with("POST /v1/trips")).collect();
     assert_eq!(sent.len(), 2);
     let gpx_text = std::fs::read_to_string(&gpx).unwrap();
@@ -722,7 +734,7 @@ fn export_writes_everything_held_and_forget_deletes_it_but_not_the_ledger() {
     for t in trips {
         for at in [t["start"].as_i64().unwrap(), t["end"].as_i64().unwrap()] {
             let iso = horizon::telemetry::format_time(at);
-            assert!(iso.starts_with("2025-09-") && !String::from_utf8_lossy(&log).contains(&iso[..16]), "{iso} is not in the ledger");
+            assert!(!String::from_utf8_lossy(&log).contains(&iso[..16]), "{iso} is not in the ledger");
             for n in [at, at * 1000] {
                 for bytes in [n.to_be_bytes(), n.to_le_bytes()] {
                     assert!(!log.windows(8).any(|w| w == bytes), "the trip time {iso} ({n}) is not in the ledger");
@@ -737,14 +749,9 @@ fn the_game_plays_connected_and_mines_through_the_server() {
     let server_dir = tempfile::tempdir().unwrap();
     let client = tempfile::tempdir().unwrap();
     let server = Server::start(server_dir.path());
-    for args in [
-        vec!["sync", "--server", &server.url, "--vehicle", "EV-DEMO-01"],
-        vec!["consent", "grant", "mileage"],
-        vec!["import", concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample/trips.json")],
-    ] {
-        let o = horizon(client.path(), &args);
-        assert!(o.status.success(), "{args:?}: {}", stdout(&o));
-    }
+    let imported = super::support::cli_owner_with_sample_week(client.path(), &server.url);
+    assert_eq!(imported.matches("  accepted ").count(), 10, "the car's sample week: {imported}");
+    assert!(imported.contains("km minable") && !imported.contains(" 0 km minable"), "{imported}");
     assert!(!client.path().join("ledger").exists(), "connected: no local valley is created");
     let o = horizon(client.path(), &["play", "--autopilot", "--headless", "--frames", "2400"]);
     let text = stdout(&o);

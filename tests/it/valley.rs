@@ -27,6 +27,12 @@ fn the_first_run_has_a_sample_car_with_stones_to_mine() {
     assert!(view.stats.real_km > 500.0);
     let deposits: Vec<_> = view.state.deposits.values().copied().collect();
     assert!(deposits.len() > 50, "{} deposits from ~580 km", deposits.len());
+    // The sample car is a simulated one, provisioned by the demo maker and paired with the
+    // player; its sample week is car-signed.
+    let car = valley.ledger().state().car("EV-DEMO-01").expect("the sample car is provisioned").clone();
+    assert_eq!(car.owner, Some(key));
+    assert_eq!(car.maker, horizon::ledger::PublicKey::from_signing_key(&horizon::ledger::car::demo_maker_key()));
+    assert_eq!(valley.ledger().state().entries_by_kind.get(&horizon::ledger::Kind::CarTrip), Some(&10));
 
     // Mining a deposit adds a signed mint and raises the balance by exactly that deposit.
     let size = valley.ledger().size();

@@ -29,7 +29,7 @@ fn main() {
     let tmp = tempfile::tempdir().expect("temporary directory");
     let data = DataDir(tmp.path().join("server"));
     let demo = (PublicKey::from_signing_key(&demo_maker_key()), DEMO_MAKER_NAME.to_string());
-    let mut valley = EmbeddedValley::open_shared(&data, system_clock, horizon::economy::EconomyTables::shared(), "crypto-horizon.valley/bench", &[demo]).expect("a shared valley");
+    let mut valley = EmbeddedValley::open_shared(&data, system_clock, horizon::economy::EconomyTables::shared(), "crypto-horizon.valley/bench", &[demo], &[]).expect("a shared valley");
     valley.start_batching();
     let now = system_clock();
     let now_s = (now / 1000) as i64;

@@ -56,9 +56,15 @@ enum Command {
         #[command(flatten)]
         trust: cli::sync::ServeTrust,
     },
+    /// Event organisers: sign a co-creation grant for a player
+    #[command(subcommand)]
+    Organiser(cli::organiser::OrganiserCommand),
     /// A simulated car: provisioned by a maker key, it pairs with the player and signs trips
     #[command(subcommand)]
     Car(cli::car::CarCommand),
+    /// Redeem one of your vouchers (a real-car entitlement bought with stones): signed by
+    /// you, recorded once
+    Redeem { voucher: String },
     /// Write everything this device holds about the player as JSON
     Export {
         #[arg(long, value_name = "FILE")]
@@ -91,6 +97,8 @@ fn main() -> ExitCode {
         Command::Sync { server, server_key, name, vehicle } => cli::sync::sync(&data_dir, cli::sync::SyncArgs { server, server_key, name, vehicle }),
         Command::Serve { addr, limits, trust } => cli::sync::serve(&data_dir, &addr, &limits, &trust),
         Command::Car(cmd) => cli::car::run(cmd, &data_dir),
+        Command::Organiser(cmd) => cli::organiser::run(cmd),
+        Command::Redeem { voucher } => cli::sync::redeem(&data_dir, &voucher),
         Command::Export { out } => cli::sync::export(&data_dir, out),
         Command::Forget { yes } => cli::sync::forget(&data_dir, yes),
         Command::Ledger(cmd) => cli::ledger::run(cmd, &data_dir),

@@ -7,7 +7,6 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use horizon::economy::{CULTIVATION_POOL_CAP_MILLI, MILEAGE_POOL_CAP_MILLI, TOTAL_SUPPLY_CAP_MILLI, format_stones, format_stones_grouped};
 use horizon::ledger::simulate::{SimulationOptions, simulate_ledger};
-use horizon::ledger::verify::verify_ledger_with;
 use horizon::economy::EconomyTables;
 use std::sync::Arc;
 use horizon::ledger::{Ledger, LedgerState, Receipt, Role, VerifierKey};
@@ -23,6 +22,13 @@ pub enum LedgerCommand {
         /// The log's verifier key (text or a file holding it) [default: the ledger's own log.vkey]
         #[arg(long, value_name = "VKEY")]
         key: Option<String>,
+        /// A checkpoint seen before (a client's DATA/sync/replica/checkpoint, or a witness's):
+        /// the ledger must extend it, not be rolled back or forked
+        #[arg(long, value_name = "FILE", conflicts_with = "min_size")]
+        seen: Option<PathBuf>,
+        /// The least number of entries the ledger must hold
+        #[arg(long, value_name = "N")]
+        min_size: Option<u64>,
     },
     /// Size, latest checkpoint, verifier key, supply per pool, balances per player
     Show {
@@ -66,7 +72,14 @@ pub fn run(cmd: LedgerCommand, data_dir: &DataDir) -> Result<ExitCode> {
     let tables = EconomyTables::shared();
     let ledger_path = |p: Option<PathBuf>| p.unwrap_or_else(|| data_dir.ledger());
     match cmd {
-        LedgerCommand::Verify { path, key } => verify(&ledger_path(path), key.as_deref(), tables),
+        LedgerCommand::Verify { path, key, seen, min_size } => {
+            let seen = match (seen, min_size) {
+                (Some(file), _) => horizon::ledger::verify::Seen::Checkpoint(std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?),
+                (None, Some(n)) => horizon::ledger::verify::Seen::MinSize(n),
+                (None, None) => horizon::ledger::verify::Seen::Nothing,
+            };
+            verify(&ledger_path(path), key.as_deref(), &seen, tables)
+        }
         LedgerCommand::Show { path, key, players } => show(&ledger_path(path), key.as_deref(), players, tables),
         LedgerCommand::Prove { index, path, out } => prove(&ledger_path(path), index, out, tables),
         LedgerCommand::CheckReceipt { file, key } => check_receipt(&file, &key),
@@ -90,11 +103,11 @@ fn bar(len: u64, template: &str) -> ProgressBar {
     bar
 }
 
-fn verify(path: &Path, key: Option<&str>, tables: Arc<EconomyTables>) -> Result<ExitCode> {
+fn verify(path: &Path, key: Option<&str>, seen: &horizon::ledger::verify::Seen, tables: Arc<EconomyTables>) -> Result<ExitCode> {
     let key = key.map(parse_key).transpose()?;
     let progress = bar(0, "verifying {bar:40} {bytes}/{total_bytes} ({eta} left)");
     let started = std::time::Instant::now();
-    let result = verify_ledger_with(path, key, tables, &mut |done, total| {
+    let result = horizon::ledger::verify::verify_ledger_seen(path, key, tables, seen, &mut |done, total| {
         progress.set_length(total);
         progress.set_position(done);
     });
@@ -115,6 +128,11 @@ fn verify(path: &Path, key: Option<&str>, tables: Arc<EconomyTables>) -> Result<
                 println!("verifier key {} (pinned)", report.key.text);
             }
             print_supply(&report.state);
+            match seen {
+                horizon::ledger::verify::Seen::Checkpoint(_) => println!("extends the checkpoint seen before"),
+                horizon::ledger::verify::Seen::MinSize(n) => println!("holds at least the {n} entries asked for"),
+                horizon::ledger::verify::Seen::Nothing => println!("note: without --seen or --min-size a rolled-back copy of the files would verify too"),
+            }
             if report.uncommitted > 0 {
                 println!("note: {} records past the checkpoint are not committed and were not verified", report.uncommitted);
             }
@@ -186,7 +204,8 @@ fn show(path: &Path, key: Option<&str>, limit: usize, tables: Arc<EconomyTables>
             println!("  {:<16} upgrades: {}", "", p.items.iter().cloned().collect::<Vec<_>>().join(", "));
         }
         for v in &p.vouchers {
-            println!("  {:<16} voucher {} for {}", "", v.id, v.item);
+            let redeemed = v.redeemed.map(|at| format!(", redeemed in entry {at}")).unwrap_or_default();
+            println!("  {:<16} voucher {} for {}{redeemed}", "", v.id, v.item);
         }
     }
     if players.len() > limit {

@@ -10,6 +10,7 @@ pub mod chart;
 pub mod economy;
 pub mod ledger;
 pub mod level;
+pub mod organiser;
 pub mod sync;
 
 /// Milliseconds since the Unix epoch.

@@ -1,7 +1,7 @@
-//! `horizon serve`, `sync`, `consent`, `import`, `export` and `forget`: real mileage in,
+//! `horizon serve`, `sync`, `consent`, `import`, `redeem`, `export` and `forget`: real mileage in,
 //! with consent, offline first, and the player's data out or gone on request.
 //!
-//! (Over 400 lines: six small commands that share the profile's server and queue handling.)
+//! (Over 400 lines: eight small commands that share the profile's server and queue handling.)
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -74,6 +74,10 @@ pub struct ServeTrust {
     /// digits); repeat for several. Only trips signed by cars these makers provisioned mint.
     #[arg(long = "maker", value_name = "NAME=KEY")]
     pub makers: Vec<String>,
+    /// An event organiser trusted to grant co-creation crystals, as NAME=KEY; repeat for
+    /// several. Without one, co-creation pays nothing here
+    #[arg(long = "organiser", value_name = "NAME=KEY")]
+    pub organisers: Vec<String>,
     /// Also trust the demo maker, whose key anyone can derive: for demos and tests only
     #[arg(long)]
     pub trust_demo_maker: bool,
@@ -86,10 +90,16 @@ impl ServeTrust {
     fn trust(&self) -> Result<ServerTrust> {
         let mut trust = if self.trust_demo_maker { ServerTrust::demo() } else { ServerTrust::default() };
         trust.origin = self.origin.clone();
+        let named = |flag: &str, m: &str| -> Result<(horizon::ledger::PublicKey, String)> {
+            let Some((name, key)) = m.split_once('=') else { bail!("--{flag} {m:?}: expected NAME=KEY") };
+            let key = horizon::ledger::PublicKey::from_hex(key).filter(|k| k.verifying_key().is_some()).with_context(|| format!("--{flag} {m:?}: the key is not an Ed25519 public key (64 hex digits)"))?;
+            Ok((key, name.trim().to_string()))
+        };
         for m in &self.makers {
-            let Some((name, key)) = m.split_once('=') else { bail!("--maker {m:?}: expected NAME=KEY") };
-            let key = horizon::ledger::PublicKey::from_hex(key).filter(|k| k.verifying_key().is_some()).with_context(|| format!("--maker {m:?}: the key is not an Ed25519 public key (64 hex digits)"))?;
-            trust.makers.push((key, name.trim().to_string()));
+            trust.makers.push(named("maker", m)?);
+        }
+        for m in &self.organisers {
+            trust.organisers.push(named("organiser", m)?);
         }
         Ok(trust)
     }
@@ -273,6 +283,49 @@ pub fn consent(data: &DataDir, command: Option<ConsentCommand>) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
+/// Whether `voucher` can be redeemed by `state`'s player, or why not.
+fn redeemable(state: Option<&horizon::ledger::PlayerState>, voucher: &str) -> Result<()> {
+    match state.and_then(|p| p.vouchers.iter().find(|v| v.id == voucher)) {
+        None => bail!("you hold no voucher {voucher:?} (see `horizon sync` or the garage for yours)"),
+        Some(v) if v.redeemed.is_some() => bail!("voucher {voucher} was already redeemed (entry {})", v.redeemed.unwrap_or_default()),
+        Some(_) => Ok(()),
+    }
+}
+
+/// `horizon redeem VOUCHER`: the owner signs the redemption; the valley records it once.
+pub fn redeem(data: &DataDir, voucher: &str) -> Result<ExitCode> {
+    let voucher = voucher.trim();
+    if let Some(mut valley) = client(data, None)? {
+        let rt = runtime();
+        let _ = rt.block_on(valley.sync_replica());
+        redeemable(valley.replica.state().player(&valley.player_key()), voucher)?;
+        let entry = valley.sign(Body::Redeem { voucher: voucher.into() })?;
+        valley.enqueue(Intent::Submit(SubmitRequest { entry: base64_entry(&entry) }))?;
+        return match rt.block_on(async {
+            let report = valley.flush().await?;
+            valley.sync_replica().await?;
+            Ok::<_, ValleyError>(report)
+        }) {
+            Ok(report) if report.refused.is_empty() => {
+                println!("voucher {voucher} redeemed: signed by you and recorded at {}", valley.base());
+                Ok(ExitCode::SUCCESS)
+            }
+            Ok(report) => bail!("the valley refused: {}", report.refused.iter().map(|(_, r)| r.as_str()).collect::<Vec<_>>().join("; ")),
+            Err(e) if e.is_retryable() => {
+                println!("{e}; the redemption is queued and sent by the next `horizon sync`");
+                Ok(ExitCode::from(2))
+            }
+            Err(e) => Err(e.into()),
+        };
+    }
+    let (mut valley, player) = EmbeddedValley::open_with_player(data, system_clock)?;
+    redeemable(valley.ledger().state().player(&player.public_key()), voucher)?;
+    let entry = valley.sign_for(&player, Body::Redeem { voucher: voucher.into() })?;
+    let index = block_on_ready(valley.submit(entry))?;
+    println!("voucher {voucher} redeemed: ledger entry {index}");
+    Ok(ExitCode::SUCCESS)
+}
+
 fn base64_entry(entry: &horizon::ledger::Entry) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(entry.to_bytes())
@@ -294,6 +347,7 @@ fn print_report(file: &Path, report: &ImportReport) {
 
 /// What a file given to `horizon import` holds.
 enum ImportFile {
+    Grant(horizon::ledger::grant::Grant),
     Pairing(horizon::telemetry::car_signed::Pairing),
     CarTrips(Vec<horizon::ledger::car::SignedTrip>),
     SelfReported(Vec<u8>),
@@ -303,6 +357,10 @@ fn read_import_file(file: &Path) -> Result<ImportFile> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let name = file.display().to_string();
     let head = &bytes[..bytes.len().min(512)];
+    let grant_format = super::organiser::GRANT_FORMAT.as_bytes();
+    if head.windows(grant_format.len()).any(|w| w == grant_format) {
+        return Ok(ImportFile::Grant(super::organiser::parse_grant_file(file, &String::from_utf8_lossy(&bytes))?));
+    }
     if head.windows(CAR_PAIRING_FORMAT.len()).any(|w| w == CAR_PAIRING_FORMAT.as_bytes()) {
         return Ok(ImportFile::Pairing(parse_pairing(&name, &String::from_utf8_lossy(&bytes))?));
     }
@@ -323,7 +381,7 @@ fn flush_and_report(valley: &mut HttpValley, file: &Path, rt: &tokio::runtime::R
             for r in &report.imports {
                 print_report(file, r);
             }
-            for a in report.answers.iter().filter(|a| a.starts_with("paired")) {
+            for a in report.answers.iter().filter(|a| a.starts_with("paired") || a.starts_with("granted")) {
                 println!("{a}");
             }
             for (_, reason) in &report.refused {
@@ -360,6 +418,11 @@ pub fn import(data: &DataDir, file: &Path) -> Result<ExitCode> {
             None => bail!("this profile is not enrolled at {} yet: run `horizon sync` first", valley.base()),
         };
         let queued = match content {
+            ImportFile::Grant(grant) => {
+                let event = grant.event.clone();
+                valley.enqueue(Intent::Grant(horizon::valley::wire::GrantRequest::new(&grant)))?;
+                format!("the grant for event {event}")
+            }
             ImportFile::Pairing(pairing) => {
                 let vehicle = pairing.binding.vehicle.clone();
                 valley.enqueue(Intent::Pair(PairRequest::new(&pairing)))?;
@@ -399,6 +462,12 @@ pub fn import(data: &DataDir, file: &Path) -> Result<ExitCode> {
     let (mut valley, player) = EmbeddedValley::open_with_player(data, system_clock)?;
     let key = player.public_key();
     let report = match content {
+        ImportFile::Grant(grant) => {
+            let event = grant.event.clone();
+            let crystals = block_on_ready(valley.claim_grant(&key, grant))?;
+            println!("granted: {crystals} crystals for event {event}");
+            return Ok(ExitCode::SUCCESS);
+        }
         ImportFile::Pairing(pairing) => {
             let vehicle = pairing.binding.vehicle.clone();
             let index = valley.pair(&key, pairing)?;

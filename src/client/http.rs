@@ -270,6 +270,10 @@ impl HttpValley {
                         self.keep_accepted(&r)?;
                         report.answers.push(describe_import(&r));
                         report.imports.push(r);
+                    } else if let Intent::Grant(g) = &q.intent {
+                        let c: CrystalsAnswer = read("grant", &bytes)?;
+                        let event = g.decode().map(|g| g.event).unwrap_or_default();
+                        report.answers.push(format!("granted: {} crystals for event {event}", c.crystals));
                     } else if let Intent::Pair(_) = &q.intent {
                         let a: IndexAnswer = read("pair", &bytes)?;
                         report.answers.push(format!("paired with the car: ledger entry {}", a.index));
@@ -423,12 +427,26 @@ impl ValleyService for HttpValley {
 
     async fn commit_box(&mut self, _key: &PublicKey) -> Result<[u8; 32], ValleyError> {
         let c: CommitmentAnswer = self.post_json("box/commit", &serde_json::json!({})).await?;
-        hex32(&c.commitment).map_err(ValleyError::BadAnswer)
+        let commitment = hex32(&c.commitment).map_err(ValleyError::BadAnswer)?;
+        // The commitment counts only once the verified ledger records it for this player.
+        self.sync_replica().await?;
+        let recorded = self.replica.state().player(&self.player_key()).and_then(|p| p.open_box).map(|o| o.commitment);
+        if recorded != Some(commitment) {
+            return Err(ValleyError::Untrusted(format!("the server's box commitment {} is not the one its ledger records", hex::encode(&commitment[..8]))));
+        }
+        Ok(commitment)
     }
 
     async fn open_box(&mut self, _key: &PublicKey, commitment: [u8; 32], client_seed: [u8; 32]) -> Result<BoxOpening, ValleyError> {
         let o: WireBoxOpening = self.post_json("box/open", &OpenBoxRequest { commitment: hex::encode(commitment), client_seed: hex::encode(client_seed) }).await?;
-        o.try_into().map_err(ValleyError::BadAnswer)
+        let opening: BoxOpening = o.try_into().map_err(ValleyError::BadAnswer)?;
+        opening.check_against(&commitment, &client_seed)?;
+        Ok(opening)
+    }
+
+    async fn claim_grant(&mut self, _key: &PublicKey, grant: crate::ledger::grant::Grant) -> Result<u64, ValleyError> {
+        let c: CrystalsAnswer = self.post_json("grant", &GrantRequest::new(&grant)).await?;
+        Ok(c.crystals)
     }
 
     async fn submit(&mut self, entry: Entry) -> Result<u64, ValleyError> {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::valley::ValleyError;
-use crate::valley::wire::{CarTripsRequest, EnrolRequest, MineRequest, PairRequest, SubmitRequest, TaskRequest, TripsRequest};
+use crate::valley::wire::{CarTripsRequest, EnrolRequest, GrantRequest, MineRequest, PairRequest, SubmitRequest, TaskRequest, TripsRequest};
 
 /// One thing to tell the server.
 #[derive(Serialize, Deserialize, Clone, Debug)]
@@ -23,6 +23,7 @@ pub enum Intent {
     #[serde(rename = "car-trips")]
     CarTrips(CarTripsRequest),
     Pair(PairRequest),
+    Grant(GrantRequest),
     Mine(MineRequest),
     Task(TaskRequest),
     Submit(SubmitRequest),
@@ -36,6 +37,7 @@ impl Intent {
             Intent::Trips(_) => "trips",
             Intent::CarTrips(_) => "car-trips",
             Intent::Pair(_) => "pair",
+            Intent::Grant(_) => "grant",
             Intent::Mine(_) => "mine",
             Intent::Task(_) => "task",
             Intent::Submit(_) => "submit",
@@ -56,6 +58,7 @@ impl Intent {
             Intent::Trips(r) => serde_json::to_vec(r),
             Intent::CarTrips(r) => serde_json::to_vec(r),
             Intent::Pair(r) => serde_json::to_vec(r),
+            Intent::Grant(r) => serde_json::to_vec(r),
             Intent::Mine(r) => serde_json::to_vec(r),
             Intent::Task(r) => serde_json::to_vec(r),
             Intent::Submit(r) => serde_json::to_vec(r),

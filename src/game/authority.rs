@@ -281,7 +281,9 @@ async fn apply_on<V: ValleyService>(valley: &mut V, key: &crate::ledger::PublicK
         Intent::OpenBox { commitment } => {
             let mut client_seed = [0u8; 32];
             rand_core::OsRng.fill_bytes(&mut client_seed);
-            Outcome::BoxOpened(valley.open_box(key, *commitment, client_seed).await?)
+            let opening = valley.open_box(key, *commitment, client_seed).await?;
+            opening.check_against(commitment, &client_seed)?;
+            Outcome::BoxOpened(opening)
         }
         Intent::Buy { item } => {
             valley.submit(signed.expect("signed above")).await?;

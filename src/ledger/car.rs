@@ -36,15 +36,15 @@ pub fn demo_maker_key() -> SigningKey {
     SigningKey::from_bytes(&Sha256::digest(b"crypto-horizon demo maker: not a real car maker, trust only for demos and tests").into())
 }
 
-fn sign_with(key: &SigningKey, unsigned: &[u8]) -> [u8; 64] {
+pub(super) fn sign_with(key: &SigningKey, unsigned: &[u8]) -> [u8; 64] {
     key.sign(unsigned).to_bytes()
 }
 
-fn verify_with(key: &PublicKey, unsigned: &[u8], signature: &[u8; 64]) -> bool {
+pub(super) fn verify_with(key: &PublicKey, unsigned: &[u8], signature: &[u8; 64]) -> bool {
     key.verifying_key().is_some_and(|k| k.verify_strict(unsigned, &Signature::from_bytes(signature)).is_ok())
 }
 
-fn check_len(s: &str) -> Result<(), StringTooLong> {
+pub(super) fn check_len(s: &str) -> Result<(), StringTooLong> {
     if s.len() > MAX_STRING_LEN { Err(StringTooLong(s.len())) } else { Ok(()) }
 }
 
@@ -357,7 +357,7 @@ impl Binding {
     }
 }
 
-fn statement_from_bytes<T>(bytes: &[u8], magic: &[u8; 4], what: &str, decode: fn(&mut Reader) -> Result<T, DecodeError>) -> Result<T, DecodeError> {
+pub(super) fn statement_from_bytes<T>(bytes: &[u8], magic: &[u8; 4], what: &str, decode: fn(&mut Reader) -> Result<T, DecodeError>) -> Result<T, DecodeError> {
     let mut r = Reader::new(bytes);
     if r.u32(what)?.to_be_bytes() != *magic {
         return Err(DecodeError { offset: 0, expected: what.into() });

@@ -17,6 +17,7 @@ use std::fmt;
 use ed25519_dalek::{Signature, Signer, SigningKey};
 
 use super::car::{Binding, CarTrip, Provision};
+use super::grant::Grant;
 use super::codec::{DecodeError, MAX_STRING_LEN, Reader, Writer};
 use crate::economy::format_stones;
 
@@ -71,10 +72,14 @@ pub enum Kind {
     Provision,
     Bind,
     CarTrip,
+    BoxCommit,
+    Redeem,
+    TrustOrganiser,
+    GrantAward,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Genesis,
         Kind::Enrol,
         Kind::Consent,
@@ -88,6 +93,10 @@ impl Kind {
         Kind::Provision,
         Kind::Bind,
         Kind::CarTrip,
+        Kind::BoxCommit,
+        Kind::Redeem,
+        Kind::TrustOrganiser,
+        Kind::GrantAward,
     ];
 
     pub fn name(self) -> &'static str {
@@ -105,6 +114,10 @@ impl Kind {
             Kind::Provision => "provision",
             Kind::Bind => "bind",
             Kind::CarTrip => "car-trip",
+            Kind::BoxCommit => "box-commit",
+            Kind::Redeem => "redeem",
+            Kind::TrustOrganiser => "trust-organiser",
+            Kind::GrantAward => "grant-award",
         }
     }
 
@@ -118,7 +131,7 @@ impl Kind {
 
     /// Kinds only the valley authority may sign; the rest are signed by the player.
     pub fn signed_by_authority(self) -> bool {
-        !matches!(self, Kind::Consent | Kind::Purchase | Kind::Combine)
+        !matches!(self, Kind::Consent | Kind::Purchase | Kind::Combine | Kind::Redeem)
     }
 }
 
@@ -173,6 +186,16 @@ pub enum Body {
     /// minable (fewer when the car's daily cap bit), from the player's running km index
     /// `first_km`. The draws' seed is this entry's own signature (see `car::draw_seed`).
     CarTrip { player: PublicKey, trip: CarTrip, km: u32, first_km: u64 },
+    /// The authority commits to the server seed of the player's next box, SHA-256(seed),
+    /// on the ledger before the player chooses a seed of their own.
+    BoxCommit { player: PublicKey, commitment: [u8; 32] },
+    /// The player redeems one of their vouchers (a real-car entitlement): only its owner
+    /// can sign this, and a voucher is redeemed once.
+    Redeem { voucher: String },
+    /// The authority trusts this event organiser's key to grant co-creation crystals.
+    TrustOrganiser { organiser: PublicKey, name: String },
+    /// The authority pays a co-creation task's crystals for an organiser's grant.
+    GrantAward { player: PublicKey, task: String, amount: u64, grant: Grant },
 }
 
 impl Body {
@@ -191,6 +214,10 @@ impl Body {
             Body::Provision(_) => Kind::Provision,
             Body::Bind(_) => Kind::Bind,
             Body::CarTrip { .. } => Kind::CarTrip,
+            Body::BoxCommit { .. } => Kind::BoxCommit,
+            Body::Redeem { .. } => Kind::Redeem,
+            Body::TrustOrganiser { .. } => Kind::TrustOrganiser,
+            Body::GrantAward { .. } => Kind::GrantAward,
         }
     }
 
@@ -202,7 +229,9 @@ impl Body {
             | Body::Mint { player, .. }
             | Body::CrystalAward { player, .. }
             | Body::BoxDraw { player, .. }
-            | Body::CarTrip { player, .. } => Some(*player),
+            | Body::CarTrip { player, .. }
+            | Body::BoxCommit { player, .. }
+            | Body::GrantAward { player, .. } => Some(*player),
             Body::Bind(b) => Some(b.owner),
             _ => None,
         }
@@ -220,6 +249,9 @@ impl Body {
             Body::Provision(p) => vec![p.vehicle.as_str()],
             Body::Bind(b) => vec![b.vehicle.as_str()],
             Body::CarTrip { trip, .. } => vec![trip.vehicle.as_str()],
+            Body::Redeem { voucher } => vec![voucher.as_str()],
+            Body::TrustOrganiser { name, .. } => vec![name.as_str()],
+            Body::GrantAward { task, grant, .. } => vec![task.as_str(), grant.event.as_str()],
             _ => vec![],
         }
     }
@@ -311,6 +343,21 @@ impl Body {
                 w.u32(*km);
                 w.u64(*first_km);
             }
+            Body::BoxCommit { player, commitment } => {
+                w.bytes32(&player.0);
+                w.bytes32(commitment);
+            }
+            Body::Redeem { voucher } => w.string(voucher),
+            Body::TrustOrganiser { organiser, name } => {
+                w.bytes32(&organiser.0);
+                w.string(name);
+            }
+            Body::GrantAward { player, task, amount, grant } => {
+                w.bytes32(&player.0);
+                w.string(task);
+                w.u64(*amount);
+                grant.encode(w);
+            }
         }
     }
 
@@ -390,6 +437,15 @@ impl Body {
                 trip: CarTrip::decode(r)?,
                 km: r.u32("minable kilometres")?,
                 first_km: r.u64("first km index")?,
+            },
+            Kind::BoxCommit => Body::BoxCommit { player: key(r, "player key")?, commitment: r.bytes32("commitment")? },
+            Kind::Redeem => Body::Redeem { voucher: r.string("voucher id")? },
+            Kind::TrustOrganiser => Body::TrustOrganiser { organiser: key(r, "organiser key")?, name: r.string("organiser name")? },
+            Kind::GrantAward => Body::GrantAward {
+                player: key(r, "player key")?,
+                task: r.string("task id")?,
+                amount: r.u64("crystal amount")?,
+                grant: Grant::decode(r)?,
             },
         })
     }
@@ -495,6 +551,10 @@ impl Entry {
             Body::CarTrip { player, trip, km, .. } => {
                 format!("{player}: car-signed trip {} of {}, {km} km minable", trip.counter, printable(&trip.vehicle))
             }
+            Body::BoxCommit { player, commitment } => format!("{player}: box commitment {}", hex::encode(&commitment[..8])),
+            Body::Redeem { voucher } => format!("redeems voucher {}", printable(voucher)),
+            Body::TrustOrganiser { organiser, name } => format!("trusts event organiser {} ({organiser})", printable(name)),
+            Body::GrantAward { player, amount, grant, .. } => format!("{player}: {amount} crystals for event {} granted by {}", printable(&grant.event), grant.organiser),
         };
         format!("{} by {} (nonce {}): {gist}", self.kind(), self.actor, self.nonce)
     }

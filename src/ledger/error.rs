@@ -47,6 +47,10 @@ pub enum LedgerError {
          (records changed, dropped, inserted or reordered)"
     )]
     RootMismatch { size: u64 },
+    #[error("the ledger's checkpoint commits to {size} entries, but a checkpoint of {seen} was seen before: the log was rolled back")]
+    RolledBack { seen: u64, size: u64 },
+    #[error("the ledger's first {seen} entries do not hash to the root of the checkpoint seen before: the log was forked or rewritten")]
+    NotAnExtension { seen: u64 },
     #[error("the log key does not match the ledger's verifier key {0}")]
     WrongLogKey(String),
     #[error("genesis names authority {found}, but the checkpoint key is {expected}")]

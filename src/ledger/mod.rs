@@ -2,8 +2,8 @@
 //! actors, an RFC 6962 Merkle log, C2SP checkpoints and receipts, crash-safe storage, and a
 //! replay that recomputes every balance and checks every invariant.
 //!
-//! Lowest first: `codec`, `public_key`, `car` (what cars and makers sign) and `entry` (the canonical entry), `merkle`, `checkpoint`,
-//! `signatures`; `state`, `rules` and `car_rules` (what the log replays to, one rule per entry kind);
+//! Lowest first: `codec`, `public_key`, `car` (what cars and makers sign), `grant` (what event organisers sign) and `entry` (the canonical entry), `merkle`, `checkpoint`,
+//! `signatures`; `state`, `rules`, `car_rules` and `grant_rules` (what the log replays to, one rule per entry kind);
 //! `error`; `replay` (the one replay core); `framing`, `files`, `storage` (bytes on disk);
 //! `store` (the ledger's life cycle) and `verify` (streaming verification); `receipt`,
 //! `simulate`.
@@ -16,6 +16,8 @@ pub mod entry;
 pub mod error;
 pub mod files;
 pub mod framing;
+pub mod grant;
+pub mod grant_rules;
 pub mod merkle;
 pub mod public_key;
 pub mod receipt;

@@ -17,10 +17,13 @@ use crate::economy::{
 };
 
 /// Where an entry sits: its index, its UTC day, its actor.
-struct At<'a> {
-    index: u64,
-    day: u32,
-    entry: &'a Entry,
+#[derive(Clone, Copy)]
+pub(super) struct At<'a> {
+    pub(super) index: u64,
+    pub(super) day: u32,
+    pub(super) entry: &'a Entry,
+    /// An organiser's grant stands behind this award.
+    pub(super) granted: bool,
 }
 
 impl LedgerState {
@@ -41,7 +44,7 @@ impl LedgerState {
             self.last_day = Some(day);
         }
         self.check_envelope(index, entry)?;
-        let at = At { index, day, entry };
+        let at = At { index, day, entry, granted: false };
         match &entry.body {
             Body::Genesis { origin, mileage_cap_milli, cultivation_cap_milli } => {
                 self.genesis(&at, origin, (*mileage_cap_milli, *cultivation_cap_milli))
@@ -63,6 +66,10 @@ impl LedgerState {
             Body::Provision(p) => self.provision(entry, p),
             Body::Bind(b) => self.bind(entry, b),
             Body::CarTrip { player, trip, km, first_km } => self.car_trip(index, entry, player, trip, *km, *first_km),
+            Body::BoxCommit { player, commitment } => self.box_commit(tables, index, player, commitment),
+            Body::Redeem { voucher } => self.redeem(&at, voucher),
+            Body::TrustOrganiser { organiser, name } => self.trust_organiser(*organiser, name),
+            Body::GrantAward { player, task, amount, grant } => self.grant_award(tables, &at, player, task, *amount, grant),
         }?;
         let kind = entry.kind();
         self.nonces.insert(entry.actor, entry.nonce);
@@ -208,9 +215,13 @@ impl LedgerState {
         Ok(())
     }
 
-    fn award(&mut self, tables: &EconomyTables, at: &At, player: &PublicKey, amount: u64, task: &str) -> Result<(), Violation> {
+    pub(super) fn award(&mut self, tables: &EconomyTables, at: &At, player: &PublicKey, amount: u64, task: &str) -> Result<(), Violation> {
         let p = self.enrolled(player)?;
         let t = tables.task(task).ok_or_else(|| Violation::UnknownTask(task.to_string()))?;
+        // Co-creation crystals on a shared valley come with an organiser's grant only.
+        if t.kind == crate::economy::tables::TaskKind::CoCreation && !self.self_reported_mints && !at.granted {
+            return Err(Violation::GrantNeeded(task.to_string()));
+        }
         if t.crystals != amount {
             return Err(Violation::WrongReward { task: task.to_string(), expected: t.crystals, found: amount });
         }
@@ -227,8 +238,31 @@ impl LedgerState {
         Ok(())
     }
 
+    /// A box's commitment, recorded before the player picks a seed: one waits at a time, and
+    /// only a player who can pay for the box may have one (no free ledger entries).
+    fn box_commit(&mut self, tables: &EconomyTables, index: u64, player: &PublicKey, commitment: &[u8; 32]) -> Result<(), Violation> {
+        let p = self.enrolled(player)?;
+        if p.open_box.is_some() {
+            return Err(Violation::BoxAlreadyCommitted(*player));
+        }
+        take(*player, "crystals", p.crystals, tables.boxes.price_crystals)?;
+        let p = self.players.get_mut(player).expect("checked above");
+        p.open_box = Some(super::state::OpenBox { index, commitment: *commitment, seq: p.boxes_committed });
+        p.boxes_committed += 1;
+        Ok(())
+    }
+
     fn box_draw(&mut self, tables: &EconomyTables, player: &PublicKey, d: &DrawRecord) -> Result<(), Violation> {
         let p = self.enrolled(player)?;
+        // The draw opens the commitment recorded before it. (Local ledgers from before
+        // commitments were recorded have draws without one.)
+        match p.open_box {
+            Some(open) if open.commitment != *d.commitment => {
+                return Err(Violation::CommitmentNotRecorded { player: *player, recorded: hex::encode(&open.commitment[..8]), found: hex::encode(&d.commitment[..8]) });
+            }
+            None if !self.self_reported_mints => return Err(Violation::NoRecordedCommitment(*player)),
+            _ => {}
+        }
         boxes::check_terms(tables, d).map_err(draw_violation)?;
         if d.draw != p.boxes_opened {
             return Err(Violation::BadDrawNumber { player: *player, expected: p.boxes_opened, found: d.draw });
@@ -240,6 +274,7 @@ impl LedgerState {
         let mut next = p.clone();
         next.crystals = take(*player, "crystals", p.crystals, d.price_crystals)?;
         next.boxes_opened += 1;
+        next.open_box = None;
         next.pity = tables.boxes.odds(p.is_owner()).next_pity(p.pity, d.prize);
         let mut supply = self.supply;
         match d.prize {
@@ -285,8 +320,22 @@ impl LedgerState {
         p.stones_milli = stones;
         p.items.insert(item.to_string());
         if u.category == Category::Entitlement {
-            p.vouchers.push(Voucher { id: voucher_id(&actor, item, at.entry.nonce), item: item.to_string() });
+            p.vouchers.push(Voucher { id: voucher_id(&actor, item, at.entry.nonce), item: item.to_string(), redeemed: None });
         }
+        Ok(())
+    }
+
+    /// An owner-signed redemption: a voucher id is public (anyone can recompute it from the
+    /// ledger), so what redeems it is its owner's signature, once.
+    fn redeem(&mut self, at: &At, voucher: &str) -> Result<(), Violation> {
+        let actor = at.entry.actor;
+        if let Some(&done) = self.redeemed.get(voucher) {
+            return Err(Violation::VoucherRedeemed { id: voucher.to_string(), at: done });
+        }
+        let p = self.players.get_mut(&actor).expect("checked by the envelope");
+        let v = p.vouchers.iter_mut().find(|v| v.id == voucher).ok_or_else(|| Violation::NotYourVoucher(voucher.to_string()))?;
+        v.redeemed = Some(at.index);
+        self.redeemed.insert(voucher.to_string(), at.index);
         Ok(())
     }
 

@@ -137,6 +137,24 @@ pub enum Violation {
     CarDailyCap { vehicle: String, day: u32, total: u64 },
     #[error("this valley mints only for car-signed trips; a self-reported trip cannot be attested")]
     SelfReportedMint,
+    #[error("task {0:?} pays only for an event organiser's signed grant")]
+    GrantNeeded(String),
+    #[error("event organiser {0} is not trusted by this valley")]
+    UntrustedOrganiser(PublicKey),
+    #[error("event organiser {0} is already trusted")]
+    OrganiserAlreadyTrusted(PublicKey),
+    #[error("the grant for event {0:?}: {1}")]
+    BadGrant(String, String),
+    #[error("voucher {0} is not one of the signer's: only its owner redeems it")]
+    NotYourVoucher(String),
+    #[error("voucher {id} was already redeemed (entry {at})")]
+    VoucherRedeemed { id: String, at: u64 },
+    #[error("{0} already has a box commitment waiting to be opened")]
+    BoxAlreadyCommitted(PublicKey),
+    #[error("the box draw of {0} has no commitment recorded before it")]
+    NoRecordedCommitment(PublicKey),
+    #[error("the box draw reveals commitment {found}, but the one recorded for {player} is {recorded}")]
+    CommitmentNotRecorded { player: PublicKey, recorded: String, found: String },
 }
 
 /// Stones earned by mileage, waiting in the valley to be mined (or credited after the grace
@@ -156,6 +174,8 @@ pub struct Deposit {
 pub struct Voucher {
     pub id: String,
     pub item: String,
+    /// The owner-signed redemption's entry, once redeemed.
+    pub redeemed: Option<u64>,
 }
 
 /// The voucher id of a purchase: derived from the signed purchase, so anyone can recompute it.
@@ -175,6 +195,11 @@ pub struct PlayerState {
     /// Boxes opened since the last pity prize (the counter players see).
     pub pity: u32,
     pub boxes_opened: u64,
+    /// The recorded commitment of the player's next box, until it is opened (one that is
+    /// never opened stays here, visible to auditors).
+    pub open_box: Option<OpenBox>,
+    /// Box commitments recorded for the player so far.
+    pub boxes_committed: u64,
     pub km_attested: u64,
     pub consents: BTreeMap<Scope, bool>,
     /// Upgrades bought and cosmetics won.
@@ -203,6 +228,8 @@ impl PlayerState {
             crystals: 0,
             pity: 0,
             boxes_opened: 0,
+            open_box: None,
+            boxes_committed: 0,
             km_attested: 0,
             consents: BTreeMap::new(),
             items: BTreeSet::new(),
@@ -227,6 +254,16 @@ impl PlayerState {
     pub fn unmined_milli(&self) -> u64 {
         self.deposits.values().map(|d| d.amount_milli).sum()
     }
+}
+
+/// A box commitment on the ledger, waiting for its draw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenBox {
+    /// The box-commit entry.
+    pub index: u64,
+    pub commitment: [u8; 32],
+    /// Which of the player's commitments it is (0 for the first).
+    pub seq: u64,
 }
 
 /// Stones issued so far, per pool, in milli-stones.
@@ -274,6 +311,12 @@ pub struct LedgerState {
     /// Provisioned cars by pseudonym (as [`vehicle_key`] folds it).
     pub cars: HashMap<String, CarState>,
     pub(super) car_keys: HashSet<PublicKey>,
+    /// Event organisers whose grants pay co-creation crystals, with their names.
+    pub organisers: BTreeMap<PublicKey, String>,
+    /// Grants paid, by digest: each pays once.
+    pub(super) grants_used: HashSet<[u8; 32]>,
+    /// The register of redeemed vouchers: id → the redemption's entry.
+    pub redeemed: HashMap<String, u64>,
     /// Whether self-reported trips may mint (a local valley, see [`is_local_origin`]).
     pub self_reported_mints: bool,
 }

@@ -282,6 +282,14 @@ impl Ledger {
         Ok(Entry::sign(body, &key.signing_key, nonce, time_ms)?)
     }
 
+    /// A secret only this ledger's authority can compute: SHA-256 of `context` and the log
+    /// key (the server seeds of boxes are derived so, and so survive a restart).
+    pub fn derive_secret(&self, context: &[u8]) -> Result<[u8; 32]> {
+        use sha2::{Digest, Sha256};
+        let key = self.log_key.as_ref().ok_or(LedgerError::ReadOnly)?;
+        Ok(Sha256::new().chain_update(b"crypto-horizon/authority-secret@1").chain_update(key.signing_key.to_bytes()).chain_update(context).finalize().into())
+    }
+
     /// Appends entries as one durable batch: each must carry a valid signature and keep every
     /// rule, or nothing is written. Returns the index of the first.
     pub fn append(&mut self, entries: &[Entry]) -> Result<u64> {

@@ -29,6 +29,17 @@ pub struct VerifyReport {
     pub key_from_ledger: bool,
 }
 
+/// What a verifier knew before: the least size the log must have, or a checkpoint it saw
+/// (a client's last one, or a witness's), which the log must extend.
+#[derive(Clone, Debug, Default)]
+pub enum Seen {
+    #[default]
+    Nothing,
+    MinSize(u64),
+    /// A signed checkpoint note (checked with the same verifier key).
+    Checkpoint(Vec<u8>),
+}
+
 /// [`verify_ledger_with`] under the bundled economy tables.
 pub fn verify_ledger(dir: &Path, trusted: Option<VerifierKey>, progress: &mut dyn FnMut(u64, u64)) -> Result<VerifyReport, LedgerError> {
     verify_ledger_with(dir, trusted, EconomyTables::shared(), progress)
@@ -41,6 +52,19 @@ pub fn verify_ledger_with(
     dir: &Path,
     trusted: Option<VerifierKey>,
     tables: Arc<EconomyTables>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<VerifyReport, LedgerError> {
+    verify_ledger_seen(dir, trusted, tables, &Seen::Nothing, progress)
+}
+
+/// [`verify_ledger_with`], and the ledger must extend what was `seen` before: a smaller
+/// tree (files rolled back to an older, genuine checkpoint) or one whose prefix is not the
+/// seen tree (a fork) is refused.
+pub fn verify_ledger_seen(
+    dir: &Path,
+    trusted: Option<VerifierKey>,
+    tables: Arc<EconomyTables>,
+    seen: &Seen,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<VerifyReport, LedgerError> {
     let log_path = dir.join(LOG_FILE);
@@ -58,6 +82,20 @@ pub fn verify_ledger_with(
     let cp_path = dir.join(CHECKPOINT_FILE);
     let note = std::fs::read(&cp_path).map_err(|source| LedgerError::Io { path: cp_path.clone(), source })?;
     let checkpoint = verify_checkpoint(&note, &key).map_err(|source| LedgerError::Checkpoint { path: cp_path, source })?;
+    let (seen_size, seen_root) = match seen {
+        Seen::Nothing => (0, None),
+        Seen::MinSize(n) => (*n, None),
+        Seen::Checkpoint(note) => {
+            let c = verify_checkpoint(note, &key).map_err(|source| LedgerError::Checkpoint { path: "the checkpoint seen before".into(), source })?;
+            (c.size, Some(c.root))
+        }
+    };
+    if checkpoint.size < seen_size {
+        return Err(LedgerError::RolledBack { seen: seen_size, size: checkpoint.size });
+    }
+    if seen_size == 0 && seen_root.is_some_and(|r| r != tlog_tiles::EMPTY_HASH) {
+        return Err(LedgerError::NotAnExtension { seen: 0 });
+    }
 
     let mut records = RecordReader::new(BufReader::with_capacity(1 << 20, file), &log_path)?;
     let mut replay = Replay::<RootAccumulator>::new(tables, Some(key.public_key));
@@ -73,6 +111,12 @@ pub fn verify_ledger_with(
         };
         if replay.index() % SIGNATURE_BATCH as u64 == 0 {
             progress(records.offset(), total);
+        }
+        if replay.index() == seen_size
+            && let Some(root) = seen_root
+            && replay.tree().root() != root
+        {
+            return Err(LedgerError::NotAnExtension { seen: seen_size });
         }
     }
     replay.settle()?;

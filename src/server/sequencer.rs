@@ -59,13 +59,15 @@ pub struct ServerTrust {
     pub origin: Option<String>,
     /// Car makers' keys, with their names, trusted to provision vehicles.
     pub makers: Vec<(PublicKey, String)>,
+    /// Event organisers' keys, with their names, trusted to grant co-creation crystals.
+    pub organisers: Vec<(PublicKey, String)>,
 }
 
 impl ServerTrust {
     /// Trusts the demo maker (simulated cars): for demos and tests, never for real owners.
     pub fn demo() -> ServerTrust {
         let demo = PublicKey::from_signing_key(&crate::ledger::car::demo_maker_key());
-        ServerTrust { origin: None, makers: vec![(demo, crate::valley::embedded::DEMO_MAKER_NAME.into())] }
+        ServerTrust { origin: None, makers: vec![(demo, crate::valley::embedded::DEMO_MAKER_NAME.into())], organisers: Vec::new() }
     }
 }
 
@@ -89,7 +91,7 @@ impl ValleyServer {
     /// the makers in `trust`.
     pub fn open(data: &DataDir, clock: Clock, trust: &ServerTrust) -> Result<ValleyServer, ValleyError> {
         let origin = trust.origin.clone().unwrap_or_else(new_origin);
-        let mut valley = EmbeddedValley::open_shared(data, clock, crate::economy::EconomyTables::shared(), &origin, &trust.makers)?;
+        let mut valley = EmbeddedValley::open_shared(data, clock, crate::economy::EconomyTables::shared(), &origin, &trust.makers, &trust.organisers)?;
         if let Some(wanted) = &trust.origin
             && valley.ledger().state().origin != *wanted
         {
@@ -211,6 +213,11 @@ impl ValleyServer {
                 let report = block_on_ready(valley.import_car_trips(player, trips))?;
                 answer(&WireImportReport::from(&report))
             }
+            "grant" => {
+                let request: GrantRequest = parse(body)?;
+                let grant = request.decode().map_err(Refusal::BadRequest)?;
+                answer(&CrystalsAnswer { crystals: block_on_ready(valley.claim_grant(player, grant))? })
+            }
             "pair" => {
                 let request: PairRequest = parse(body)?;
                 let pairing = request.decode().map_err(Refusal::BadRequest)?;
@@ -241,7 +248,7 @@ impl ValleyServer {
                     return Err(Refusal::BadRequest(format!("the entry is signed by {}, not by the requesting player", entry.actor)));
                 }
                 if matches!(entry.body, Body::Genesis { .. }) || entry.body.subject().is_some() {
-                    return Err(Refusal::BadRequest("players submit only their own consents, purchases and combines".into()));
+                    return Err(Refusal::BadRequest("players submit only their own consents, purchases, combines and redemptions".into()));
                 }
                 if !signature_is_valid(&entry, &entry.to_bytes(), &mut KeyCache::default()) {
                     return Err(Refusal::BadRequest("the entry's signature does not verify (strict Ed25519)".into()));

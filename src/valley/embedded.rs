@@ -1,25 +1,26 @@
 //! The embedded valley authority: the rules applied in-process, writing the ledger under
-//! `--data-dir`, with no server. The first run creates a profile for a sample owner car
-//! with a bundled sample trip file, so a newcomer has stones to mine at once.
+//! `--data-dir`, with no server. The first run pairs the player with a sample car (a
+//! simulated one, provisioned by the demo maker) that signs a bundled week of trips, so a
+//! newcomer has stones to mine at once. What cars sign is handled in `cars`.
 //!
 //! ```text
 //! DATA/authority/log.key   the authority's (log) signing key, owner-only
 //! DATA/ledger/             the ledger (see ledger::store)
 //! DATA/keys/player.key     the player's signing key, owner-only
+//! DATA/car/                the sample car (see simulated_car)
 //! DATA/valley/trips.journal   (a server) each batch's changed players' trips, one fsync a batch;
 //!                           folded into the player files when large and on the next open
 //! DATA/valley/trips/KEY.json  accepted trip summaries and plausibility history, one file
 //!                           per player (so that an import rewrites only its player's file)
 //! ```
 //!
-//! (Over 400 lines: the authority's rules for each request and their batching journal belong
-//! together; the rules themselves are in `economy` and `ledger::rules`.)
+//! (Over 400 lines: the authority's answer to each request, its first run and its batching
+//! journal belong together; the rules themselves are in `economy` and `ledger::*rules`.)
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
 
 use super::{BoxOpening, ImportReport, PlayerView, ValleyError, ValleyService};
@@ -28,13 +29,16 @@ use crate::economy::{EconomyTables, boxes, mileage};
 use crate::ledger::files::write_atomically;
 use crate::ledger::replay::{DAY_MS, Deposit, PlayerState};
 use crate::ledger::rules::box_draw_body;
-use crate::ledger::car::{CAR_CLOCK_AHEAD_MS, CarTrip, STATEMENT_WINDOW_MS, SignedTrip, TripDetails, demo_maker_key};
+use crate::ledger::grant::Grant;
+use crate::ledger::car::{SignedTrip, demo_maker_key};
 use crate::ledger::{Body, Entry, Ledger, NamedKey, Pool, PublicKey, Role, Scope};
 use crate::simulated_car::SimulatedCar;
-use crate::telemetry::car_signed::{Pairing, summary_of};
+use crate::telemetry::car_signed::Pairing;
 use crate::profile::{DataDir, load_or_create_key};
 use crate::telemetry::{CheckedTrip, TripHistory, TripSummary, Verdict, check_trips, parse_trip_json};
 use crate::twin::{TwinInputs, TwinStats, twin_stats_with};
+
+mod cars;
 
 /// Origin (and log key name) of an embedded, single-player valley: the one kind of
 /// ledger where self-reported trips mint.
@@ -70,8 +74,6 @@ pub struct EmbeddedValley {
     tables: Arc<EconomyTables>,
     ledger: Ledger,
     trips: TripStore,
-    /// Server seeds committed to and not yet revealed, per player.
-    commitments: HashMap<PublicKey, [u8; 32]>,
     clock: Clock,
     /// Whether entries wait for [`EmbeddedValley::commit`] (the server's sequencer makes a
     /// whole batch of requests durable at once) instead of being made durable one by one.
@@ -118,14 +120,22 @@ impl EmbeddedValley {
     /// simulated cars (the first run's sample car among them) mint here.
     pub fn open_with_tables(data: &DataDir, clock: Clock, tables: Arc<EconomyTables>) -> Result<EmbeddedValley, ValleyError> {
         let demo = (PublicKey::from_signing_key(&demo_maker_key()), DEMO_MAKER_NAME.to_string());
-        EmbeddedValley::open_as(data, clock, tables, EMBEDDED_ORIGIN, &[demo])
+        EmbeddedValley::open_as(data, clock, tables, EMBEDDED_ORIGIN, &[demo], &[])
     }
 
     /// Opens a shared valley (a server's) under `data`: a new ledger gets `origin` (its own
     /// per deployment); the car makers in `makers` are trusted from now on (recorded on the
-    /// ledger if they were not yet). Self-reported trips mint nothing in it.
-    pub fn open_shared(data: &DataDir, clock: Clock, tables: Arc<EconomyTables>, origin: &str, makers: &[(PublicKey, String)]) -> Result<EmbeddedValley, ValleyError> {
-        let valley = EmbeddedValley::open_as(data, clock, tables, origin, makers)?;
+    /// ledger if they were not yet), and so are the event organisers in `organisers`.
+    /// Self-reported trips mint nothing in it, and co-creation crystals need a grant.
+    pub fn open_shared(
+        data: &DataDir,
+        clock: Clock,
+        tables: Arc<EconomyTables>,
+        origin: &str,
+        makers: &[(PublicKey, String)],
+        organisers: &[(PublicKey, String)],
+    ) -> Result<EmbeddedValley, ValleyError> {
+        let valley = EmbeddedValley::open_as(data, clock, tables, origin, makers, organisers)?;
         if valley.ledger.state().self_reported_mints {
             return Err(ValleyError::BadInput(format!(
                 "{} holds a single-player valley (origin {}), where self-reported trips mint; a shared valley needs a data directory of its own",
@@ -136,7 +146,14 @@ impl EmbeddedValley {
         Ok(valley)
     }
 
-    fn open_as(data: &DataDir, clock: Clock, tables: Arc<EconomyTables>, origin: &str, makers: &[(PublicKey, String)]) -> Result<EmbeddedValley, ValleyError> {
+    fn open_as(
+        data: &DataDir,
+        clock: Clock,
+        tables: Arc<EconomyTables>,
+        origin: &str,
+        makers: &[(PublicKey, String)],
+        organisers: &[(PublicKey, String)],
+    ) -> Result<EmbeddedValley, ValleyError> {
         let (log_key, _) = load_or_create_key(&data.authority_key(), origin)?;
         let ledger_dir = data.ledger();
         let ledger = if ledger_dir.join(crate::ledger::store::LOG_FILE).exists() {
@@ -150,7 +167,6 @@ impl EmbeddedValley {
             tables,
             ledger,
             trips,
-            commitments: HashMap::new(),
             clock,
             batching: false,
             unsaved_trips: BTreeSet::new(),
@@ -163,6 +179,12 @@ impl EmbeddedValley {
             if !valley.ledger.state().makers.contains_key(maker) {
                 check_label("maker name", name)?;
                 valley.authority(Body::TrustMaker { maker: *maker, name: name.clone() })?;
+            }
+        }
+        for (organiser, name) in organisers {
+            if !valley.ledger.state().organisers.contains_key(organiser) {
+                check_label("organiser name", name)?;
+                valley.authority(Body::TrustOrganiser { organiser: *organiser, name: name.clone() })?;
             }
         }
         valley.credit_expired_deposits()?;
@@ -424,112 +446,11 @@ impl EmbeddedValley {
         Ok(report)
     }
 
-    /// Records a car's pairing with `key`: the maker's provisioning (the first time the
-    /// valley sees the car) and the car's binding, which makes `key` its one owner. Returns
-    /// the binding's entry index.
-    pub fn pair(&mut self, key: &PublicKey, pairing: Pairing) -> Result<u64, ValleyError> {
-        self.enrolled(key)?;
-        let Pairing { provision, binding } = pairing;
-        if binding.owner != *key {
-            return Err(ValleyError::BadInput(format!("the car's binding names owner {}, not you ({key})", binding.owner)));
-        }
-        if crate::ledger::state::vehicle_key(&binding.vehicle) != crate::ledger::state::vehicle_key(&provision.vehicle) {
-            return Err(ValleyError::BadInput(format!("the binding is for vehicle {:?}, the provisioning for {:?}", binding.vehicle, provision.vehicle)));
-        }
-        match self.ledger.state().car(&provision.vehicle) {
-            None => {
-                self.authority(Body::Provision(provision))?;
-            }
-            Some(car) if car.key != provision.car => {
-                return Err(ValleyError::BadInput(format!("vehicle {:?} is provisioned here with another car key", provision.vehicle)));
-            }
-            Some(_) => {}
-        }
-        self.authority(Body::Bind(binding))
-    }
-
-    /// Records car-signed trips of the car `key` owns, in the car's counter order: each
-    /// becomes a car-trip entry whose km (up to the car's daily cap) drop stones into the
-    /// valley, and shapes the twin. A trip the valley refuses says why; a trip whose counter
-    /// the car already reported is "already imported".
-    pub fn import_car(&mut self, key: &PublicKey, mut trips: Vec<SignedTrip>) -> Result<ImportReport, ValleyError> {
-        let state = self.enrolled(key)?.clone();
-        if !state.consented(Scope::Mileage) {
-            return Err(ValleyError::NoMileageConsent);
-        }
-        trips.sort_by_key(|t| t.trip.counter);
-        let mut player_trips = self.trips.players.get(&key.to_hex()).cloned().unwrap_or_default();
-        let mut report = ImportReport { checked: Vec::new(), already_imported: 0, attested_km: 0, new_deposits: Vec::new() };
-        for SignedTrip { trip, details } in trips {
-            let summary = summary_of(&SignedTrip { trip: trip.clone(), details: details.clone() });
-            let car = self.ledger.state().car(&trip.vehicle);
-            let recorded = car.is_some_and(|c| c.owner == Some(*key) && c.counter.is_some_and(|last| trip.counter <= last) && trip.signature_is_valid(&c.key));
-            if recorded && trip.details_problem(&details).is_none() {
-                // Sent again (or after a crash kept it out of the trip files): never paid twice.
-                report.already_imported += 1;
-                if !player_trips.accepted.contains(&summary) {
-                    player_trips.accepted.push(summary);
-                }
-                continue;
-            }
-            let verdict = match self.trip_details_refusal(&trip, &details, state.consented(Scope::Behaviour)) {
-                Some(reason) => Verdict::Rejected { reason },
-                None => {
-                    let km = car.map_or(0, |c| trip.whole_km().min(c.km_left_on(trip.day))) as u32;
-                    let first_km = self.enrolled(key)?.km_attested;
-                    let whole_km = trip.whole_km();
-                    match self.authority(Body::CarTrip { player: *key, trip, km, first_km }) {
-                        Ok(index) => {
-                            report.attested_km += u64::from(km);
-                            report.new_deposits.extend(self.enrolled(key)?.deposits.values().filter(|d| d.cause == index).copied());
-                            player_trips.accepted.push(summary.clone());
-                            // Self-reported files of the same car are checked against it.
-                            player_trips.history.record(&summary);
-                            let note = (u64::from(km) < whole_km).then(|| format!("{km} of {whole_km} km are minable: the car's daily cap of {} km was reached", mileage::DAILY_KM_CAP));
-                            Verdict::Accepted { minable_km: km, note }
-                        }
-                        Err(ValleyError::Ledger(crate::ledger::LedgerError::Rule { violation, .. })) => Verdict::Rejected { reason: violation.to_string() },
-                        Err(e) => return Err(e),
-                    }
-                }
-            };
-            report.checked.push(CheckedTrip { trip: summary, verdict });
-        }
-        self.trips.players.insert(key.to_hex(), player_trips);
-        if self.batching {
-            self.unsaved_trips.insert(*key);
-        } else {
-            self.save_trips(key)?;
-        }
-        Ok(report)
-    }
-
-    /// What the authority checks of a car-signed trip's details, which the ledger does not
-    /// hold: that they are the ones the car signed, the times to the second (within the
-    /// window, after the car's provisioning), and that hard-event counts come only with the
-    /// behaviour scope.
-    fn trip_details_refusal(&self, trip: &CarTrip, details: &TripDetails, behaviour: bool) -> Option<String> {
-        if let Some(why) = trip.details_problem(details) {
-            return Some(why);
-        }
-        let now = self.now();
-        let (start_ms, end_ms) = (details.start_s.saturating_mul(1000), details.end_s.saturating_mul(1000));
-        let show = |ms: u64| crate::telemetry::format_time((ms / 1000).min(i64::MAX as u64) as i64);
-        if end_ms > now.saturating_add(CAR_CLOCK_AHEAD_MS) {
-            return Some(format!("it ends {}, after the valley's clock ({})", show(end_ms), show(now)));
-        }
-        if end_ms.saturating_add(STATEMENT_WINDOW_MS) < now {
-            return Some(format!("it ended {}, more than {} days ago: a car's trips reach the valley within {} days", show(end_ms), STATEMENT_WINDOW_MS / DAY_MS, STATEMENT_WINDOW_MS / DAY_MS));
-        }
-        if let Some(car) = self.ledger.state().car(&trip.vehicle)
-            && start_ms < car.provisioned_ms
-        {
-            return Some(format!("it started {}, before the car was provisioned ({})", show(start_ms), show(car.provisioned_ms)));
-        }
-        if !behaviour && (details.hard_brakes, details.hard_accelerations) != (0, 0) {
-            return Some("it carries hard-event counts, but you have not granted the behaviour scope".into());
-        }
-        None
+    /// The server seed of the player's `seq`-th box: derived from the authority's key, so
+    /// that it is unknown to anyone else until revealed and is not lost in a restart.
+    fn box_seed(&self, key: &PublicKey, seq: u64) -> Result<[u8; 32], ValleyError> {
+        let context = [b"box-seed".as_slice(), &key.0, &seq.to_be_bytes()].concat();
+        Ok(self.ledger.derive_secret(&context)?)
     }
 
     /// Credits deposits whose grace period has passed, so that nothing earned is lost.
@@ -660,6 +581,11 @@ impl ValleyService for EmbeddedValley {
 
     async fn complete_task(&mut self, key: &PublicKey, task: &str) -> Result<u64, ValleyError> {
         let t = self.tables.task(task).ok_or_else(|| ValleyError::UnknownTask(task.into()))?;
+        if t.kind == crate::economy::tables::TaskKind::CoCreation && !self.ledger.state().self_reported_mints {
+            return Err(ValleyError::BadInput(format!(
+                "{task:?} pays only for an event organiser's signed grant: import the grant file you were given (`horizon import GRANT.json`)"
+            )));
+        }
         let crystals = t.crystals;
         let today = (self.now() / DAY_MS) as u32;
         check_repeat(t.repeat, self.enrolled(key)?.tasks.get(task).copied(), today).map_err(|_| ValleyError::TaskDone(task.into()))?;
@@ -668,21 +594,26 @@ impl ValleyService for EmbeddedValley {
     }
 
     async fn commit_box(&mut self, key: &PublicKey) -> Result<[u8; 32], ValleyError> {
-        self.enrolled(key)?;
-        let mut seed = [0u8; 32];
-        rand_core::OsRng.fill_bytes(&mut seed);
-        self.commitments.insert(*key, seed);
-        Ok(boxes::commitment(&seed))
+        let state = self.enrolled(key)?;
+        // One commitment waits at a time: asking again shows it again.
+        if let Some(open) = state.open_box {
+            return Ok(open.commitment);
+        }
+        let price = self.tables.boxes.price_crystals;
+        if state.crystals < price {
+            return Err(ValleyError::NotEnoughCrystals { price, have: state.crystals });
+        }
+        let commitment = boxes::commitment(&self.box_seed(key, state.boxes_committed)?);
+        // Recorded (and, on a server, made durable) before the player picks a seed.
+        self.authority(Body::BoxCommit { player: *key, commitment })?;
+        Ok(commitment)
     }
 
     async fn open_box(&mut self, key: &PublicKey, commitment: [u8; 32], client_seed: [u8; 32]) -> Result<BoxOpening, ValleyError> {
         let tables = self.tables.clone();
         let state = self.enrolled(key)?.clone();
-        let server_seed = *self
-            .commitments
-            .get(key)
-            .filter(|s| boxes::commitment(s) == commitment)
-            .ok_or_else(|| ValleyError::NoCommitment(hex::encode(&commitment[..8])))?;
+        let open = state.open_box.filter(|o| o.commitment == commitment).ok_or_else(|| ValleyError::NoCommitment(hex::encode(&commitment[..8])))?;
+        let server_seed = self.box_seed(key, open.seq)?;
         let price = tables.boxes.price_crystals;
         if state.crystals < price {
             return Err(ValleyError::NotEnoughCrystals { price, have: state.crystals });
@@ -690,9 +621,18 @@ impl ValleyService for EmbeddedValley {
         let body = box_draw_body(&tables, self.ledger.state(), *key, &state, server_seed, client_seed);
         let Body::BoxDraw { prize, draw, .. } = body.clone() else { unreachable!("draw_body builds a box draw") };
         let entry = self.authority(body)?;
-        self.commitments.remove(key);
         let pity_after = self.enrolled(key)?.pity;
         Ok(BoxOpening { prize, commitment, server_seed, client_seed, draw, pity_before: state.pity, pity_after, entry })
+    }
+
+    async fn claim_grant(&mut self, key: &PublicKey, grant: Grant) -> Result<u64, ValleyError> {
+        self.enrolled(key)?;
+        let task = self.tables.tasks.iter().find(|t| t.kind == crate::economy::tables::TaskKind::CoCreation).ok_or_else(|| ValleyError::UnknownTask("co-creation".into()))?.clone();
+        if grant.player != *key {
+            return Err(ValleyError::BadInput(format!("the grant for event {:?} names player {}, not you ({key})", grant.event, grant.player)));
+        }
+        self.authority(Body::GrantAward { player: *key, task: task.id, amount: task.crystals, grant })?;
+        Ok(task.crystals)
     }
 
     async fn submit(&mut self, entry: Entry) -> Result<u64, ValleyError> {

@@ -48,6 +48,29 @@ pub struct BoxOpening {
     pub entry: u64,
 }
 
+impl BoxOpening {
+    /// What the player checks of a reveal before believing it: it opens the commitment
+    /// they were shown before opening (not merely the one in the same answer), and the
+    /// draw used the seed they sent. (That the seed matches the commitment and gives the
+    /// prize is `economy::boxes::check_opening`.)
+    pub fn check_against(&self, shown: &[u8; 32], sent_seed: &[u8; 32]) -> Result<(), ValleyError> {
+        if self.commitment != *shown {
+            return Err(ValleyError::Untrusted(format!(
+                "the box opened commitment {}, not {} shown before opening",
+                hex::encode(&self.commitment[..8]),
+                hex::encode(&shown[..8])
+            )));
+        }
+        if self.client_seed != *sent_seed {
+            return Err(ValleyError::Untrusted("the box was drawn with another seed than the one sent".into()));
+        }
+        if crate::economy::boxes::commitment(&self.server_seed) != *shown {
+            return Err(ValleyError::Untrusted("SHA-256 of the revealed server seed is not the commitment shown before opening".into()));
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ValleyError {
     #[error(transparent)]
@@ -123,6 +146,8 @@ pub trait ValleyService {
     async fn commit_box(&mut self, key: &PublicKey) -> Result<[u8; 32], ValleyError>;
     /// Opens the committed box with the player's seed, revealing the server seed.
     async fn open_box(&mut self, key: &PublicKey, commitment: [u8; 32], client_seed: [u8; 32]) -> Result<BoxOpening, ValleyError>;
+    /// Pays a co-creation task's crystals for an event organiser's signed grant.
+    async fn claim_grant(&mut self, key: &PublicKey, grant: crate::ledger::grant::Grant) -> Result<u64, ValleyError>;
     /// Records an entry the player signed (consent, purchase, combine). Returns its index.
     async fn submit(&mut self, entry: Entry) -> Result<u64, ValleyError>;
 }

@@ -151,6 +151,23 @@ impl PairRequest {
     }
 }
 
+/// An event organiser's grant, base64 of its signed bytes (see `ledger::grant`).
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct GrantRequest {
+    pub grant: String,
+}
+
+impl GrantRequest {
+    pub fn new(grant: &crate::ledger::grant::Grant) -> Self {
+        GrantRequest { grant: B64.encode(grant.to_bytes()) }
+    }
+
+    pub fn decode(&self) -> Result<crate::ledger::grant::Grant, String> {
+        let bytes = B64.decode(&self.grant).map_err(|_| "the grant is not base64".to_string())?;
+        crate::ledger::grant::Grant::from_bytes(&bytes).map_err(|e| format!("the grant: {e}"))
+    }
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct MineRequest {
     pub km_index: u64,
@@ -426,7 +443,7 @@ pub fn player_json(key: &PublicKey, p: &crate::ledger::PlayerState) -> serde_jso
         "km_attested": p.km_attested,
         "consents": p.consents.iter().map(|(scope, granted)| (format!("{scope:?}").to_lowercase(), *granted)).collect::<std::collections::BTreeMap<_, _>>(),
         "items": p.items,
-        "vouchers": p.vouchers.iter().map(|v| serde_json::json!({ "id": v.id, "item": v.item })).collect::<Vec<_>>(),
+        "vouchers": p.vouchers.iter().map(|v| serde_json::json!({ "id": v.id, "item": v.item, "redeemed_in_entry": v.redeemed })).collect::<Vec<_>>(),
     })
 }
 

@@ -2,7 +2,7 @@
 //! `horizon serve` on loopback: invented, foreign, forged and tampered trips mint nothing;
 //! only trusted makers' cars pair; a new binding ends the previous owner's; each car's
 //! counter, odometer, window and daily cap hold across players; and no one can know a
-//! trip's drops before the server has recorded it.
+//! trip's drops before the server has recorded it; and only a voucher's owner redeems it, once.
 
 use std::path::Path;
 
@@ -305,4 +305,89 @@ fn no_one_knows_a_trips_drops_before_the_server_records_it() {
     let deposits: std::collections::BTreeSet<u64> = state.deposits.keys().copied().collect();
     assert_eq!(deposits, recomputed, "the drops are the ones the ledger's signatures seed");
     assert!(!recomputed.is_subset(&predictable), "what the client could compute beforehand does not give them: {recomputed:?} vs {predictable:?}");
+}
+
+/// Voucher ids are public (anyone can recompute them from the ledger): what redeems one is
+/// its owner's signature, once, on the ledger's register.
+#[test]
+fn a_voucher_is_redeemed_once_and_only_by_its_owner() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let (ada_dir, eve_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let server = Server::start(server_dir.path());
+    rt().block_on(async {
+        let (mut ada, ada_key) = player(ada_dir.path(), &server.url, 75, None).await;
+        let (_, pairing) = paired_car(ada_dir.path(), "EV-VOUCH", ada_key);
+        ada.pair(&ada_key, pairing).await.unwrap();
+        let report = ada.import_car_trips(&ada_key, car_signed(ada_dir.path(), "EV-VOUCH", &drives("EV-VOUCH", 3, 100.0, 150.0))).await.unwrap();
+        let mut stones = 0;
+        for d in report.new_deposits.iter() {
+            if stones >= 8000 {
+                break;
+            }
+            stones += ada.mine(&ada_key, d.km_index).await.unwrap().amount_milli;
+        }
+        assert!(stones >= 8000, "enough for a charging credit: {stones}");
+        let buy = ada.sign(Body::Purchase { item: "charging-credit-50".into(), price_milli: 8000 }).unwrap();
+        ada.submit(buy).await.unwrap();
+        ada.sync_replica().await.unwrap();
+        let voucher = ada.view(&ada_key).unwrap().state.vouchers[0].id.clone();
+
+        // Eve read the id off the public ledger and tries to redeem it.
+        let (mut eve, _) = player(eve_dir.path(), &server.url, 76, None).await;
+        let stolen = eve.sign(Body::Redeem { voucher: voucher.clone() }).unwrap();
+        let e = eve.submit(stolen).await.unwrap_err();
+        assert!(e.to_string().contains(&format!("voucher {voucher} is not one of the signer's")), "{e}");
+        // Ada redeems it, once.
+        let redeem = ada.sign(Body::Redeem { voucher: voucher.clone() }).unwrap();
+        let at = ada.submit(redeem).await.unwrap();
+        let again = ada.sign(Body::Redeem { voucher: voucher.clone() }).unwrap();
+        let e = ada.submit(again).await.unwrap_err();
+        assert!(e.to_string().contains(&format!("voucher {voucher} was already redeemed (entry {at})")), "{e}");
+        ada.sync_replica().await.unwrap();
+        assert_eq!(ada.view(&ada_key).unwrap().state.vouchers[0].redeemed, Some(at));
+        assert_eq!(ada.replica.state().redeemed.get(&voucher), Some(&at), "the register of redeemed vouchers");
+    });
+}
+
+/// All eight tasks paid on day one on a3005c1, co-creation (100 crystals) included, on the
+/// player's say. Now co-creation pays only for a grant signed by an event organiser the
+/// operator trusts, for this player, within a week of the event, once.
+#[test]
+fn co_creation_pays_only_for_a_trusted_organisers_grant() {
+    use horizon::ledger::grant::Grant;
+    let organiser = NamedKey::from_seed("organiser", [41; 32]).unwrap();
+    let stranger = NamedKey::from_seed("organiser", [42; 32]).unwrap();
+    let server_dir = tempfile::tempdir().unwrap();
+    let (ada_dir, bob_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let server = Server::start_with(server_dir.path(), &["--organiser", &format!("Expo={}", organiser.public_key().to_hex())]);
+    let today = (system_clock() / DAY_MS) as u32;
+    rt().block_on(async {
+        let (mut ada, me) = player(ada_dir.path(), &server.url, 77, None).await;
+        let e = ada.complete_task(&me, "co-creation").await.unwrap_err();
+        assert!(e.to_string().contains("pays only for an event organiser's signed grant"), "{e}");
+        for (grant, says) in [
+            (Grant::sign(&stranger.signing_key, "expo-2026", me, today).unwrap(), "is not trusted by this valley"),
+            (Grant::sign(&organiser.signing_key, "expo-2026", NamedKey::from_seed("player", [78; 32]).unwrap().public_key(), today).unwrap(), "names player"),
+            (Grant::sign(&organiser.signing_key, "expo-2025", me, today - 10).unwrap(), "is not within 7 days before the claim"),
+        ] {
+            let e = ada.claim_grant(&me, grant).await.unwrap_err();
+            assert!(e.to_string().contains(says), "{says}: {e}");
+        }
+        let grant = Grant::sign(&organiser.signing_key, "expo-2026", me, today).unwrap();
+        assert_eq!(ada.claim_grant(&me, grant.clone()).await.unwrap(), 100);
+        let e = ada.claim_grant(&me, grant).await.unwrap_err();
+        assert!(e.to_string().contains("it was already paid"), "{e}");
+    });
+    // From the command line: the organiser signs, the player imports.
+    let key_file = bob_dir.path().join("organiser.key");
+    std::fs::write(&key_file, organiser.to_signer_string()).unwrap();
+    super::support::horizon_ok(bob_dir.path(), &["sync", "--server", &server.url]);
+    let bob = horizon::profile::load_or_create_key(&DataDir(bob_dir.path().to_path_buf()).player_key(), "player").unwrap().0.public_key();
+    let grant_file = bob_dir.path().join("grant.json");
+    super::support::horizon_ok(bob_dir.path(), &["organiser", "grant", "--key", key_file.to_str().unwrap(), "--event", "expo-2026", "--player", &bob.to_hex(), "--out", grant_file.to_str().unwrap()]);
+    let out = super::support::horizon_ok(bob_dir.path(), &["import", grant_file.to_str().unwrap()]);
+    assert!(out.contains("granted: 100 crystals for event expo-2026"), "{out}");
+    let state = horizon::ledger::verify::verify_ledger(&server_dir.path().join("ledger"), None, &mut |_, _| {}).unwrap().state;
+    assert_eq!(state.player(&bob).unwrap().crystals, 100);
+    assert_eq!(state.organisers.get(&organiser.public_key()).map(String::as_str), Some("Expo"));
 }

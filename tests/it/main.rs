@@ -2,6 +2,7 @@
 
 mod support;
 
+mod box_proof;
 mod car;
 mod car_trust;
 mod cli;

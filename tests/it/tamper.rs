@@ -174,3 +174,50 @@ fn a_different_log_key_is_refused() {
     let err = Ledger::open(dir.path(), Some(stranger), None).unwrap_err();
     assert!(matches!(&err, LedgerError::WrongLogKey(_)), "{err}");
 }
+
+/// Copies the files of a ledger directory.
+fn copy_ledger(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+/// Rolling the files back to an older, genuine checkpoint verifies on its own (every
+/// signature in it is real); given the checkpoint a client or a witness saw, verify refuses
+/// it, and a fork of the same size too.
+#[test]
+fn a_rolled_back_or_forked_copy_fails_against_a_checkpoint_seen_before() {
+    use horizon::ledger::verify::{Seen, verify_ledger_seen};
+    let (now, old, fork) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut ledger = small_ledger(now.path());
+    copy_ledger(now.path(), old.path());
+    copy_ledger(now.path(), fork.path());
+    let enrol = |ledger: &mut Ledger, n: u8| {
+        let e = ledger.sign_as_authority(Body::Enrol { player: player_key(n).public_key(), role: horizon::ledger::Role::Guest, name: format!("p{n}") }, T0 + 1_000).unwrap();
+        ledger.append(&[e]).unwrap();
+    };
+    enrol(&mut ledger, 20);
+    drop(ledger);
+    let (mut forked, _) = Ledger::open(fork.path(), Some(log_key()), pinned()).unwrap();
+    enrol(&mut forked, 21);
+    drop(forked);
+    let seen_now = std::fs::read(now.path().join(CHECKPOINT_FILE)).unwrap();
+    let seen_old = std::fs::read(old.path().join(CHECKPOINT_FILE)).unwrap();
+    let check = |dir: &std::path::Path, seen: Seen| verify_ledger_seen(dir, pinned(), horizon::economy::EconomyTables::shared(), &seen, &mut |_, _| {});
+    assert!(verify(old.path()).is_ok(), "on its own the old copy verifies");
+    let size = verify(now.path()).unwrap();
+    assert!(matches!(check(old.path(), Seen::Checkpoint(seen_now.clone())), Err(LedgerError::RolledBack { seen, size: s }) if seen == size && s == size - 1));
+    assert!(matches!(check(old.path(), Seen::MinSize(size)), Err(LedgerError::RolledBack { .. })));
+    assert!(matches!(check(fork.path(), Seen::Checkpoint(seen_now.clone())), Err(LedgerError::NotAnExtension { seen }) if seen == size));
+    assert!(check(now.path(), Seen::Checkpoint(seen_old.clone())).is_ok(), "the log extends what was seen before");
+    assert!(check(fork.path(), Seen::Checkpoint(seen_old)).is_ok());
+    // And from the command line.
+    let seen_file = now.path().join("seen.checkpoint");
+    std::fs::write(&seen_file, &seen_now).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_horizon")).args(["ledger", "verify"]).arg(old.path()).arg("--seen").arg(&seen_file).output().unwrap();
+    let text = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("a checkpoint of") && text.contains("was seen before: the log was rolled back"), "{text}");
+}

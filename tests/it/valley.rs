@@ -71,11 +71,17 @@ fn boxes_are_committed_before_and_recompute_from_the_revealed_seed_after() {
     let dir = tempfile::tempdir().unwrap();
     let (mut valley, player) = EmbeddedValley::open_with_player(&DataDir(dir.path().into()), clock).unwrap();
     let key = player.public_key();
-    let commitment = block_on(valley.commit_box(&key)).unwrap();
-    let poor = block_on(valley.open_box(&key, commitment, [1; 32])).unwrap_err();
+    // A commitment is a ledger entry: only for a player who can pay for the box.
+    let poor = block_on(valley.commit_box(&key)).unwrap_err();
     assert!(poor.to_string().contains("a box costs 100 crystals; you have 0"), "{poor}");
     assert_eq!(block_on(valley.complete_task(&key, "co-creation")).unwrap(), 100);
     assert!(block_on(valley.complete_task(&key, "co-creation")).unwrap_err().to_string().contains("done for now"));
+    let size = valley.ledger().size();
+    let commitment = block_on(valley.commit_box(&key)).unwrap();
+    let (recorded, _) = valley.ledger().read_entry(size).unwrap();
+    assert!(matches!(recorded.body, Body::BoxCommit { commitment: c, .. } if c == commitment), "recorded before the draw: {recorded:?}");
+    assert_eq!(block_on(valley.commit_box(&key)).unwrap(), commitment, "asking again shows the same commitment");
+    assert_eq!(valley.ledger().size(), size + 1, "and records nothing more");
     assert!(block_on(valley.open_box(&key, [0; 32], [1; 32])).is_err(), "only the committed box opens");
     let opened = block_on(valley.open_box(&key, commitment, [1; 32])).unwrap();
     assert_eq!(boxes::commitment(&opened.server_seed), commitment);
@@ -202,10 +208,10 @@ proptest! {
                     None => Ok(()),
                 },
                 Op::Task(i) => block_on(valley.complete_task(&key, &tables.tasks[i % tables.tasks.len()].id)).map(|_| ()),
-                Op::OpenBox(seed) => {
-                    let c = block_on(valley.commit_box(&key)).unwrap();
-                    block_on(valley.open_box(&key, c, [seed; 32])).map(|_| ())
-                }
+                Op::OpenBox(seed) => match block_on(valley.commit_box(&key)) {
+                    Ok(c) => block_on(valley.open_box(&key, c, [seed; 32])).map(|_| ()),
+                    Err(e) => Err(e),
+                },
                 Op::Combine => {
                     let e = valley.sign_for(&player, Body::Combine { fragments: 10 }).unwrap();
                     block_on(valley.submit(e)).map(|_| ())

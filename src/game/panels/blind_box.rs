@@ -54,9 +54,11 @@ fn prize_colour(prize: &Prize) -> egui::Color32 {
     }
 }
 
-/// The commitment comes first: the player sees it before choosing to open.
-fn ask_commitment(mut screen: ResMut<BoxScreen>, mut intents: MessageWriter<Intent>) {
-    if screen.commitment.is_none() && !screen.asked_commitment {
+/// The commitment comes first: the player sees it before choosing to open. The valley
+/// records one on its ledger only for a player who can pay for the box.
+fn ask_commitment(mut screen: ResMut<BoxScreen>, tables: Res<GameTables>, profile: Res<Profile>, mut intents: MessageWriter<Intent>) {
+    let can_pay = profile.player.state.crystals >= tables.boxes.price_crystals;
+    if can_pay && screen.commitment.is_none() && !screen.asked_commitment {
         screen.asked_commitment = true;
         intents.write(Intent::CommitBox);
     }
@@ -182,6 +184,10 @@ fn box_screen(mut contexts: EguiContexts, tables: Res<GameTables>, profile: Res<
                         if state.crystals < price {
                             ui.label(dim("Finish tasks in the valley to earn crystals."));
                         }
+                    }
+                    None if state.crystals < price => {
+                        ui.label(dim("Finish tasks in the valley to earn crystals: once you can pay for a box,"));
+                        ui.label(dim("the valley commits to its seed on the ledger before you open it."));
                     }
                     None => {
                         ui.label(dim("asking the valley for its commitment…"));

@@ -82,7 +82,8 @@ fn garage_screen(mut contexts: EguiContexts, tables: Res<GameTables>, profile: R
                             Some(why) if why == "owned" => {
                                 let voucher = state.vouchers.iter().find(|v| v.item == u.id);
                                 match voucher {
-                                    Some(v) => ui.label(egui::RichText::new(format!("✔ voucher {}", v.id)).color(egui::Color32::from_rgb(120, 220, 140))),
+                                    Some(v) if v.redeemed.is_some() => ui.label(egui::RichText::new(format!("✔ voucher {} redeemed", v.id)).color(egui::Color32::from_rgb(120, 220, 140))),
+                                    Some(v) => ui.label(egui::RichText::new(format!("✔ voucher {} (redeem: horizon redeem {})", v.id, v.id)).color(egui::Color32::from_rgb(120, 220, 140))),
                                     None => ui.label(egui::RichText::new("✔ owned").color(egui::Color32::from_rgb(120, 220, 140))),
                                 };
                             }

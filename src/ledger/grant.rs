@@ -1,0 +1,86 @@
+//! An event organiser's grant: co-creation crystals are paid only for a grant signed by an
+//! organiser's key the valley trusts (recorded on the ledger), never on a player's say.
+//!
+//! ```text
+//! grant  "CHG1" organiser:[32] event:string player:[32] day:u32 signature:[64]
+//! ```
+
+use ed25519_dalek::SigningKey;
+use sha2::{Digest, Sha256};
+
+use super::car::{check_len, sign_with, statement_from_bytes, verify_with};
+use super::codec::{DecodeError, Reader, StringTooLong, Writer};
+use super::public_key::PublicKey;
+
+pub const GRANT_MAGIC: &[u8; 4] = b"CHG1";
+/// Days after its event day within which a grant is claimed.
+pub const GRANT_CLAIM_DAYS: u32 = 7;
+
+/// "`player` took part in `event` on `day`", signed by the organiser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub organiser: PublicKey,
+    pub event: String,
+    pub player: PublicKey,
+    /// UTC day of the event (days since the Unix epoch).
+    pub day: u32,
+    pub signature: [u8; 64],
+}
+
+impl Grant {
+    pub fn sign(organiser: &SigningKey, event: &str, player: PublicKey, day: u32) -> Result<Grant, StringTooLong> {
+        check_len(event)?;
+        let mut g = Grant { organiser: PublicKey::from_signing_key(organiser), event: event.into(), player, day, signature: [0; 64] };
+        g.signature = sign_with(organiser, &g.unsigned());
+        Ok(g)
+    }
+
+    fn fields(&self, w: &mut Writer) {
+        w.bytes32(&self.organiser.0);
+        w.string(&self.event);
+        w.bytes32(&self.player.0);
+        w.u32(self.day);
+    }
+
+    fn unsigned(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.raw(GRANT_MAGIC);
+        self.fields(&mut w);
+        w.bytes
+    }
+
+    pub fn signature_is_valid(&self) -> bool {
+        verify_with(&self.organiser, &self.unsigned(), &self.signature)
+    }
+
+    /// What names the grant once it is used: its signed bytes' SHA-256.
+    pub fn digest(&self) -> [u8; 32] {
+        Sha256::digest(self.to_bytes()).into()
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.raw(GRANT_MAGIC);
+        self.encode(&mut w);
+        w.bytes
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Grant, DecodeError> {
+        statement_from_bytes(bytes, GRANT_MAGIC, "grant magic \"CHG1\"", Grant::decode)
+    }
+
+    pub(super) fn encode(&self, w: &mut Writer) {
+        self.fields(w);
+        w.raw(&self.signature);
+    }
+
+    pub(super) fn decode(r: &mut Reader) -> Result<Grant, DecodeError> {
+        Ok(Grant {
+            organiser: PublicKey(r.bytes32("organiser key")?),
+            event: r.string("event id")?,
+            player: PublicKey(r.bytes32("player key")?),
+            day: r.u32("event day")?,
+            signature: r.bytes64("organiser signature")?,
+        })
+    }
+}

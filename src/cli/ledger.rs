@@ -172,6 +172,21 @@ fn show(path: &Path, key: Option<&str>, limit: usize, tables: Arc<EconomyTables>
     print_supply(state);
     let kinds: Vec<String> = state.entries_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
     println!("by kind      {}", kinds.join(", "));
+    // What an auditor asks of a shared valley: whom it trusts, which cars speak in it,
+    // which box commitments are still unopened, which vouchers were redeemed.
+    let self_reported = if state.self_reported_mints { "mint (a local valley)" } else { "mint nothing (a shared valley)" };
+    println!("trust        self-reported trips {self_reported}");
+    for (key, name) in &state.makers {
+        println!("             car maker {} ({key})", horizon::ledger::entry::printable(name));
+    }
+    for (key, name) in &state.organisers {
+        println!("             event organiser {} ({key})", horizon::ledger::entry::printable(name));
+    }
+    let owned = state.cars.values().filter(|c| c.owner.is_some()).count();
+    let open_boxes = state.players.values().filter(|p| p.open_box.is_some()).count();
+    println!("cars         {} provisioned, {owned} with an owner", state.cars.len());
+    println!("boxes        {open_boxes} commitments not yet opened");
+    println!("vouchers     {} redeemed", state.redeemed.len());
     if report.uncommitted > 0 {
         println!("note: {} records past the checkpoint are not committed (the authority recovers them when it next opens the ledger)", report.uncommitted);
     }

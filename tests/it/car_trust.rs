@@ -165,6 +165,12 @@ fn only_makers_the_operator_trusts_provision_cars() {
     assert!(state.origin.starts_with("crypto-horizon.valley/"), "a deployment's own origin: {}", state.origin);
     let plain_origin = horizon::ledger::verify::verify_ledger(&plain.path().join("ledger"), None, &mut |_, _| {}).unwrap().state.origin;
     assert_ne!(state.origin, plain_origin, "each deployment has its own origin");
+    // What an auditor reads of it.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_horizon")).args(["ledger", "show"]).arg(acme.path().join("ledger")).output().unwrap();
+    let shown = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(shown.contains("self-reported trips mint nothing (a shared valley)"), "{shown}");
+    assert!(shown.contains(&format!("car maker Acme ({})", maker.public_key())), "{shown}");
+    assert!(shown.contains("cars         1 provisioned, 1 with an owner"), "{shown}");
 }
 
 #[test]

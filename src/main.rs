@@ -23,8 +23,8 @@ enum Command {
     Play(cli::PlayArgs),
     /// Create or show the player's key
     Keys,
-    /// Import a file: a car's pairing or car-signed trips (from the car, or `horizon car`), or
-    /// self-reported trips (JSON summaries, a GPX track, a car app's CSV export); into the
+    /// Import a file: a car's pairing or car-signed trips (from the car, or `horizon car`), an
+    /// event organiser's co-creation grant, or self-reported trips (JSON summaries, a GPX track, a car app's CSV export); into the
     /// local valley, or queued and sent to the profile's server
     Import { file: PathBuf },
     /// Show, grant or revoke the consent scopes

@@ -21,11 +21,14 @@ pub const GRANT_FORMAT: &str = "crypto-horizon/co-creation-grant@1";
 
 #[derive(Subcommand)]
 pub enum OrganiserCommand {
-    /// Sign a grant: PLAYER (a public key, hex) took part in EVENT today
+    /// Sign a grant: PLAYER (a public key, hex) took part in EVENT today, in the valley VALLEY
     Grant {
         /// The organiser's signer key file (PRIVATE+KEY+…)
         #[arg(long, value_name = "FILE")]
         key: PathBuf,
+        /// The valley's origin (the first line of its /checkpoint): the grant pays there only
+        #[arg(long, value_name = "ORIGIN")]
+        valley: String,
         #[arg(long)]
         event: String,
         #[arg(long, value_name = "KEY")]
@@ -45,7 +48,7 @@ struct GrantFile {
 }
 
 pub fn run(command: OrganiserCommand) -> Result<ExitCode> {
-    let OrganiserCommand::Grant { key, event, player, out } = command;
+    let OrganiserCommand::Grant { key, valley, event, player, out } = command;
     let text = std::fs::read_to_string(&key).with_context(|| format!("reading {}", key.display()))?;
     let organiser = NamedKey::from_signer_string(&text).with_context(|| format!("{}: not a signer key", key.display()))?;
     let player = PublicKey::from_hex(&player).filter(|k| k.verifying_key().is_some()).with_context(|| format!("--player {player:?} is not a public key (64 hex digits)"))?;
@@ -53,7 +56,7 @@ pub fn run(command: OrganiserCommand) -> Result<ExitCode> {
         bail!("{why}");
     }
     let day = (super::now_ms() / 86_400_000) as u32;
-    let grant = Grant::sign(&organiser.signing_key, &event, player, day)?;
+    let grant = Grant::sign(&organiser.signing_key, valley.trim(), &event, player, day)?;
     let file = GrantFile { format: GRANT_FORMAT.into(), event: event.clone(), player: player.to_hex(), grant: B64.encode(grant.to_bytes()) };
     horizon::ledger::files::write_atomically(&out, serde_json::to_string_pretty(&file)?.as_bytes()).with_context(|| format!("writing {}", out.display()))?;
     println!("granted event {event} to player {} (organiser {}): {}", player.fingerprint(), organiser.public_key().fingerprint(), out.display());

@@ -95,6 +95,7 @@ impl LedgerState {
             && let Some(p) = self.players.get_mut(&previous)
         {
             p.role = Role::Guest;
+            p.draws_as_owner = false;
         }
         if let Some(earlier) = earlier_car {
             self.owners.remove(&earlier);
@@ -108,7 +109,9 @@ impl LedgerState {
         car.counter = Some(b.counter);
         let vehicle = car.vehicle.clone();
         self.owners.insert(key, b.owner);
-        self.players.get_mut(&b.owner).expect("checked above").role = Role::Owner { vehicle };
+        let owner = self.players.get_mut(&b.owner).expect("checked above");
+        owner.role = Role::Owner { vehicle };
+        owner.draws_as_owner = true;
         Ok(())
     }
 
@@ -142,7 +145,7 @@ impl LedgerState {
         if t.day > entry_day {
             return Err(implausible(format!("the trip started on day {}, after the valley recorded it (day {entry_day})", t.day)));
         }
-        if entry_day > t.day + MAX_TRIP_AGE_DAYS {
+        if entry_day > t.day.saturating_add(MAX_TRIP_AGE_DAYS) {
             return Err(implausible(format!("the trip started on day {}, more than {MAX_TRIP_AGE_DAYS} days before the valley recorded it (day {entry_day})", t.day)));
         }
         if t.odometer_end_m < t.odometer_start_m {

@@ -251,7 +251,7 @@ impl Body {
             Body::CarTrip { trip, .. } => vec![trip.vehicle.as_str()],
             Body::Redeem { voucher } => vec![voucher.as_str()],
             Body::TrustOrganiser { name, .. } => vec![name.as_str()],
-            Body::GrantAward { task, grant, .. } => vec![task.as_str(), grant.event.as_str()],
+            Body::GrantAward { task, grant, .. } => vec![task.as_str(), grant.event.as_str(), grant.valley.as_str()],
             _ => vec![],
         }
     }

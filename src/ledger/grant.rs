@@ -2,7 +2,13 @@
 //! organiser's key the valley trusts (recorded on the ledger), never on a player's say.
 //!
 //! ```text
-//! grant  "CHG1" organiser:[32] event:string player:[32] day:u32 signature:[64]
+//! grant  "CHG1" organiser:[32] valley:string event:string player:[32] day:u32 signature:[64]
+//! ```
+//!
+//! `valley` is the origin of the valley's log, so that a grant pays in that valley only
+//! (another deployment trusting the same organiser refuses it).
+//!
+//! ```text
 //! ```
 
 use ed25519_dalek::SigningKey;
@@ -16,10 +22,12 @@ pub const GRANT_MAGIC: &[u8; 4] = b"CHG1";
 /// Days after its event day within which a grant is claimed.
 pub const GRANT_CLAIM_DAYS: u32 = 7;
 
-/// "`player` took part in `event` on `day`", signed by the organiser.
+/// "`player` took part in `event` on `day`, in the valley `valley`", signed by the organiser.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Grant {
     pub organiser: PublicKey,
+    /// The origin of the valley the grant pays in.
+    pub valley: String,
     pub event: String,
     pub player: PublicKey,
     /// UTC day of the event (days since the Unix epoch).
@@ -28,15 +36,17 @@ pub struct Grant {
 }
 
 impl Grant {
-    pub fn sign(organiser: &SigningKey, event: &str, player: PublicKey, day: u32) -> Result<Grant, StringTooLong> {
+    pub fn sign(organiser: &SigningKey, valley: &str, event: &str, player: PublicKey, day: u32) -> Result<Grant, StringTooLong> {
+        check_len(valley)?;
         check_len(event)?;
-        let mut g = Grant { organiser: PublicKey::from_signing_key(organiser), event: event.into(), player, day, signature: [0; 64] };
+        let mut g = Grant { organiser: PublicKey::from_signing_key(organiser), valley: valley.into(), event: event.into(), player, day, signature: [0; 64] };
         g.signature = sign_with(organiser, &g.unsigned());
         Ok(g)
     }
 
     fn fields(&self, w: &mut Writer) {
         w.bytes32(&self.organiser.0);
+        w.string(&self.valley);
         w.string(&self.event);
         w.bytes32(&self.player.0);
         w.u32(self.day);
@@ -77,6 +87,7 @@ impl Grant {
     pub(super) fn decode(r: &mut Reader) -> Result<Grant, DecodeError> {
         Ok(Grant {
             organiser: PublicKey(r.bytes32("organiser key")?),
+            valley: r.string("valley origin")?,
             event: r.string("event id")?,
             player: PublicKey(r.bytes32("player key")?),
             day: r.u32("event day")?,

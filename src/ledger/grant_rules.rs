@@ -12,9 +12,10 @@ impl LedgerState {
         if organiser.verifying_key().is_none() {
             return Err(Violation::BadKey(organiser));
         }
-        if self.organisers.insert(organiser, name.to_string()).is_some() {
+        if self.organisers.contains_key(&organiser) {
             return Err(Violation::OrganiserAlreadyTrusted(organiser));
         }
+        self.organisers.insert(organiser, name.to_string());
         Ok(())
     }
 
@@ -28,10 +29,13 @@ impl LedgerState {
         if !grant.signature_is_valid() {
             return Err(bad("the organiser's signature does not verify"));
         }
+        if grant.valley != self.origin {
+            return Err(bad(&format!("it pays in valley {}, not in this one ({})", grant.valley, self.origin)));
+        }
         if grant.player != *player {
             return Err(bad("it was granted to another player"));
         }
-        if grant.day > at.day || at.day > grant.day + GRANT_CLAIM_DAYS {
+        if grant.day > at.day || at.day > grant.day.saturating_add(GRANT_CLAIM_DAYS) {
             return Err(bad(&format!("its event day {} is not within {} days before the claim (day {})", grant.day, GRANT_CLAIM_DAYS, at.day)));
         }
         let digest = grant.digest();

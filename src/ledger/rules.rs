@@ -141,7 +141,9 @@ impl LedgerState {
             }
             self.owners.insert(super::state::vehicle_key(vehicle), *player);
         }
-        self.players.insert(*player, PlayerState::new(name.to_string(), role.clone()));
+        let mut p = PlayerState::new(name.to_string(), role.clone());
+        p.draws_as_owner = p.is_owner() && self.self_reported_mints;
+        self.players.insert(*player, p);
         Ok(())
     }
 
@@ -270,19 +272,19 @@ impl LedgerState {
         if d.pity != p.pity {
             return Err(Violation::BadPity { player: *player, expected: p.pity, found: d.pity });
         }
-        boxes::check_prize(tables, p.is_owner(), self.supply.cultivation_left_milli(), d).map_err(draw_violation)?;
+        boxes::check_prize(tables, p.draws_as_owner, self.supply.cultivation_left_milli(), d).map_err(draw_violation)?;
         let mut next = p.clone();
         next.crystals = take(*player, "crystals", p.crystals, d.price_crystals)?;
         next.boxes_opened += 1;
         next.open_box = None;
-        next.pity = tables.boxes.odds(p.is_owner()).next_pity(p.pity, d.prize);
+        next.pity = tables.boxes.odds(p.draws_as_owner).next_pity(p.pity, d.prize);
         let mut supply = self.supply;
         match d.prize {
             Prize::Gift { item } => {
                 next.items.insert(item.clone());
             }
             Prize::Crystals { count } => next.crystals = add(next.crystals, *count)?,
-            Prize::Fragments { .. } | Prize::Stone { .. } if !p.is_owner() => return Err(Violation::GuestPrize(*player)),
+            Prize::Fragments { .. } | Prize::Stone { .. } if !p.draws_as_owner => return Err(Violation::GuestPrize(*player)),
             Prize::Fragments { count } => {
                 supply = self.issue(Pool::Cultivation, d.prize.pool_cost_milli())?;
                 next.fragments = add(next.fragments, u64::from(*count))?;
@@ -376,7 +378,7 @@ pub fn box_draw_body(
 ) -> Body {
     let draw = state.boxes_opened;
     let cultivation_left = ledger.supply.cultivation_left_milli();
-    let prize = boxes::resolve(&tables.boxes, state.is_owner(), state.pity, &server_seed, &client_seed, draw, cultivation_left);
+    let prize = boxes::resolve(&tables.boxes, state.draws_as_owner, state.pity, &server_seed, &client_seed, draw, cultivation_left);
     Body::BoxDraw {
         player,
         price_crystals: tables.boxes.price_crystals,

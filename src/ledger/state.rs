@@ -200,6 +200,10 @@ pub struct PlayerState {
     pub open_box: Option<OpenBox>,
     /// Box commitments recorded for the player so far.
     pub boxes_committed: u64,
+    /// Whether blind boxes draw from the owners' table (stones and fragments) for them: a
+    /// car owner in a local valley; in a shared one only the owner a provisioned car binds
+    /// (a name claimed at enrolment is no car).
+    pub draws_as_owner: bool,
     pub km_attested: u64,
     pub consents: BTreeMap<Scope, bool>,
     /// Upgrades bought and cosmetics won.
@@ -230,6 +234,7 @@ impl PlayerState {
             boxes_opened: 0,
             open_box: None,
             boxes_committed: 0,
+            draws_as_owner: false,
             km_attested: 0,
             consents: BTreeMap::new(),
             items: BTreeSet::new(),

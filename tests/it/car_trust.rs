@@ -130,6 +130,11 @@ fn invented_foreign_forged_and_tampered_trips_mint_nothing() {
 
         eve.sync_replica().await.unwrap();
         assert_eq!(stones_and_deposits(&eve, &eve_key), (0, 0), "Eve has nothing");
+        // A car named at enrolment is no car: Eve's boxes draw from the guests' table (no
+        // stones, no fragments); Ada's car bound her, so hers draw from the owners'.
+        assert!(!eve.view(&eve_key).unwrap().state.draws_as_owner);
+        ada.sync_replica().await.unwrap();
+        assert!(ada.view(&ada_key).unwrap().state.draws_as_owner);
     });
     let report = horizon::ledger::verify::verify_ledger(&server_dir.path().join("ledger"), None, &mut |_, _| {}).unwrap();
     assert_eq!(report.state.entries_by_kind.get(&horizon::ledger::Kind::MileageAttestation), None, "no self-reported trip was attested");
@@ -193,6 +198,7 @@ fn a_new_binding_ends_the_previous_owners() {
         ada.sync_replica().await.unwrap();
         let ada_now = ada.view(&ada_key).unwrap().state;
         assert!(!ada_now.is_owner(), "Ada no longer owns the car: {:?}", ada_now.role);
+        assert!(!ada_now.draws_as_owner, "nor draws from the owners' boxes");
         let report = ada.import_car_trips(&ada_key, unsent).await.unwrap();
         assert_eq!(report.attested_km, 0, "{report:?}");
         assert!(reasons(&report)[0].contains("not the bound owner"), "{report:?}");
@@ -201,7 +207,7 @@ fn a_new_binding_ends_the_previous_owners() {
         assert_eq!(ada.mine(&ada_key, deposit.km_index).await.unwrap().amount_milli, deposit.amount_milli);
         // Ada's old binding cannot take the car back.
         let e = ada.pair(&ada_key, old_pairing).await.unwrap_err();
-        assert!(e.to_string().contains("its last recorded statement has counter"), "{e}");
+        assert!(e.to_string().contains("last recorded statement has counter"), "{e}");
         // Bob's trips mint.
         let report = bob.import_car_trips(&bob_key, car.sign_trips(&drives("EV-SOLD", 1, 400.0, 40.0), true).unwrap()).await.unwrap();
         assert_eq!(report.attested_km, 40, "{report:?}");
@@ -367,19 +373,21 @@ fn co_creation_pays_only_for_a_trusted_organisers_grant() {
     let (ada_dir, bob_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let server = Server::start_with(server_dir.path(), &["--organiser", &format!("Expo={}", organiser.public_key().to_hex())]);
     let today = (system_clock() / DAY_MS) as u32;
+    let valley = std::fs::read_to_string(server_dir.path().join("ledger").join("checkpoint")).unwrap().lines().next().unwrap().to_string();
     rt().block_on(async {
         let (mut ada, me) = player(ada_dir.path(), &server.url, 77, None).await;
         let e = ada.complete_task(&me, "co-creation").await.unwrap_err();
         assert!(e.to_string().contains("pays only for an event organiser's signed grant"), "{e}");
         for (grant, says) in [
-            (Grant::sign(&stranger.signing_key, "expo-2026", me, today).unwrap(), "is not trusted by this valley"),
-            (Grant::sign(&organiser.signing_key, "expo-2026", NamedKey::from_seed("player", [78; 32]).unwrap().public_key(), today).unwrap(), "names player"),
-            (Grant::sign(&organiser.signing_key, "expo-2025", me, today - 10).unwrap(), "is not within 7 days before the claim"),
+            (Grant::sign(&stranger.signing_key, &valley, "expo-2026", me, today).unwrap(), "is not trusted by this valley"),
+            (Grant::sign(&organiser.signing_key, &valley, "expo-2026", NamedKey::from_seed("player", [78; 32]).unwrap().public_key(), today).unwrap(), "names player"),
+            (Grant::sign(&organiser.signing_key, "crypto-horizon.valley/elsewhere", "expo-2026", me, today).unwrap(), "not in this one"),
+            (Grant::sign(&organiser.signing_key, &valley, "expo-2025", me, today - 10).unwrap(), "is not within 7 days before the claim"),
         ] {
             let e = ada.claim_grant(&me, grant).await.unwrap_err();
             assert!(e.to_string().contains(says), "{says}: {e}");
         }
-        let grant = Grant::sign(&organiser.signing_key, "expo-2026", me, today).unwrap();
+        let grant = Grant::sign(&organiser.signing_key, &valley, "expo-2026", me, today).unwrap();
         assert_eq!(ada.claim_grant(&me, grant.clone()).await.unwrap(), 100);
         let e = ada.claim_grant(&me, grant).await.unwrap_err();
         assert!(e.to_string().contains("it was already paid"), "{e}");
@@ -390,7 +398,7 @@ fn co_creation_pays_only_for_a_trusted_organisers_grant() {
     super::support::horizon_ok(bob_dir.path(), &["sync", "--server", &server.url]);
     let bob = horizon::profile::load_or_create_key(&DataDir(bob_dir.path().to_path_buf()).player_key(), "player").unwrap().0.public_key();
     let grant_file = bob_dir.path().join("grant.json");
-    super::support::horizon_ok(bob_dir.path(), &["organiser", "grant", "--key", key_file.to_str().unwrap(), "--event", "expo-2026", "--player", &bob.to_hex(), "--out", grant_file.to_str().unwrap()]);
+    super::support::horizon_ok(bob_dir.path(), &["organiser", "grant", "--key", key_file.to_str().unwrap(), "--valley", &valley, "--event", "expo-2026", "--player", &bob.to_hex(), "--out", grant_file.to_str().unwrap()]);
     let out = super::support::horizon_ok(bob_dir.path(), &["import", grant_file.to_str().unwrap()]);
     assert!(out.contains("granted: 100 crystals for event expo-2026"), "{out}");
     let state = horizon::ledger::verify::verify_ledger(&server_dir.path().join("ledger"), None, &mut |_, _| {}).unwrap().state;

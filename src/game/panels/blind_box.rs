@@ -128,7 +128,7 @@ fn box_screen(mut contexts: EguiContexts, tables: Res<GameTables>, profile: Res<
     let ctx = contexts.ctx_mut()?;
     let tables: &EconomyTables = &tables;
     let state = &profile.player.state;
-    let owner = state.is_owner();
+    let owner = state.draws_as_owner;
     let odds = tables.boxes.odds(owner);
     let price = tables.boxes.price_crystals;
     if screen.opening.is_some() && screen.opened_for < OPENING_S + 1.0 {

@@ -24,6 +24,17 @@ impl EmbeddedValley {
         if crate::ledger::state::vehicle_key(&binding.vehicle) != crate::ledger::state::vehicle_key(&provision.vehicle) {
             return Err(ValleyError::BadInput(format!("the binding is for vehicle {:?}, the provisioning for {:?}", binding.vehicle, provision.vehicle)));
         }
+        // All or nothing: the binding must be the car's own before its provisioning is
+        // recorded (anyone could send someone else's public provisioning with a junk binding).
+        super::check_label("vehicle pseudonym", &provision.vehicle)?;
+        if !binding.signature_is_valid(&provision.car) {
+            return Err(ValleyError::BadInput(format!("the binding is not signed by the car key the maker provisioned for {:?}", provision.vehicle)));
+        }
+        if let Some(last) = self.ledger.state().car(&provision.vehicle).and_then(|c| c.counter)
+            && binding.counter <= last
+        {
+            return Err(ValleyError::BadInput(format!("the binding has car counter {}, but the car's last recorded statement has counter {last}", binding.counter)));
+        }
         match self.ledger.state().car(&provision.vehicle) {
             None => {
                 self.authority(Body::Provision(provision))?;

@@ -438,7 +438,9 @@ impl ValleyService for HttpValley {
     }
 
     async fn open_box(&mut self, _key: &PublicKey, commitment: [u8; 32], client_seed: [u8; 32]) -> Result<BoxOpening, ValleyError> {
-        let o: WireBoxOpening = self.post_json("box/open", &OpenBoxRequest { commitment: hex::encode(commitment), client_seed: hex::encode(client_seed) }).await?;
+        let signed = self.sign(Body::BoxOpen { commitment, client_seed })?;
+        let request = OpenBoxRequest { commitment: hex::encode(commitment), client_seed: hex::encode(client_seed), entry: Some(B64.encode(signed.to_bytes())) };
+        let o: WireBoxOpening = self.post_json("box/open", &request).await?;
         let opening: BoxOpening = o.try_into().map_err(ValleyError::BadAnswer)?;
         opening.check_against(&commitment, &client_seed)?;
         Ok(opening)

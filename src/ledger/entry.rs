@@ -76,10 +76,11 @@ pub enum Kind {
     Redeem,
     TrustOrganiser,
     GrantAward,
+    BoxOpen,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 18] = [
         Kind::Genesis,
         Kind::Enrol,
         Kind::Consent,
@@ -97,6 +98,7 @@ impl Kind {
         Kind::Redeem,
         Kind::TrustOrganiser,
         Kind::GrantAward,
+        Kind::BoxOpen,
     ];
 
     pub fn name(self) -> &'static str {
@@ -118,6 +120,7 @@ impl Kind {
             Kind::Redeem => "redeem",
             Kind::TrustOrganiser => "trust-organiser",
             Kind::GrantAward => "grant-award",
+            Kind::BoxOpen => "box-open",
         }
     }
 
@@ -131,7 +134,7 @@ impl Kind {
 
     /// Kinds only the valley authority may sign; the rest are signed by the player.
     pub fn signed_by_authority(self) -> bool {
-        !matches!(self, Kind::Consent | Kind::Purchase | Kind::Combine | Kind::Redeem)
+        !matches!(self, Kind::Consent | Kind::Purchase | Kind::Combine | Kind::Redeem | Kind::BoxOpen)
     }
 }
 
@@ -196,6 +199,9 @@ pub enum Body {
     TrustOrganiser { organiser: PublicKey, name: String },
     /// The authority pays a co-creation task's crystals for an organiser's grant.
     GrantAward { player: PublicKey, task: String, amount: u64, grant: Grant },
+    /// The player opens their committed box with a seed of their own, signed, so that
+    /// replay knows the draw used the player's seed.
+    BoxOpen { commitment: [u8; 32], client_seed: [u8; 32] },
 }
 
 impl Body {
@@ -218,6 +224,7 @@ impl Body {
             Body::Redeem { .. } => Kind::Redeem,
             Body::TrustOrganiser { .. } => Kind::TrustOrganiser,
             Body::GrantAward { .. } => Kind::GrantAward,
+            Body::BoxOpen { .. } => Kind::BoxOpen,
         }
     }
 
@@ -358,6 +365,10 @@ impl Body {
                 w.u64(*amount);
                 grant.encode(w);
             }
+            Body::BoxOpen { commitment, client_seed } => {
+                w.bytes32(commitment);
+                w.bytes32(client_seed);
+            }
         }
     }
 
@@ -447,6 +458,7 @@ impl Body {
                 amount: r.u64("crystal amount")?,
                 grant: Grant::decode(r)?,
             },
+            Kind::BoxOpen => Body::BoxOpen { commitment: r.bytes32("commitment")?, client_seed: r.bytes32("client seed")? },
         })
     }
 }
@@ -554,6 +566,7 @@ impl Entry {
             Body::BoxCommit { player, commitment } => format!("{player}: box commitment {}", hex::encode(&commitment[..8])),
             Body::Redeem { voucher } => format!("redeems voucher {}", printable(voucher)),
             Body::TrustOrganiser { organiser, name } => format!("trusts event organiser {} ({organiser})", printable(name)),
+            Body::BoxOpen { commitment, .. } => format!("opens box {}", hex::encode(&commitment[..8])),
             Body::GrantAward { player, amount, grant, .. } => format!("{player}: {amount} crystals for event {} granted by {}", printable(&grant.event), grant.organiser),
         };
         format!("{} by {} (nonce {}): {gist}", self.kind(), self.actor, self.nonce)

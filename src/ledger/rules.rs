@@ -70,6 +70,7 @@ impl LedgerState {
             Body::Redeem { voucher } => self.redeem(&at, voucher),
             Body::TrustOrganiser { organiser, name } => self.trust_organiser(*organiser, name),
             Body::GrantAward { player, task, amount, grant } => self.grant_award(tables, &at, player, task, *amount, grant),
+            Body::BoxOpen { commitment, client_seed } => self.box_open(&at, commitment, client_seed),
         }?;
         let kind = entry.kind();
         self.nonces.insert(entry.actor, entry.nonce);
@@ -249,8 +250,20 @@ impl LedgerState {
         }
         take(*player, "crystals", p.crystals, tables.boxes.price_crystals)?;
         let p = self.players.get_mut(player).expect("checked above");
-        p.open_box = Some(super::state::OpenBox { index, commitment: *commitment, seq: p.boxes_committed });
+        p.open_box = Some(super::state::OpenBox { index, commitment: *commitment, seq: p.boxes_committed, client_seed: None });
         p.boxes_committed += 1;
+        Ok(())
+    }
+
+    /// The player's signed seed for their recorded commitment: once per box.
+    fn box_open(&mut self, at: &At, commitment: &[u8; 32], client_seed: &[u8; 32]) -> Result<(), Violation> {
+        let actor = at.entry.actor;
+        let p = self.players.get_mut(&actor).expect("checked by the envelope");
+        let open = p.open_box.as_mut().filter(|o| o.commitment == *commitment).ok_or_else(|| Violation::NoBoxToOpen(actor, hex::encode(&commitment[..8])))?;
+        if open.client_seed.is_some() {
+            return Err(Violation::BoxAlreadyOpening(actor));
+        }
+        open.client_seed = Some(*client_seed);
         Ok(())
     }
 
@@ -263,6 +276,12 @@ impl LedgerState {
                 return Err(Violation::CommitmentNotRecorded { player: *player, recorded: hex::encode(&open.commitment[..8]), found: hex::encode(&d.commitment[..8]) });
             }
             None if !self.self_reported_mints => return Err(Violation::NoRecordedCommitment(*player)),
+            _ => {}
+        }
+        // The draw uses the seed the player signed (required in a shared valley).
+        match p.open_box.and_then(|o| o.client_seed) {
+            Some(signed) if signed != *d.client_seed => return Err(Violation::SeedNotSigned(*player)),
+            None if !self.self_reported_mints => return Err(Violation::SeedNotSigned(*player)),
             _ => {}
         }
         boxes::check_terms(tables, d).map_err(draw_violation)?;

@@ -149,6 +149,12 @@ pub enum Violation {
     NotYourVoucher(String),
     #[error("voucher {id} was already redeemed (entry {at})")]
     VoucherRedeemed { id: String, at: u64 },
+    #[error("{0} has no box commitment {1} to open")]
+    NoBoxToOpen(PublicKey, String),
+    #[error("{0} already signed a seed for this box")]
+    BoxAlreadyOpening(PublicKey),
+    #[error("the box draw of {0} does not use the seed the player signed")]
+    SeedNotSigned(PublicKey),
     #[error("{0} already has a box commitment waiting to be opened")]
     BoxAlreadyCommitted(PublicKey),
     #[error("the box draw of {0} has no commitment recorded before it")]
@@ -269,6 +275,8 @@ pub struct OpenBox {
     pub commitment: [u8; 32],
     /// Which of the player's commitments it is (0 for the first).
     pub seq: u64,
+    /// The seed the player signed to open it with, once they have.
+    pub client_seed: Option<[u8; 32]>,
 }
 
 /// Stones issued so far, per pool, in milli-stones.

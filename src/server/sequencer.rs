@@ -238,6 +238,35 @@ impl ValleyServer {
                 let request: OpenBoxRequest = parse(body)?;
                 let commitment = hex32(&request.commitment).map_err(Refusal::BadRequest)?;
                 let client_seed = hex32(&request.client_seed).map_err(Refusal::BadRequest)?;
+                let state = valley.ledger().state().player(player).ok_or(ValleyError::NotEnrolled(*player))?;
+                let open = state.open_box.filter(|o| o.commitment == commitment).ok_or_else(|| ValleyError::NoCommitment(hex::encode(&commitment[..8])))?;
+                let price = crate::economy::EconomyTables::shared().boxes.price_crystals;
+                if state.crystals < price {
+                    return Err(ValleyError::NotEnoughCrystals { price, have: state.crystals }.into());
+                }
+                // The player's signed seed goes on the ledger first (once: a retry after a lost
+                // answer finds it there).
+                match open.client_seed {
+                    Some(signed) if signed == client_seed => {}
+                    Some(_) => return Err(Refusal::BadRequest("this box was opened with another seed; ask again with that one".into())),
+                    None => {
+                        let Some(entry) = request.entry.as_deref() else {
+                            return Err(Refusal::BadRequest("opening a box needs your signed box-open entry (entry)".into()));
+                        };
+                        let bytes = B64.decode(entry).map_err(|_| Refusal::BadRequest("entry is not base64".into()))?;
+                        let entry = Entry::from_bytes(&bytes).map_err(|e| Refusal::BadRequest(format!("entry: {e}")))?;
+                        if entry.actor != *player || entry.body != (Body::BoxOpen { commitment, client_seed }) {
+                            return Err(Refusal::BadRequest("the entry is not your box-open for this commitment and seed".into()));
+                        }
+                        if !signature_is_valid(&entry, &entry.to_bytes(), &mut KeyCache::default()) {
+                            return Err(Refusal::BadRequest("the entry's signature does not verify (strict Ed25519)".into()));
+                        }
+                        if let Some(why) = crate::valley::wire::entry_time_refusal(entry.time_ms, valley.now()) {
+                            return Err(Refusal::BadRequest(why));
+                        }
+                        block_on_ready(valley.submit(entry))?;
+                    }
+                }
                 answer(&WireBoxOpening::from(&block_on_ready(valley.open_box(player, commitment, client_seed))?))
             }
             "submit" => {

@@ -182,6 +182,10 @@ pub struct TaskRequest {
 pub struct OpenBoxRequest {
     pub commitment: String,
     pub client_seed: String,
+    /// The player's signed `box-open` entry for that commitment and seed (base64): a shared
+    /// valley records it before the draw, so that replay knows the player's seed was used.
+    #[serde(default)]
+    pub entry: Option<String>,
 }
 
 /// A player-signed entry, base64 of its canonical bytes.

@@ -71,7 +71,8 @@ fn a_boxs_commitment_is_on_the_ledger_before_its_draw_and_survives_a_restart() {
     let entries = ledger.entries().unwrap();
     let commit_at = entries.iter().position(|e| matches!(e.body, Body::BoxCommit { commitment, .. } if commitment == shown)).unwrap();
     let draw_at = entries.iter().position(|e| matches!(e.body, Body::BoxDraw { commitment, .. } if commitment == shown)).unwrap();
-    assert!(commit_at < draw_at, "committed at entry {commit_at}, drawn at {draw_at}");
+    let open_at = entries.iter().position(|e| e.actor == me && matches!(e.body, Body::BoxOpen { commitment, client_seed } if commitment == shown && client_seed == [9; 32])).expect("the player's signed seed is on the ledger");
+    assert!(commit_at < open_at && open_at < draw_at, "committed at entry {commit_at}, the player's seed at {open_at}, drawn at {draw_at}");
     assert_eq!(ledger.state().player(&me).unwrap().open_box, None, "opened");
 }
 
@@ -86,6 +87,17 @@ fn a_commitment_never_opened_stays_visible_and_a_guest_without_crystals_gets_non
         let c = rich.commit_box(&me).await.unwrap();
         rich.sync_replica().await.unwrap();
         assert_eq!(rich.replica.state().player(&me).unwrap().open_box.map(|o| o.commitment), Some(c));
+        // Opening it without the player's signed seed is refused: the server could pick one.
+        let body = serde_json::to_vec(&horizon::valley::wire::OpenBoxRequest { commitment: hex::encode(c), client_seed: hex::encode([1u8; 32]), entry: None }).unwrap();
+        let key = NamedKey::from_seed("player", [31; 32]).unwrap();
+        let headers = horizon::valley::wire::sign_request(&key, &super::support::server_name(server_dir.path()), "POST", "/v1/box/open", system_clock(), "open-unsigned", &body);
+        let mut request = reqwest::Client::new().post(format!("{}/v1/box/open", server.url)).body(body);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let answer = request.send().await.unwrap();
+        assert_eq!(answer.status(), 400);
+        assert!(answer.text().await.unwrap().contains("needs your signed box-open entry"));
         let mut poor = guest(b.path(), &server.url, 32, false).await;
         let me = poor.player_key();
         assert!(matches!(poor.commit_box(&me).await, Err(ValleyError::NotEnoughCrystals { price: 100, have: 0 })));
@@ -149,7 +161,16 @@ fn replay_refuses_a_draw_that_opens_no_recorded_commitment() {
     assert!(matches!(rule(append(&mut ledger, Body::BoxCommit { player, commitment: commitment(&[9; 32]) }, 5)), Violation::BoxAlreadyCommitted(_)));
     let other = draw(&ledger, [7; 32]);
     assert!(matches!(rule(append(&mut ledger, other, 6)), Violation::CommitmentNotRecorded { .. }), "a seed other than the committed one");
-    let committed = draw(&ledger, [8; 32]);
-    append(&mut ledger, committed, 7).unwrap();
+    // Without the player's signed seed, the authority cannot draw (it could pick the seed).
+    let unsigned = draw(&ledger, [8; 32]);
+    assert!(matches!(rule(append(&mut ledger, unsigned, 7)), Violation::SeedNotSigned(_)));
+    let signer = NamedKey::from_seed("player", [34; 32]).unwrap();
+    let open = horizon::ledger::Entry::sign(Body::BoxOpen { commitment: commitment(&[8; 32]), client_seed: [4; 32] }, &signer.signing_key, 0, T0 + 8).unwrap();
+    ledger.append(&[open]).unwrap();
+    let other_seed = draw(&ledger, [8; 32]); // drawn with client seed [3; 32], not the signed [4; 32]
+    assert!(matches!(rule(append(&mut ledger, other_seed, 9)), Violation::SeedNotSigned(_)), "the authority's choice of seed");
+    let state = ledger.state().player(&player).unwrap().clone();
+    let committed = box_draw_body(&tables, ledger.state(), player, &state, [8; 32], [4; 32]);
+    append(&mut ledger, committed, 10).unwrap();
     assert_eq!(ledger.state().player(&player).unwrap().boxes_opened, 1);
 }

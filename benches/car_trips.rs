@@ -16,7 +16,7 @@ use horizon::profile::DataDir;
 use horizon::simulated_car::{SIMULATED_HISTORY_MS, SimulatedCar};
 use horizon::telemetry::TripSummary;
 use horizon::valley::EmbeddedValley;
-use horizon::valley::embedded::{DEMO_MAKER_NAME, system_clock};
+use horizon::valley::embedded::{Trusted, system_clock};
 
 fn arg_value(name: &str) -> Option<u64> {
     let args: Vec<String> = std::env::args().collect();
@@ -28,8 +28,7 @@ fn main() {
     let trips_per_car = arg_value("--trips").unwrap_or(20);
     let tmp = tempfile::tempdir().expect("temporary directory");
     let data = DataDir(tmp.path().join("server"));
-    let demo = (PublicKey::from_signing_key(&demo_maker_key()), DEMO_MAKER_NAME.to_string());
-    let mut valley = EmbeddedValley::open_shared(&data, system_clock, horizon::economy::EconomyTables::shared(), "crypto-horizon.valley/bench", &[demo], &[]).expect("a shared valley");
+    let mut valley = EmbeddedValley::open_shared(&data, system_clock, horizon::economy::EconomyTables::shared(), "crypto-horizon.valley/bench", &Trusted::demo()).expect("a shared valley");
     valley.start_batching();
     let now = system_clock();
     let now_s = (now / 1000) as i64;

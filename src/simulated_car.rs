@@ -17,7 +17,7 @@ use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
 
 use crate::ledger::PublicKey;
-use crate::ledger::car::{Binding, Provision, SignedTrip};
+use crate::ledger::car::{Binding, Provision, SignedTrip, Statement};
 use crate::profile::load_or_create_key;
 use crate::telemetry::TripSummary;
 use crate::telemetry::car_signed::{Pairing, sign_trip};

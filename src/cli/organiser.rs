@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use clap::Subcommand;
-use horizon::ledger::grant::Grant;
+use horizon::ledger::grant::{Grant, Statement};
 use horizon::ledger::{NamedKey, PublicKey};
 
 pub const GRANT_FORMAT: &str = "crypto-horizon/co-creation-grant@1";

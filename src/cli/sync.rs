@@ -96,10 +96,10 @@ impl ServeTrust {
             Ok((key, name.trim().to_string()))
         };
         for m in &self.makers {
-            trust.makers.push(named("maker", m)?);
+            trust.trusted.makers.push(named("maker", m)?);
         }
         for m in &self.organisers {
-            trust.organisers.push(named("organiser", m)?);
+            trust.trusted.organisers.push(named("organiser", m)?);
         }
         Ok(trust)
     }

@@ -329,7 +329,7 @@ impl HttpValley {
     /// Posts trips in requests the server takes (each with the summaries it carries) and
     /// joins the answers into one report, keeping the accepted trips for the twin.
     async fn post_trips<R: Serialize>(&mut self, action: &str, requests: Vec<(R, Vec<TripSummary>)>) -> Result<ImportReport, ValleyError> {
-        let mut report = ImportReport { checked: Vec::new(), already_imported: 0, attested_km: 0, new_deposits: Vec::new() };
+        let mut report = ImportReport::default();
         for (request, sent) in requests {
             let wire: WireImportReport = self.post_json(action, &request).await?;
             let part = wire.into_report(&sent).map_err(|e| ValleyError::BadAnswer(format!("/v1/{action}: {e}")))?;

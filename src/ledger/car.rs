@@ -19,10 +19,11 @@
 //! A car's counter only goes up: each binding and trip it signs has a higher one than the
 //! last, so no statement can be replayed or slipped in behind a later one.
 
-use ed25519_dalek::{Signature, Signer, SigningKey};
+use ed25519_dalek::SigningKey;
 use sha2::{Digest, Sha256};
 
-use super::codec::{DecodeError, MAX_STRING_LEN, Reader, StringTooLong, Writer};
+use super::codec::{DecodeError, Reader, StringTooLong, Writer};
+pub use super::statement::Statement;
 use super::public_key::PublicKey;
 
 pub const PROVISION_MAGIC: &[u8; 4] = b"CHP1";
@@ -34,18 +35,6 @@ pub const TRIP_MAGIC: &[u8; 4] = b"CHT1";
 /// accepts simulated cars. A shared valley for real owners trusts only real makers' keys.
 pub fn demo_maker_key() -> SigningKey {
     SigningKey::from_bytes(&Sha256::digest(b"crypto-horizon demo maker: not a real car maker, trust only for demos and tests").into())
-}
-
-pub(super) fn sign_with(key: &SigningKey, unsigned: &[u8]) -> [u8; 64] {
-    key.sign(unsigned).to_bytes()
-}
-
-pub(super) fn verify_with(key: &PublicKey, unsigned: &[u8], signature: &[u8; 64]) -> bool {
-    key.verifying_key().is_some_and(|k| k.verify_strict(unsigned, &Signature::from_bytes(signature)).is_ok())
-}
-
-pub(super) fn check_len(s: &str) -> Result<(), StringTooLong> {
-    if s.len() > MAX_STRING_LEN { Err(StringTooLong(s.len())) } else { Ok(()) }
 }
 
 /// A maker's statement: the vehicle with this pseudonym has the telematics key `car`.
@@ -60,11 +49,18 @@ pub struct Provision {
 
 impl Provision {
     pub fn sign(maker: &SigningKey, vehicle: &str, car: PublicKey, time_ms: u64) -> Result<Provision, StringTooLong> {
-        check_len(vehicle)?;
-        let mut p = Provision { maker: PublicKey::from_signing_key(maker), vehicle: vehicle.into(), car, time_ms, signature: [0; 64] };
-        p.signature = sign_with(maker, &p.unsigned());
-        Ok(p)
+        Provision { maker: PublicKey::from_signing_key(maker), vehicle: vehicle.into(), car, time_ms, signature: [0; 64] }.signed(maker, &[vehicle])
     }
+
+    /// Whether the maker named in it signed it (strict Ed25519).
+    pub fn signature_is_valid(&self) -> bool {
+        self.signed_by(&self.maker)
+    }
+}
+
+impl Statement for Provision {
+    const MAGIC: &'static [u8; 4] = PROVISION_MAGIC;
+    const WHAT: &'static str = "provisioning magic \"CHP1\"";
 
     fn fields(&self, w: &mut Writer) {
         w.bytes32(&self.maker.0);
@@ -73,24 +69,7 @@ impl Provision {
         w.u64(self.time_ms);
     }
 
-    fn unsigned(&self) -> Vec<u8> {
-        let mut w = Writer::default();
-        w.raw(PROVISION_MAGIC);
-        self.fields(&mut w);
-        w.bytes
-    }
-
-    /// Whether the maker named in it signed it (strict Ed25519).
-    pub fn signature_is_valid(&self) -> bool {
-        verify_with(&self.maker, &self.unsigned(), &self.signature)
-    }
-
-    pub(super) fn encode(&self, w: &mut Writer) {
-        self.fields(w);
-        w.raw(&self.signature);
-    }
-
-    pub(super) fn decode(r: &mut Reader) -> Result<Provision, DecodeError> {
+    fn decode_signed(r: &mut Reader) -> Result<Provision, DecodeError> {
         Ok(Provision {
             maker: PublicKey(r.bytes32("maker key")?),
             vehicle: r.string("vehicle pseudonym")?,
@@ -98,6 +77,14 @@ impl Provision {
             time_ms: r.u64("provisioning time")?,
             signature: r.bytes64("maker signature")?,
         })
+    }
+
+    fn signature(&self) -> &[u8; 64] {
+        &self.signature
+    }
+
+    fn signature_mut(&mut self) -> &mut [u8; 64] {
+        &mut self.signature
     }
 }
 
@@ -113,11 +100,17 @@ pub struct Binding {
 
 impl Binding {
     pub fn sign(car: &SigningKey, vehicle: &str, owner: PublicKey, counter: u64, time_ms: u64) -> Result<Binding, StringTooLong> {
-        check_len(vehicle)?;
-        let mut b = Binding { vehicle: vehicle.into(), owner, counter, time_ms, signature: [0; 64] };
-        b.signature = sign_with(car, &b.unsigned());
-        Ok(b)
+        Binding { vehicle: vehicle.into(), owner, counter, time_ms, signature: [0; 64] }.signed(car, &[vehicle])
     }
+
+    pub fn signature_is_valid(&self, car: &PublicKey) -> bool {
+        self.signed_by(car)
+    }
+}
+
+impl Statement for Binding {
+    const MAGIC: &'static [u8; 4] = BINDING_MAGIC;
+    const WHAT: &'static str = "binding magic \"CHB1\"";
 
     fn fields(&self, w: &mut Writer) {
         w.string(&self.vehicle);
@@ -126,23 +119,7 @@ impl Binding {
         w.u64(self.time_ms);
     }
 
-    fn unsigned(&self) -> Vec<u8> {
-        let mut w = Writer::default();
-        w.raw(BINDING_MAGIC);
-        self.fields(&mut w);
-        w.bytes
-    }
-
-    pub fn signature_is_valid(&self, car: &PublicKey) -> bool {
-        verify_with(car, &self.unsigned(), &self.signature)
-    }
-
-    pub(super) fn encode(&self, w: &mut Writer) {
-        self.fields(w);
-        w.raw(&self.signature);
-    }
-
-    pub(super) fn decode(r: &mut Reader) -> Result<Binding, DecodeError> {
+    fn decode_signed(r: &mut Reader) -> Result<Binding, DecodeError> {
         Ok(Binding {
             vehicle: r.string("vehicle pseudonym")?,
             owner: PublicKey(r.bytes32("owner key")?),
@@ -150,6 +127,14 @@ impl Binding {
             time_ms: r.u64("binding time")?,
             signature: r.bytes64("car signature")?,
         })
+    }
+
+    fn signature(&self) -> &[u8; 64] {
+        &self.signature
+    }
+
+    fn signature_mut(&mut self) -> &mut [u8; 64] {
+        &mut self.signature
     }
 }
 
@@ -224,11 +209,10 @@ impl CarTrip {
     /// The statement for a trip with these `details`, signed by `car`. Refuses what no car
     /// produces: an end before the start, a trip of more than [`MAX_TRIP_S`].
     pub fn sign(car: &SigningKey, vehicle: &str, counter: u64, odometer_m: (u64, u64), details: &TripDetails) -> Result<CarTrip, String> {
-        check_len(vehicle).map_err(|e| e.to_string())?;
         if details.end_s <= details.start_s || details.end_s - details.start_s > MAX_TRIP_S {
             return Err(format!("a trip lasts 1 s to {} h, not {} s", MAX_TRIP_S / 3600, details.end_s as i128 - details.start_s as i128));
         }
-        let mut t = CarTrip {
+        let t = CarTrip {
             vehicle: vehicle.into(),
             counter,
             day: u32::try_from(details.start_s / 86_400).map_err(|_| "the trip starts too far in the future".to_string())?,
@@ -238,29 +222,11 @@ impl CarTrip {
             details: details.digest(),
             signature: [0; 64],
         };
-        t.signature = sign_with(car, &t.unsigned());
-        Ok(t)
-    }
-
-    fn fields(&self, w: &mut Writer) {
-        w.string(&self.vehicle);
-        w.u64(self.counter);
-        w.u32(self.day);
-        w.u32(self.duration_s);
-        w.u64(self.odometer_start_m);
-        w.u64(self.odometer_end_m);
-        w.bytes32(&self.details);
-    }
-
-    fn unsigned(&self) -> Vec<u8> {
-        let mut w = Writer::default();
-        w.raw(TRIP_MAGIC);
-        self.fields(&mut w);
-        w.bytes
+        t.signed(car, &[vehicle]).map_err(|e| e.to_string())
     }
 
     pub fn signature_is_valid(&self, car: &PublicKey) -> bool {
-        verify_with(car, &self.unsigned(), &self.signature)
+        self.signed_by(car)
     }
 
     /// Whole kilometres the odometer crossed (fractions carry over to the next trip).
@@ -278,23 +244,23 @@ impl CarTrip {
         }
         None
     }
+}
 
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut bytes = self.unsigned();
-        bytes.extend_from_slice(&self.signature);
-        bytes
+impl Statement for CarTrip {
+    const MAGIC: &'static [u8; 4] = TRIP_MAGIC;
+    const WHAT: &'static str = "car trip magic \"CHT1\"";
+
+    fn fields(&self, w: &mut Writer) {
+        w.string(&self.vehicle);
+        w.u64(self.counter);
+        w.u32(self.day);
+        w.u32(self.duration_s);
+        w.u64(self.odometer_start_m);
+        w.u64(self.odometer_end_m);
+        w.bytes32(&self.details);
     }
 
-    pub fn from_bytes(bytes: &[u8]) -> Result<CarTrip, DecodeError> {
-        statement_from_bytes(bytes, TRIP_MAGIC, "car trip magic \"CHT1\"", CarTrip::decode)
-    }
-
-    pub(super) fn encode(&self, w: &mut Writer) {
-        self.fields(w);
-        w.raw(&self.signature);
-    }
-
-    pub(super) fn decode(r: &mut Reader) -> Result<CarTrip, DecodeError> {
+    fn decode_signed(r: &mut Reader) -> Result<CarTrip, DecodeError> {
         Ok(CarTrip {
             vehicle: r.string("vehicle pseudonym")?,
             counter: r.u64("car counter")?,
@@ -305,6 +271,14 @@ impl CarTrip {
             details: r.bytes32("details digest")?,
             signature: r.bytes64("car signature")?,
         })
+    }
+
+    fn signature(&self) -> &[u8; 64] {
+        &self.signature
+    }
+
+    fn signature_mut(&mut self) -> &mut [u8; 64] {
+        &mut self.signature
     }
 }
 
@@ -329,42 +303,6 @@ impl SignedTrip {
         let details = TripDetails::from_bytes(&bytes[split..]).map_err(|e| DecodeError { offset: split + e.offset, expected: e.expected })?;
         Ok(SignedTrip { trip, details })
     }
-}
-
-impl Provision {
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::default();
-        w.raw(PROVISION_MAGIC);
-        self.encode(&mut w);
-        w.bytes
-    }
-
-    pub fn from_bytes(bytes: &[u8]) -> Result<Provision, DecodeError> {
-        statement_from_bytes(bytes, PROVISION_MAGIC, "provisioning magic \"CHP1\"", Provision::decode)
-    }
-}
-
-impl Binding {
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::default();
-        w.raw(BINDING_MAGIC);
-        self.encode(&mut w);
-        w.bytes
-    }
-
-    pub fn from_bytes(bytes: &[u8]) -> Result<Binding, DecodeError> {
-        statement_from_bytes(bytes, BINDING_MAGIC, "binding magic \"CHB1\"", Binding::decode)
-    }
-}
-
-pub(super) fn statement_from_bytes<T>(bytes: &[u8], magic: &[u8; 4], what: &str, decode: fn(&mut Reader) -> Result<T, DecodeError>) -> Result<T, DecodeError> {
-    let mut r = Reader::new(bytes);
-    if r.u32(what)?.to_be_bytes() != *magic {
-        return Err(DecodeError { offset: 0, expected: what.into() });
-    }
-    let statement = decode(&mut r)?;
-    r.finish()?;
-    Ok(statement)
 }
 
 /// The seed of a car-signed trip's km draws: fixed by the authority's signature on the

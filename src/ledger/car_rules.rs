@@ -4,19 +4,12 @@
 
 use super::car::{Binding, CAR_CLOCK_AHEAD_MS, CarTrip, MAX_AVERAGE_SPEED_KMH, MAX_TRIP_S, Provision, STATEMENT_WINDOW_MS, draw_seed};
 use super::entry::{Entry, PublicKey, Role, Scope};
-use super::state::{CarState, DAILY_KM_CAP, DAY_MS, Deposit, LedgerState, Violation, add, vehicle_key};
-use crate::economy::mileage;
+use super::state::{CarState, DAILY_KM_CAP, DAY_MS, LedgerState, Violation, add, trust, vehicle_key};
+use crate::telemetry::format_time_ms as show;
 
-/// Unix ms as RFC 3339 (UTC), for the reasons given.
 /// Most days between a trip's start day and the day it is recorded: the window after its
 /// end, a trip of up to a day, and a day of rounding.
 pub const MAX_TRIP_AGE_DAYS: u32 = (STATEMENT_WINDOW_MS / DAY_MS) as u32 + 1;
-
-fn show(ms: u64) -> String {
-    use time::format_description::well_known::Rfc3339;
-    let seconds = i64::try_from(ms / 1000).unwrap_or(i64::MAX);
-    time::OffsetDateTime::from_unix_timestamp(seconds).ok().and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_else(|| format!("{seconds} s"))
-}
 
 /// Why a statement the car or maker dated `time_ms` is outside the window of an entry
 /// sequenced at `entry_ms`.
@@ -32,14 +25,7 @@ fn window(what: &str, time_ms: u64, entry_ms: u64) -> Result<(), String> {
 
 impl LedgerState {
     pub(super) fn trust_maker(&mut self, maker: PublicKey, name: &str) -> Result<(), Violation> {
-        if maker.verifying_key().is_none() {
-            return Err(Violation::BadKey(maker));
-        }
-        if self.makers.contains_key(&maker) {
-            return Err(Violation::MakerAlreadyTrusted(maker));
-        }
-        self.makers.insert(maker, name.to_string());
-        Ok(())
+        trust(&mut self.makers, maker, name, Violation::MakerAlreadyTrusted)
     }
 
     pub(super) fn provision(&mut self, entry: &Entry, p: &Provision) -> Result<(), Violation> {
@@ -173,10 +159,7 @@ impl LedgerState {
         if total > u64::from(DAILY_KM_CAP) {
             return Err(Violation::CarDailyCap { vehicle: t.vehicle.clone(), day, total });
         }
-        let km_attested = add(p.km_attested, u64::from(km))?;
-        let network_km = add(self.network_km, u64::from(km))?;
-        let drops = mileage::drops(&draw_seed(&entry.signature), &player.0, first_km, km, self.network_km);
-        let paid = mileage::pay_drops(&drops, self.supply.mileage_earned_milli);
+        self.drop_deposits(player, &draw_seed(&entry.signature), (first_km, km), index, entry_day)?;
         let car = self.cars.get_mut(&key).expect("checked above");
         car.counter = Some(t.counter);
         car.odometer_m = t.odometer_end_m;
@@ -185,13 +168,6 @@ impl LedgerState {
         // holds across the whole history.
         let oldest = entry_day.saturating_sub(MAX_TRIP_AGE_DAYS);
         car.day_km = car.day_km.split_off(&oldest);
-        let p = self.players.get_mut(player).expect("checked above");
-        for &(km_index, amount_milli) in &paid {
-            p.deposits.insert(km_index, Deposit { cause: index, km_index, amount_milli, day: entry_day });
-        }
-        p.km_attested = km_attested;
-        self.supply.mileage_earned_milli += paid.iter().map(|(_, amount)| amount).sum::<u64>();
-        self.network_km = network_km;
         Ok(())
     }
 }

@@ -18,6 +18,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey};
 
 use super::car::{Binding, CarTrip, Provision};
 use super::grant::Grant;
+use super::statement::Statement;
 use super::codec::{DecodeError, MAX_STRING_LEN, Reader, Writer};
 use crate::economy::format_stones;
 
@@ -441,11 +442,11 @@ impl Body {
             Kind::Purchase => Body::Purchase { item: r.string("item id")?, price_milli: r.u64("price")? },
             Kind::Combine => Body::Combine { fragments: r.u32("fragment count")? },
             Kind::TrustMaker => Body::TrustMaker { maker: key(r, "maker key")?, name: r.string("maker name")? },
-            Kind::Provision => Body::Provision(Provision::decode(r)?),
-            Kind::Bind => Body::Bind(Binding::decode(r)?),
+            Kind::Provision => Body::Provision(Provision::decode_signed(r)?),
+            Kind::Bind => Body::Bind(Binding::decode_signed(r)?),
             Kind::CarTrip => Body::CarTrip {
                 player: key(r, "player key")?,
-                trip: CarTrip::decode(r)?,
+                trip: CarTrip::decode_signed(r)?,
                 km: r.u32("minable kilometres")?,
                 first_km: r.u64("first km index")?,
             },
@@ -456,7 +457,7 @@ impl Body {
                 player: key(r, "player key")?,
                 task: r.string("task id")?,
                 amount: r.u64("crystal amount")?,
-                grant: Grant::decode(r)?,
+                grant: Grant::decode_signed(r)?,
             },
             Kind::BoxOpen => Body::BoxOpen { commitment: r.bytes32("commitment")?, client_seed: r.bytes32("client seed")? },
         })

@@ -14,8 +14,8 @@
 use ed25519_dalek::SigningKey;
 use sha2::{Digest, Sha256};
 
-use super::car::{check_len, sign_with, statement_from_bytes, verify_with};
 use super::codec::{DecodeError, Reader, StringTooLong, Writer};
+pub use super::statement::Statement;
 use super::public_key::PublicKey;
 
 pub const GRANT_MAGIC: &[u8; 4] = b"CHG1";
@@ -37,12 +37,24 @@ pub struct Grant {
 
 impl Grant {
     pub fn sign(organiser: &SigningKey, valley: &str, event: &str, player: PublicKey, day: u32) -> Result<Grant, StringTooLong> {
-        check_len(valley)?;
-        check_len(event)?;
-        let mut g = Grant { organiser: PublicKey::from_signing_key(organiser), valley: valley.into(), event: event.into(), player, day, signature: [0; 64] };
-        g.signature = sign_with(organiser, &g.unsigned());
-        Ok(g)
+        let g = Grant { organiser: PublicKey::from_signing_key(organiser), valley: valley.into(), event: event.into(), player, day, signature: [0; 64] };
+        g.signed(organiser, &[valley, event])
     }
+
+    /// Whether the organiser named in it signed it (strict Ed25519).
+    pub fn signature_is_valid(&self) -> bool {
+        self.signed_by(&self.organiser)
+    }
+
+    /// What names the grant once it is used: its signed bytes' SHA-256.
+    pub fn digest(&self) -> [u8; 32] {
+        Sha256::digest(self.to_bytes()).into()
+    }
+}
+
+impl Statement for Grant {
+    const MAGIC: &'static [u8; 4] = GRANT_MAGIC;
+    const WHAT: &'static str = "grant magic \"CHG1\"";
 
     fn fields(&self, w: &mut Writer) {
         w.bytes32(&self.organiser.0);
@@ -52,39 +64,7 @@ impl Grant {
         w.u32(self.day);
     }
 
-    fn unsigned(&self) -> Vec<u8> {
-        let mut w = Writer::default();
-        w.raw(GRANT_MAGIC);
-        self.fields(&mut w);
-        w.bytes
-    }
-
-    pub fn signature_is_valid(&self) -> bool {
-        verify_with(&self.organiser, &self.unsigned(), &self.signature)
-    }
-
-    /// What names the grant once it is used: its signed bytes' SHA-256.
-    pub fn digest(&self) -> [u8; 32] {
-        Sha256::digest(self.to_bytes()).into()
-    }
-
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::default();
-        w.raw(GRANT_MAGIC);
-        self.encode(&mut w);
-        w.bytes
-    }
-
-    pub fn from_bytes(bytes: &[u8]) -> Result<Grant, DecodeError> {
-        statement_from_bytes(bytes, GRANT_MAGIC, "grant magic \"CHG1\"", Grant::decode)
-    }
-
-    pub(super) fn encode(&self, w: &mut Writer) {
-        self.fields(w);
-        w.raw(&self.signature);
-    }
-
-    pub(super) fn decode(r: &mut Reader) -> Result<Grant, DecodeError> {
+    fn decode_signed(r: &mut Reader) -> Result<Grant, DecodeError> {
         Ok(Grant {
             organiser: PublicKey(r.bytes32("organiser key")?),
             valley: r.string("valley origin")?,
@@ -93,5 +73,13 @@ impl Grant {
             day: r.u32("event day")?,
             signature: r.bytes64("organiser signature")?,
         })
+    }
+
+    fn signature(&self) -> &[u8; 64] {
+        &self.signature
+    }
+
+    fn signature_mut(&mut self) -> &mut [u8; 64] {
+        &mut self.signature
     }
 }

@@ -4,19 +4,12 @@
 use super::entry::PublicKey;
 use super::grant::{GRANT_CLAIM_DAYS, Grant};
 use super::rules::At;
-use super::state::{LedgerState, Violation};
+use super::state::{LedgerState, Violation, trust};
 use crate::economy::EconomyTables;
 
 impl LedgerState {
     pub(super) fn trust_organiser(&mut self, organiser: PublicKey, name: &str) -> Result<(), Violation> {
-        if organiser.verifying_key().is_none() {
-            return Err(Violation::BadKey(organiser));
-        }
-        if self.organisers.contains_key(&organiser) {
-            return Err(Violation::OrganiserAlreadyTrusted(organiser));
-        }
-        self.organisers.insert(organiser, name.to_string());
-        Ok(())
+        trust(&mut self.organisers, organiser, name, Violation::OrganiserAlreadyTrusted)
     }
 
     /// Co-creation crystals for a trusted organiser's grant: for this player, claimed within

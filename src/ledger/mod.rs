@@ -2,7 +2,7 @@
 //! actors, an RFC 6962 Merkle log, C2SP checkpoints and receipts, crash-safe storage, and a
 //! replay that recomputes every balance and checks every invariant.
 //!
-//! Lowest first: `codec`, `public_key`, `car` (what cars and makers sign), `grant` (what event organisers sign) and `entry` (the canonical entry), `merkle`, `checkpoint`,
+//! Lowest first: `codec`, `public_key`, `statement` (what outsiders sign), `car` (what cars and makers sign), `grant` (what event organisers sign) and `entry` (the canonical entry), `merkle`, `checkpoint`,
 //! `signatures`; `state`, `rules`, `car_rules` and `grant_rules` (what the log replays to, one rule per entry kind);
 //! `error`; `replay` (the one replay core); `framing`, `files`, `storage` (bytes on disk);
 //! `store` (the ledger's life cycle) and `verify` (streaming verification); `receipt`,
@@ -26,6 +26,7 @@ pub mod rules;
 pub mod signatures;
 pub mod simulate;
 pub mod state;
+pub mod statement;
 pub mod storage;
 pub mod store;
 pub mod verify;

@@ -179,17 +179,28 @@ impl LedgerState {
         if total > u64::from(DAILY_KM_CAP) {
             return Err(Violation::DailyCap { player: *player, day, total });
         }
+        self.drop_deposits(player, beacon, (first_km, km), at.index, at.day)?;
+        let p = self.players.get_mut(player).expect("checked above");
+        p.day_km.insert(day, total);
+        p.trips.insert(*trip);
+        Ok(())
+    }
+
+    /// Draws `km` attested kilometres of `player` from `first_km` on with `seed` and drops
+    /// what they pay as deposits caused by entry `cause` on `day`; the player's and the
+    /// network's km move on. The caller has checked everything else; this fails (changing
+    /// nothing) only on an overflow.
+    pub(super) fn drop_deposits(&mut self, player: &PublicKey, seed: &[u8; 32], (first_km, km): (u64, u32), cause: u64, day: u32) -> Result<(), Violation> {
+        let p = self.enrolled(player)?;
         let km_attested = add(p.km_attested, u64::from(km))?;
         let network_km = add(self.network_km, u64::from(km))?;
-        let drops = mileage::drops(beacon, &player.0, first_km, km, self.network_km);
+        let drops = mileage::drops(seed, &player.0, first_km, km, self.network_km);
         let paid = mileage::pay_drops(&drops, self.supply.mileage_earned_milli);
         let p = self.players.get_mut(player).expect("checked above");
         for &(km_index, amount_milli) in &paid {
-            p.deposits.insert(km_index, Deposit { cause: at.index, km_index, amount_milli, day: at.day });
+            p.deposits.insert(km_index, Deposit { cause, km_index, amount_milli, day });
         }
         p.km_attested = km_attested;
-        p.day_km.insert(day, total);
-        p.trips.insert(*trip);
         self.supply.mileage_earned_milli += paid.iter().map(|(_, amount)| amount).sum::<u64>();
         self.network_km = network_km;
         Ok(())

@@ -371,6 +371,18 @@ pub fn vehicle_key(vehicle: &str) -> String {
     vehicle.trim().to_ascii_uppercase()
 }
 
+/// Adds a trusted key (a car maker's, an event organiser's) to its register, once.
+pub(super) fn trust(register: &mut BTreeMap<PublicKey, String>, key: PublicKey, name: &str, already: fn(PublicKey) -> Violation) -> Result<(), Violation> {
+    if key.verifying_key().is_none() {
+        return Err(Violation::BadKey(key));
+    }
+    if register.contains_key(&key) {
+        return Err(already(key));
+    }
+    register.insert(key, name.to_string());
+    Ok(())
+}
+
 pub(super) fn add(a: u64, b: u64) -> Result<u64, Violation> {
     a.checked_add(b).ok_or(Violation::Overflow)
 }

@@ -17,7 +17,7 @@ use super::reads::Reads;
 use crate::ledger::signatures::{KeyCache, signature_is_valid};
 use crate::ledger::{Body, Entry, PublicKey};
 use crate::profile::DataDir;
-use crate::valley::embedded::{Clock, EmbeddedValley};
+use crate::valley::embedded::{Clock, EmbeddedValley, Trusted};
 use crate::valley::wire::*;
 use crate::valley::{ValleyError, ValleyService, block_on_ready};
 
@@ -50,24 +50,19 @@ impl Answer {
     }
 }
 
-/// Whom a server trusts: the car makers whose keys provision vehicles, and the origin a
-/// new ledger gets.
+/// Whom a server trusts (car makers, event organisers), and the origin a new ledger gets.
 #[derive(Clone, Debug, Default)]
 pub struct ServerTrust {
     /// The log's origin for a new ledger [default: `crypto-horizon.valley/<random>`, one
     /// of its own for each deployment]. An existing ledger keeps its origin.
     pub origin: Option<String>,
-    /// Car makers' keys, with their names, trusted to provision vehicles.
-    pub makers: Vec<(PublicKey, String)>,
-    /// Event organisers' keys, with their names, trusted to grant co-creation crystals.
-    pub organisers: Vec<(PublicKey, String)>,
+    pub trusted: Trusted,
 }
 
 impl ServerTrust {
     /// Trusts the demo maker (simulated cars): for demos and tests, never for real owners.
     pub fn demo() -> ServerTrust {
-        let demo = PublicKey::from_signing_key(&crate::ledger::car::demo_maker_key());
-        ServerTrust { origin: None, makers: vec![(demo, crate::valley::embedded::DEMO_MAKER_NAME.into())], organisers: Vec::new() }
+        ServerTrust { origin: None, trusted: Trusted::demo() }
     }
 }
 
@@ -91,7 +86,7 @@ impl ValleyServer {
     /// the makers in `trust`.
     pub fn open(data: &DataDir, clock: Clock, trust: &ServerTrust) -> Result<ValleyServer, ValleyError> {
         let origin = trust.origin.clone().unwrap_or_else(new_origin);
-        let mut valley = EmbeddedValley::open_shared(data, clock, crate::economy::EconomyTables::shared(), &origin, &trust.makers, &trust.organisers)?;
+        let mut valley = EmbeddedValley::open_shared(data, clock, crate::economy::EconomyTables::shared(), &origin, &trust.trusted)?;
         if let Some(wanted) = &trust.origin
             && valley.ledger().state().origin != *wanted
         {
@@ -238,12 +233,7 @@ impl ValleyServer {
                 let request: OpenBoxRequest = parse(body)?;
                 let commitment = hex32(&request.commitment).map_err(Refusal::BadRequest)?;
                 let client_seed = hex32(&request.client_seed).map_err(Refusal::BadRequest)?;
-                let state = valley.ledger().state().player(player).ok_or(ValleyError::NotEnrolled(*player))?;
-                let open = state.open_box.filter(|o| o.commitment == commitment).ok_or_else(|| ValleyError::NoCommitment(hex::encode(&commitment[..8])))?;
-                let price = crate::economy::EconomyTables::shared().boxes.price_crystals;
-                if state.crystals < price {
-                    return Err(ValleyError::NotEnoughCrystals { price, have: state.crystals }.into());
-                }
+                let open = valley.box_to_open(player, commitment)?;
                 // The player's signed seed goes on the ledger first (once: a retry after a lost
                 // answer finds it there).
                 match open.client_seed {
@@ -253,14 +243,12 @@ impl ValleyServer {
                         let Some(entry) = request.entry.as_deref() else {
                             return Err(Refusal::BadRequest("opening a box needs your signed box-open entry (entry)".into()));
                         };
-                        let bytes = B64.decode(entry).map_err(|_| Refusal::BadRequest("entry is not base64".into()))?;
-                        let entry = Entry::from_bytes(&bytes).map_err(|e| Refusal::BadRequest(format!("entry: {e}")))?;
-                        if entry.actor != *player || entry.body != (Body::BoxOpen { commitment, client_seed }) {
-                            return Err(Refusal::BadRequest("the entry is not your box-open for this commitment and seed".into()));
-                        }
-                        if !signature_is_valid(&entry, &entry.to_bytes(), &mut KeyCache::default()) {
-                            return Err(Refusal::BadRequest("the entry's signature does not verify (strict Ed25519)".into()));
-                        }
+                        let entry = player_entry(entry, |e| {
+                            if e.actor != *player || e.body != (Body::BoxOpen { commitment, client_seed }) {
+                                return Err("the entry is not your box-open for this commitment and seed".into());
+                            }
+                            Ok(())
+                        })?;
                         if let Some(why) = crate::valley::wire::entry_time_refusal(entry.time_ms, valley.now()) {
                             return Err(Refusal::BadRequest(why));
                         }
@@ -271,17 +259,15 @@ impl ValleyServer {
             }
             "submit" => {
                 let request: SubmitRequest = parse(body)?;
-                let bytes = B64.decode(&request.entry).map_err(|_| Refusal::BadRequest("entry is not base64".into()))?;
-                let entry = Entry::from_bytes(&bytes).map_err(|e| Refusal::BadRequest(format!("entry: {e}")))?;
-                if entry.actor != *player {
-                    return Err(Refusal::BadRequest(format!("the entry is signed by {}, not by the requesting player", entry.actor)));
-                }
-                if matches!(entry.body, Body::Genesis { .. }) || entry.body.subject().is_some() {
-                    return Err(Refusal::BadRequest("players submit only their own consents, purchases, combines and redemptions".into()));
-                }
-                if !signature_is_valid(&entry, &entry.to_bytes(), &mut KeyCache::default()) {
-                    return Err(Refusal::BadRequest("the entry's signature does not verify (strict Ed25519)".into()));
-                }
+                let entry = player_entry(&request.entry, |e| {
+                    if e.actor != *player {
+                        return Err(format!("the entry is signed by {}, not by the requesting player", e.actor));
+                    }
+                    if matches!(e.body, Body::Genesis { .. }) || e.body.subject().is_some() {
+                        return Err("players submit only their own consents, purchases, combines and redemptions".into());
+                    }
+                    Ok(())
+                })?;
                 // Recorded by this very request before a crash lost its answer: it is the
                 // player's latest entry (the client's queue sends in order). Answered whatever
                 // its age.
@@ -310,6 +296,18 @@ impl From<ValleyError> for Refusal {
     fn from(e: ValleyError) -> Self {
         Refusal::Valley(e)
     }
+}
+
+/// A player-signed entry from a request (base64): decoded, checked by `check` (whose it is,
+/// what it may be), then its signature verified strictly.
+fn player_entry(base64: &str, check: impl FnOnce(&Entry) -> Result<(), String>) -> Result<Entry, Refusal> {
+    let bytes = B64.decode(base64).map_err(|_| Refusal::BadRequest("entry is not base64".into()))?;
+    let entry = Entry::from_bytes(&bytes).map_err(|e| Refusal::BadRequest(format!("entry: {e}")))?;
+    check(&entry).map_err(Refusal::BadRequest)?;
+    if !signature_is_valid(&entry, &entry.to_bytes(), &mut KeyCache::default()) {
+        return Err(Refusal::BadRequest("the entry's signature does not verify (strict Ed25519)".into()));
+    }
+    Ok(entry)
 }
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {

@@ -17,7 +17,7 @@ use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
 
 use super::{TripFileError, TripSummary};
-use crate::ledger::car::{Binding, CarTrip, Provision, SignedTrip, TripDetails};
+use crate::ledger::car::{Binding, CarTrip, Provision, SignedTrip, Statement, TripDetails};
 
 pub const CAR_TRIPS_FORMAT: &str = "crypto-horizon/car-trips@1";
 pub const CAR_PAIRING_FORMAT: &str = "crypto-horizon/car-pairing@1";

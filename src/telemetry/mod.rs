@@ -112,6 +112,11 @@ pub fn format_time(unix: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_else(|| unix.to_string())
 }
 
+/// Formats Unix milliseconds as RFC 3339 (UTC), to the second.
+pub fn format_time_ms(ms: u64) -> String {
+    format_time(i64::try_from(ms / 1000).unwrap_or(i64::MAX))
+}
+
 /// Parses this project's JSON trip file (see the README for the format). `path` names the
 /// file in errors.
 pub fn parse_trip_json(path: &str, text: &str) -> Result<Vec<TripSummary>, TripFileError> {

@@ -45,6 +45,22 @@ mod cars;
 pub const EMBEDDED_ORIGIN: &str = crate::ledger::state::LOCAL_ORIGIN;
 /// Name of the demo maker in the ledger of a valley that trusts it.
 pub const DEMO_MAKER_NAME: &str = "demo maker (simulated cars)";
+
+/// The keys a valley trusts besides its players', each with a name: car makers (they
+/// provision vehicles) and event organisers (their grants pay co-creation crystals).
+#[derive(Clone, Debug, Default)]
+pub struct Trusted {
+    pub makers: Vec<(PublicKey, String)>,
+    pub organisers: Vec<(PublicKey, String)>,
+}
+
+impl Trusted {
+    /// The demo maker alone (simulated cars): for the local valley, demos and tests, never
+    /// for real owners.
+    pub fn demo() -> Trusted {
+        Trusted { makers: vec![(PublicKey::from_signing_key(&demo_maker_key()), DEMO_MAKER_NAME.to_string())], organisers: Vec::new() }
+    }
+}
 /// The sample owner car of a first run, and its bundled trips.
 pub const SAMPLE_VEHICLE: &str = "EV-DEMO-01";
 pub const SAMPLE_TRIPS: &str = include_str!("../../assets/sample/trips.json");
@@ -119,23 +135,15 @@ impl EmbeddedValley {
     /// authority's key and ledger on first use. It trusts the demo maker, so that
     /// simulated cars (the first run's sample car among them) mint here.
     pub fn open_with_tables(data: &DataDir, clock: Clock, tables: Arc<EconomyTables>) -> Result<EmbeddedValley, ValleyError> {
-        let demo = (PublicKey::from_signing_key(&demo_maker_key()), DEMO_MAKER_NAME.to_string());
-        EmbeddedValley::open_as(data, clock, tables, EMBEDDED_ORIGIN, &[demo], &[])
+        EmbeddedValley::open_as(data, clock, tables, EMBEDDED_ORIGIN, &Trusted::demo())
     }
 
     /// Opens a shared valley (a server's) under `data`: a new ledger gets `origin` (its own
-    /// per deployment); the car makers in `makers` are trusted from now on (recorded on the
-    /// ledger if they were not yet), and so are the event organisers in `organisers`.
-    /// Self-reported trips mint nothing in it, and co-creation crystals need a grant.
-    pub fn open_shared(
-        data: &DataDir,
-        clock: Clock,
-        tables: Arc<EconomyTables>,
-        origin: &str,
-        makers: &[(PublicKey, String)],
-        organisers: &[(PublicKey, String)],
-    ) -> Result<EmbeddedValley, ValleyError> {
-        let valley = EmbeddedValley::open_as(data, clock, tables, origin, makers, organisers)?;
+    /// per deployment); the makers and organisers in `trusted` are trusted from now on
+    /// (recorded on the ledger if they were not yet). Self-reported trips mint nothing in
+    /// it, and co-creation crystals need a grant.
+    pub fn open_shared(data: &DataDir, clock: Clock, tables: Arc<EconomyTables>, origin: &str, trusted: &Trusted) -> Result<EmbeddedValley, ValleyError> {
+        let valley = EmbeddedValley::open_as(data, clock, tables, origin, trusted)?;
         if valley.ledger.state().self_reported_mints {
             return Err(ValleyError::BadInput(format!(
                 "{} holds a single-player valley (origin {}), where self-reported trips mint; a shared valley needs a data directory of its own",
@@ -146,14 +154,7 @@ impl EmbeddedValley {
         Ok(valley)
     }
 
-    fn open_as(
-        data: &DataDir,
-        clock: Clock,
-        tables: Arc<EconomyTables>,
-        origin: &str,
-        makers: &[(PublicKey, String)],
-        organisers: &[(PublicKey, String)],
-    ) -> Result<EmbeddedValley, ValleyError> {
+    fn open_as(data: &DataDir, clock: Clock, tables: Arc<EconomyTables>, origin: &str, trusted: &Trusted) -> Result<EmbeddedValley, ValleyError> {
         let (log_key, _) = load_or_create_key(&data.authority_key(), origin)?;
         let ledger_dir = data.ledger();
         let ledger = if ledger_dir.join(crate::ledger::store::LOG_FILE).exists() {
@@ -175,13 +176,13 @@ impl EmbeddedValley {
             journaled,
         };
         valley.fold_journal()?;
-        for (maker, name) in makers {
+        for (maker, name) in &trusted.makers {
             if !valley.ledger.state().makers.contains_key(maker) {
                 check_label("maker name", name)?;
                 valley.authority(Body::TrustMaker { maker: *maker, name: name.clone() })?;
             }
         }
-        for (organiser, name) in organisers {
+        for (organiser, name) in &trusted.organisers {
             if !valley.ledger.state().organisers.contains_key(organiser) {
                 check_label("organiser name", name)?;
                 valley.authority(Body::TrustOrganiser { organiser: *organiser, name: name.clone() })?;
@@ -379,6 +380,17 @@ impl EmbeddedValley {
         Ok(())
     }
 
+    /// Keeps the player's trips: written now, or with the batch when batching.
+    fn keep_trips(&mut self, key: &PublicKey, trips: PlayerTrips) -> Result<(), ValleyError> {
+        self.trips.players.insert(key.to_hex(), trips);
+        if self.batching {
+            self.unsaved_trips.insert(*key);
+            Ok(())
+        } else {
+            self.save_trips(key)
+        }
+    }
+
     fn import(&mut self, key: &PublicKey, trips: Vec<TripSummary>) -> Result<ImportReport, ValleyError> {
         let state = self.enrolled(key)?.clone();
         let Role::Owner { vehicle } = &state.role else { return Err(ValleyError::GuestHasNoCar) };
@@ -410,7 +422,7 @@ impl EmbeddedValley {
             }
         }
         let mut checked = check_trips(&mut player_trips.history, vehicle, fresh);
-        let mut report = ImportReport { checked: Vec::new(), already_imported: seen.len(), attested_km: 0, new_deposits: Vec::new() };
+        let mut report = ImportReport { already_imported: seen.len(), ..ImportReport::default() };
         let mints = self.ledger.state().self_reported_mints;
         for CheckedTrip { trip, verdict } in &mut checked {
             let Verdict::Accepted { minable_km, note } = verdict else { continue };
@@ -432,18 +444,24 @@ impl EmbeddedValley {
             }
             player_trips.accepted.push(trip.clone());
         }
-        self.trips.players.insert(key.to_hex(), player_trips);
-        if self.batching {
-            self.unsaved_trips.insert(*key);
-        } else {
-            self.save_trips(key)?;
-        }
+        self.keep_trips(key, player_trips)?;
         checked.extend(future.into_iter().map(|trip| {
             let reason = format!("it ends in the future ({})", crate::telemetry::format_time(trip.end));
             CheckedTrip { trip, verdict: Verdict::Rejected { reason } }
         }));
         report.checked = checked;
         Ok(report)
+    }
+
+    /// The player's recorded box with this `commitment`, if they can pay to open it.
+    pub fn box_to_open(&self, key: &PublicKey, commitment: [u8; 32]) -> Result<crate::ledger::state::OpenBox, ValleyError> {
+        let state = self.enrolled(key)?;
+        let open = state.open_box.filter(|o| o.commitment == commitment).ok_or_else(|| ValleyError::NoCommitment(hex::encode(&commitment[..8])))?;
+        let price = self.tables.boxes.price_crystals;
+        if state.crystals < price {
+            return Err(ValleyError::NotEnoughCrystals { price, have: state.crystals });
+        }
+        Ok(open)
     }
 
     /// The server seed of the player's `seq`-th box: derived from the authority's key, so
@@ -611,13 +629,9 @@ impl ValleyService for EmbeddedValley {
 
     async fn open_box(&mut self, key: &PublicKey, commitment: [u8; 32], client_seed: [u8; 32]) -> Result<BoxOpening, ValleyError> {
         let tables = self.tables.clone();
+        let open = self.box_to_open(key, commitment)?;
         let state = self.enrolled(key)?.clone();
-        let open = state.open_box.filter(|o| o.commitment == commitment).ok_or_else(|| ValleyError::NoCommitment(hex::encode(&commitment[..8])))?;
         let server_seed = self.box_seed(key, open.seq)?;
-        let price = tables.boxes.price_crystals;
-        if state.crystals < price {
-            return Err(ValleyError::NotEnoughCrystals { price, have: state.crystals });
-        }
         let body = box_draw_body(&tables, self.ledger.state(), *key, &state, server_seed, client_seed);
         let Body::BoxDraw { prize, draw, .. } = body.clone() else { unreachable!("draw_body builds a box draw") };
         let entry = self.authority(body)?;

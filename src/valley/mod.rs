@@ -25,7 +25,7 @@ pub struct PlayerView {
 }
 
 /// What an import accepted and rejected, and the stones it dropped into the valley.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ImportReport {
     pub checked: Vec<CheckedTrip>,
     /// Trips skipped because they were imported before.

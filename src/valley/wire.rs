@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use super::{BoxOpening, ImportReport, ValleyError};
 use crate::ledger::replay::Deposit;
-use crate::ledger::car::{Binding, Provision, SignedTrip};
+use crate::ledger::car::{Binding, Provision, SignedTrip, Statement};
 use crate::ledger::{NamedKey, Prize, PublicKey, Role};
 use crate::telemetry::car_signed::Pairing;
 use crate::telemetry::{CheckedTrip, TripSummary, Verdict};
@@ -41,7 +41,7 @@ pub const ENTRY_MAX_AGE_MS: u64 = 7 * 86_400_000;
 
 /// Why a player-signed entry dated `time_ms` is refused by a server whose clock reads `now_ms`.
 pub fn entry_time_refusal(time_ms: u64, now_ms: u64) -> Option<String> {
-    let show = |ms: u64| crate::telemetry::format_time((ms / 1000).min(i64::MAX as u64) as i64);
+    let show = crate::telemetry::format_time_ms;
     if time_ms > now_ms.saturating_add(ENTRY_MAX_AHEAD_MS) {
         Some(format!(
             "the entry is dated {} ({} s ahead of the valley's clock, {}); at most {} s ahead",

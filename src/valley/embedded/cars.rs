@@ -58,7 +58,7 @@ impl EmbeddedValley {
         }
         trips.sort_by_key(|t| t.trip.counter);
         let mut player_trips = self.trips.players.get(&key.to_hex()).cloned().unwrap_or_default();
-        let mut report = ImportReport { checked: Vec::new(), already_imported: 0, attested_km: 0, new_deposits: Vec::new() };
+        let mut report = ImportReport::default();
         for SignedTrip { trip, details } in trips {
             let summary = summary_of(&SignedTrip { trip: trip.clone(), details: details.clone() });
             let car = self.ledger.state().car(&trip.vehicle);
@@ -94,12 +94,7 @@ impl EmbeddedValley {
             };
             report.checked.push(CheckedTrip { trip: summary, verdict });
         }
-        self.trips.players.insert(key.to_hex(), player_trips);
-        if self.batching {
-            self.unsaved_trips.insert(*key);
-        } else {
-            self.save_trips(key)?;
-        }
+        self.keep_trips(key, player_trips)?;
         Ok(report)
     }
 
@@ -113,7 +108,7 @@ impl EmbeddedValley {
         }
         let now = self.now();
         let (start_ms, end_ms) = (details.start_s.saturating_mul(1000), details.end_s.saturating_mul(1000));
-        let show = |ms: u64| crate::telemetry::format_time((ms / 1000).min(i64::MAX as u64) as i64);
+        let show = crate::telemetry::format_time_ms;
         if end_ms > now.saturating_add(CAR_CLOCK_AHEAD_MS) {
             return Some(format!("it ends {}, after the valley's clock ({})", show(end_ms), show(now)));
         }

@@ -53,7 +53,7 @@ struct Figures {
 
 async fn run(requests_per_client: usize, trips_per_request: usize) -> Figures {
     let server_dir = tempfile::tempdir().unwrap();
-    let server = ValleyServer::open(&DataDir(server_dir.path().to_path_buf()), system_clock).unwrap();
+    let server = ValleyServer::open(&DataDir(server_dir.path().to_path_buf()), system_clock, &horizon::server::ServerTrust::demo()).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     // Every client is on 127.0.0.1: the per-address limit would measure itself.

@@ -1,6 +1,7 @@
-//! Sync benchmark (numbers go into the README): trip summaries ingested per second by one
-//! `horizon serve` over loopback with 50 concurrent clients, each request signed, checked,
-//! attested and answered durably, with p50/p99 latency; meanwhile a reader asks for
+//! Sync benchmark (numbers go into the README): car-signed trips ingested per second by one
+//! `horizon serve` over loopback with 50 concurrent clients (each paired with a simulated
+//! car, whose trips are signed before the clock starts, as a car signs them while driving),
+//! each request signed, checked, attested and answered durably, with p50/p99 latency; meanwhile a reader asks for
 //! `GET /checkpoint` every 5 ms (p50/p99: reads must not wait for the writers); then the
 //! server's ledger is verified.
 //!
@@ -8,26 +9,28 @@
 
 use std::time::{Duration, Instant};
 
-use horizon::ledger::replay::DAY_MS;
+use horizon::ledger::car::demo_maker_key;
 use horizon::ledger::{Body, NamedKey, Scope};
+use horizon::simulated_car::{SIMULATED_HISTORY_MS, SimulatedCar};
 use horizon::profile::DataDir;
 use horizon::telemetry::TripSummary;
 use horizon::valley::embedded::system_clock;
 use horizon::client::http::HttpValley;
 use horizon::client::queue::Intent;
 use horizon::server::{RateLimits, ServeOptions, ValleyServer, serve_on};
-use horizon::valley::wire::EnrolRequest;
+use horizon::valley::wire::{CarTripsRequest, EnrolRequest};
 use horizon::valley::ValleyService;
 use horizon::valley::wire::new_idempotency_key;
 
 const CLIENTS: usize = 50;
 
-fn trip(vehicle: &str, day: i64, odometer: f64, km: f64) -> TripSummary {
-    let start = day * 86_400 + 7 * 3600;
+/// The `k`-th trip of a car, in the last six days: 25 minutes apart, 10 minutes long.
+fn trip(vehicle: &str, k: i64, odometer: f64, km: f64) -> TripSummary {
+    let start = (system_clock() / 1000) as i64 - 6 * 86_400 + k * 1500;
     TripSummary {
         vehicle: vehicle.into(),
         start,
-        end: start + 3600,
+        end: start + 600,
         odometer_start_km: odometer,
         odometer_end_km: odometer + km,
         energy_kwh: km * 0.16,
@@ -60,22 +63,29 @@ async fn run(requests_per_client: usize, trips_per_request: usize) -> Figures {
     let rate = RateLimits { per_address_per_s: 1_000_000, address_burst: 1_000_000, per_key_per_s: 1_000_000, key_burst: 1_000_000 };
     tokio::spawn(async move { serve_on(listener, server, ServeOptions { rate, max_connections_per_address: 1024, ..ServeOptions::default() }).await.unwrap() });
 
-    // Enrol the clients (owners of their own cars) with the mileage scope.
+    // Enrol the clients with the mileage scope, each paired with a simulated car whose
+    // trips are signed here, before the clock starts.
     let mut clients = Vec::new();
     let dirs: Vec<_> = (0..CLIENTS).map(|_| tempfile::tempdir().unwrap()).collect();
     for (i, dir) in dirs.iter().enumerate() {
         let key = NamedKey::from_seed("player", [i as u8 + 1; 32]).unwrap();
         let mut v = HttpValley::open(&DataDir(dir.path().to_path_buf()), &url, NamedKey::from_seed("player", [i as u8 + 1; 32]).unwrap(), system_clock).unwrap();
         v.sync_replica().await.unwrap();
-        v.enqueue(Intent::Enrol(EnrolRequest { name: format!("bench {i}"), vehicle: Some(format!("EV-BENCH-{i:02}")) })).unwrap();
+        v.enqueue(Intent::Enrol(EnrolRequest { name: format!("bench {i}"), vehicle: None })).unwrap();
         v.flush().await.unwrap();
         v.sync_replica().await.unwrap();
         let consent = v.sign(Body::Consent { scope: Scope::Mileage, granted: true }).unwrap();
         v.submit(consent).await.unwrap();
-        clients.push((v, key));
+        let vehicle = format!("EV-BENCH-{i:02}");
+        let now = system_clock();
+        let mut car = SimulatedCar::open_or_create(&dir.path().join("car"), &vehicle, &demo_maker_key(), now - SIMULATED_HISTORY_MS).unwrap();
+        v.pair(&key.public_key(), car.pair(key.public_key(), now).unwrap()).await.unwrap();
+        let trips: Vec<TripSummary> = (0..(requests_per_client * trips_per_request) as i64).map(|k| trip(&vehicle, k, 10_000.0 + 2.0 * k as f64, 2.0)).collect();
+        let signed = car.sign_trips(&trips, false).unwrap();
+        let bodies: Vec<Vec<u8>> = signed.chunks(trips_per_request).map(|c| serde_json::to_vec(&CarTripsRequest::new(c)).unwrap()).collect();
+        clients.push((v, bodies));
     }
 
-    let today = (system_clock() / DAY_MS) as i64;
     let started = Instant::now();
     let mut tasks = Vec::new();
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -95,26 +105,14 @@ async fn run(requests_per_client: usize, trips_per_request: usize) -> Figures {
             latencies
         })
     };
-    for (i, (mut v, key)) in clients.into_iter().enumerate() {
+    for (mut v, bodies) in clients {
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
-            let mut odometer = 10_000.0;
-            let mut day = today - 1 - (requests_per_client * trips_per_request) as i64;
-            for _ in 0..requests_per_client {
-                let trips: Vec<TripSummary> = (0..trips_per_request)
-                    .map(|_| {
-                        let t = trip(&format!("EV-BENCH-{i:02}"), day, odometer, 42.0);
-                        odometer += 42.0;
-                        day += 1;
-                        t
-                    })
-                    .collect();
-                let body = serde_json::to_vec(&horizon::valley::wire::TripsRequest { trips }).unwrap();
+            for body in bodies {
                 let t0 = Instant::now();
-                v.post("trips", &body, &new_idempotency_key()).await.unwrap();
+                v.post("car-trips", &body, &new_idempotency_key()).await.unwrap();
                 latencies.push(t0.elapsed());
             }
-            let _ = key;
             latencies
         }));
     }
@@ -132,6 +130,7 @@ async fn run(requests_per_client: usize, trips_per_request: usize) -> Figures {
     let verify_started = Instant::now();
     let report = horizon::ledger::verify::verify_ledger(&server_dir.path().join("ledger"), None, &mut |_, _| {}).expect("the server's ledger verifies");
     let verify_s = verify_started.elapsed().as_secs_f64();
+    assert_eq!(report.state.entries_by_kind.get(&horizon::ledger::Kind::CarTrip).copied(), Some(trips as u64), "every trip was attested");
     Figures {
         trips_per_s: trips / elapsed,
         p50: percentile(&latencies, 0.5),

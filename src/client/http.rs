@@ -425,6 +425,15 @@ impl ValleyService for HttpValley {
         Ok(c.crystals)
     }
 
+    async fn start_drive(&mut self, _key: &PublicKey, level: &str) -> Result<u64, ValleyError> {
+        let a: DriveStartAnswer = self.post_json("drive/start", &DriveStartRequest { level: level.into() }).await?;
+        Ok(a.started_ms)
+    }
+
+    async fn report_drive(&mut self, _key: &PublicKey, samples: Vec<crate::level::drive::DriveSample>) -> Result<crate::valley::DriveProgress, ValleyError> {
+        self.post_json("drive/report", &DriveReportRequest { samples }).await
+    }
+
     async fn commit_box(&mut self, _key: &PublicKey) -> Result<[u8; 32], ValleyError> {
         let c: CommitmentAnswer = self.post_json("box/commit", &serde_json::json!({})).await?;
         let commitment = hex32(&c.commitment).map_err(ValleyError::BadAnswer)?;

@@ -22,7 +22,8 @@ use crate::valley::wire::{MineRequest, SubmitRequest, TaskRequest};
 use base64::Engine;
 #[cfg(not(target_arch = "wasm32"))]
 use base64::engine::general_purpose::STANDARD as B64;
-use crate::valley::{BoxOpening, EmbeddedValley, PlayerView, ValleyError, ValleyService, block_on_ready};
+use crate::level::drive::DriveSample;
+use crate::valley::{BoxOpening, DriveProgress, EmbeddedValley, PlayerView, ValleyError, ValleyService, block_on_ready};
 
 /// What the player (or the autopilot) asks the authority for.
 #[derive(Message, Clone, Debug, PartialEq)]
@@ -37,6 +38,10 @@ pub enum Intent {
     SetConsent { scope: Scope, granted: bool },
     /// Combine fragments, ten to a stone.
     Combine,
+    /// Begin a drive the authority checks (in the bundled level of this name).
+    StartDrive { level: String },
+    /// Samples of the drive under way: a shared valley's evidence for tasks.
+    ReportDrive { samples: Vec<DriveSample> },
 }
 
 /// What the authority answered.
@@ -49,6 +54,8 @@ pub enum Outcome {
     BoxOpened(BoxOpening),
     ConsentSet { scope: Scope, granted: bool },
     Combined { fragments: u32 },
+    DriveStarted,
+    DriveReported(DriveProgress),
     Refused { intent: Intent, reason: String },
 }
 
@@ -293,6 +300,11 @@ async fn apply_on<V: ValleyService>(valley: &mut V, key: &crate::ledger::PublicK
             valley.submit(signed.expect("signed above")).await?;
             Outcome::ConsentSet { scope: *scope, granted: *granted }
         }
+        Intent::StartDrive { level } => {
+            valley.start_drive(key, level).await?;
+            Outcome::DriveStarted
+        }
+        Intent::ReportDrive { samples } => Outcome::DriveReported(valley.report_drive(key, samples.clone()).await?),
         Intent::Combine => {
             let entry = signed.expect("signed above");
             let Body::Combine { fragments } = entry.body else { unreachable!("a combine") };

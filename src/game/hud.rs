@@ -9,7 +9,7 @@ use super::car::{Car, CarSpeed};
 use super::car::PlayerDriven;
 use super::screens::{Profile, Screen};
 use super::world::CurrentLevel;
-use super::authority::{GameTables, Outcome};
+use super::authority::{GameTables, Intent, Outcome};
 use crate::economy::{format_stones, format_stones_grouped};
 
 pub fn plugin(app: &mut App) {
@@ -53,8 +53,10 @@ fn collect_notices(time: Res<Time>, tables: Res<GameTables>, mut notices: ResMut
             }
             Outcome::ConsentSet { scope, granted } => (format!("{scope:?} consent {}", if *granted { "granted" } else { "revoked" }), good),
             Outcome::Combined { fragments } => (format!("Combined {fragments} fragments into stones"), good),
+            // What the drive's evidence was refused for shows when a task is refused for it.
+            Outcome::Refused { intent: Intent::StartDrive { .. } | Intent::ReportDrive { .. }, .. } => continue,
             Outcome::Refused { reason, .. } => (format!("Refused: {reason}"), egui::Color32::from_rgb(255, 150, 120)),
-            Outcome::BoxCommitted(_) | Outcome::BoxOpened(_) => continue,
+            Outcome::BoxCommitted(_) | Outcome::BoxOpened(_) | Outcome::DriveStarted | Outcome::DriveReported(_) => continue,
         };
         notices.0.push((text, colour, 0.0));
         if notices.0.len() > 4 {

@@ -10,6 +10,7 @@ pub mod car;
 mod car_look;
 mod deposit_look;
 pub mod deposits;
+pub mod drive_report;
 mod effects;
 mod hud;
 pub mod input;
@@ -33,7 +34,7 @@ use authority::{Authority, GameTables, PlayerCar};
 use authority_link::AuthorityLink;
 
 /// The valley the game opens when no level is given (also built into the binary).
-pub const DEFAULT_LEVEL: &str = include_str!("../../levels/stone_valley.ron");
+pub const DEFAULT_LEVEL: &str = crate::level::STONE_VALLEY;
 
 /// What `horizon play` asks for.
 #[derive(Clone, Debug)]
@@ -127,7 +128,7 @@ fn session(app: &mut App, authority: Authority, player: crate::valley::PlayerVie
         .insert_resource(tasks::TaskProgress::load(data_dir))
         .insert_resource(GameTables(authority.tables()))
         .insert_resource(AuthorityLink::start(authority))
-        .add_plugins((authority_link::plugin, deposits::plugin, tasks::plugin, autopilot::plugin));
+        .add_plugins((authority_link::plugin, deposits::plugin, drive_report::plugin, tasks::plugin, autopilot::plugin));
 }
 
 /// What the player sees and touches: the valley's looks, the cars' and deposits' looks,

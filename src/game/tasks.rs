@@ -15,16 +15,17 @@ use serde::{Deserialize, Serialize};
 use super::AppSystems;
 use super::authority::{GameTables, Intent, Outcome};
 use super::authority_link::AuthorityLink;
+use super::drive_report::DriveReport;
 use super::car::Car;
 use super::car::PlayerDriven;
 use super::screens::{Play, Profile, Screen};
 use super::world::CurrentLevel;
 use crate::economy::tables::{Task, TaskKind};
 use crate::ledger::replay::DAY_MS;
-use crate::level::LANDMARK_PAD_RADIUS_M;
+use crate::level::drive::{LAP_CORRIDOR_M, LANDMARK_VISIT_RADIUS_M, LapTracker};
 
-/// How far (m) from a route's line a lap still counts.
-const LAP_CORRIDOR_M: f32 = 60.0;
+/// A refused task is asked again after this long (s of driving).
+const RETRY_REFUSED_S: f64 = 10.0;
 /// Progress is written after this much more driving (km).
 const SAVE_EVERY_KM: f64 = 0.2;
 
@@ -51,21 +52,12 @@ pub struct TaskProgress {
     /// Tasks sent to the authority and not yet answered.
     #[serde(skip)]
     asked: BTreeSet<String>,
+    /// When (session clock, s) the authority last refused each task: asked again only
+    /// [`RETRY_REFUSED_S`] later, not every frame.
+    #[serde(skip)]
+    refused_at: BTreeMap<String, f64>,
     #[serde(skip)]
     path: Option<PathBuf>,
-}
-
-/// A lap of one route: started when the car crosses the route's start, finished when it
-/// crosses it again after passing its three quarter marks in order, without leaving the
-/// route's corridor.
-#[derive(Clone, Debug, Default)]
-struct LapTracker {
-    started: Option<f64>,
-    /// Quarter marks passed (1, 2, 3).
-    marks: u8,
-    last_t: Option<f32>,
-    /// The last lap's time (s), for the task list.
-    last_lap: Option<f32>,
 }
 
 impl TaskProgress {
@@ -154,7 +146,7 @@ fn track_driving(
         let (t, dist) = route.nearest((p.x, p.z));
         let lap = &mut progress.laps[i];
         if dist > LAP_CORRIDOR_M {
-            *lap = LapTracker { last_lap: lap.last_lap, ..default() };
+            lap.restart();
             continue;
         }
         if let Some(seconds) = lap.advance(t, now) {
@@ -168,43 +160,11 @@ fn track_driving(
     }
 }
 
-impl LapTracker {
-    /// Follows the car to route parameter `t` at simulated time `now`; returns a finished
-    /// lap's time.
-    fn advance(&mut self, t: f32, now: f64) -> Option<f32> {
-        let mut finished = None;
-        if let Some(last_t) = self.last_t {
-            let next_mark = f32::from(self.marks + 1) * 0.25;
-            if self.started.is_some() && self.marks < 3 && last_t < next_mark && t >= next_mark && t - last_t < 0.1 {
-                self.marks += 1;
-            }
-            if self.started.is_none() && t < 0.02 {
-                // Standing on the start line: the lap starts here.
-                self.started = Some(now);
-                self.marks = 0;
-            }
-            if last_t > 0.9 && t < 0.1 {
-                if let (Some(start), 3) = (self.started, self.marks) {
-                    finished = Some((now - start) as f32);
-                    self.last_lap = finished;
-                }
-                self.started = Some(now);
-                self.marks = 0;
-            } else if last_t < 0.1 && t > 0.9 {
-                // Driving the wrong way round: no lap.
-                self.started = None;
-            }
-        }
-        self.last_t = Some(t);
-        finished
-    }
-}
-
 /// Whether the task's condition holds now; None for tasks the valley cannot check.
 fn condition_met(task: &Task, progress: &TaskProgress, current: &CurrentLevel, car: Vec3, today: u32) -> Option<bool> {
     Some(match &task.kind {
         TaskKind::VisitLandmark { landmark } => current.level.landmarks.iter().find(|l| &l.id == landmark).is_some_and(|l| {
-            Vec2::new(l.position.0 - car.x, l.position.1 - car.z).length() < LANDMARK_PAD_RADIUS_M + 6.0
+            Vec2::new(l.position.0 - car.x, l.position.1 - car.z).length() < LANDMARK_VISIT_RADIUS_M
         }),
         TaskKind::DriveDistance { km } => progress.km_today >= f64::from(*km),
         TaskKind::LapTime { route, seconds } => {
@@ -222,6 +182,7 @@ fn finish_tasks(
     profile: Res<Profile>,
     current: Res<CurrentLevel>,
     mut progress: ResMut<TaskProgress>,
+    mut drive: ResMut<DriveReport>,
     cars: Query<&Transform, (With<Car>, With<PlayerDriven>)>,
     mut intents: MessageWriter<Intent>,
 ) {
@@ -231,7 +192,14 @@ fn finish_tasks(
         if progress.asked.contains(&task.id) || is_done(task, profile.player.state.tasks.get(&task.id), today) {
             continue;
         }
+        if progress.refused_at.get(&task.id).is_some_and(|at| progress.clock < at + RETRY_REFUSED_S) {
+            continue;
+        }
         if condition_met(task, &progress, &current, car.translation, today) == Some(true) {
+            // The evidence goes first (a no-op where the valley is the player's own).
+            if !drive.flush_at(car.translation, &mut intents) {
+                continue;
+            }
             progress.asked.insert(task.id.clone());
             intents.write(Intent::CompleteTask { task: task.id.clone() });
         }
@@ -242,8 +210,13 @@ fn finish_tasks(
 fn hear_outcomes(mut outcomes: MessageReader<Outcome>, mut progress: ResMut<TaskProgress>) {
     for outcome in outcomes.read() {
         match outcome {
-            Outcome::TaskDone { task, .. } | Outcome::Refused { intent: Intent::CompleteTask { task }, .. } => {
+            Outcome::TaskDone { task, .. } => {
                 progress.asked.remove(task);
+            }
+            Outcome::Refused { intent: Intent::CompleteTask { task }, .. } => {
+                progress.asked.remove(task);
+                let now = progress.clock;
+                progress.refused_at.insert(task.clone(), now);
             }
             _ => {}
         }

@@ -3,6 +3,7 @@
 //! deposit fields, routes and lighting. Pure and deterministic: the game builds meshes and
 //! colliders from it, the tests and the server read it without Bevy.
 
+pub mod drive;
 pub mod mesh;
 pub mod route;
 pub mod terrain;
@@ -16,6 +17,19 @@ use sha2::{Digest, Sha256};
 
 pub use route::Route;
 pub use terrain::{Heightfield, TerrainSpec};
+
+/// The bundled levels' files, by file name: the game's default valley and the quarry. A
+/// valley server checks drives against these (a client's own level file proves nothing).
+pub const STONE_VALLEY: &str = include_str!("../../levels/stone_valley.ron");
+pub const QUARRY: &str = include_str!("../../levels/quarry.ron");
+
+/// A bundled level by its name (`Level::name`), parsed.
+pub fn bundled(name: &str) -> Option<Level> {
+    [("levels/stone_valley.ron", STONE_VALLEY), ("levels/quarry.ron", QUARRY)]
+        .into_iter()
+        .filter_map(|(path, text)| Level::parse(path, text).ok())
+        .find(|l| l.name == name)
+}
 
 /// Radius of the flat ground under a landmark.
 pub const LANDMARK_PAD_RADIUS_M: f32 = 14.0;

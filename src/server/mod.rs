@@ -8,7 +8,8 @@
 //! GET  /tile/<L>/<N>[.p/<W>]        Merkle tree tiles (c2sp.org/tlog-tiles)
 //! GET  /tile/entries/<N>[.p/<W>]    entry bundles: each entry as uint16 length ‖ bytes
 //! GET  /v1/player/<key hex>         a player's state as the ledger has it (public, like the ledger)
-//! POST /v1/enrol | pair | trips | car-trips | mine | task | grant | box/commit | box/open | submit
+//! POST /v1/enrol | pair | trips | car-trips | mine | drive/start | drive/report | task | grant
+//!      | box/commit | box/open | submit
 //! ```
 //!
 //! Every POST is signed by the player for this server (see `wire`) and carries an idempotency

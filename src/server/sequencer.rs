@@ -228,6 +228,14 @@ impl ValleyServer {
                 let request: TaskRequest = parse(body)?;
                 answer(&CrystalsAnswer { crystals: block_on_ready(valley.complete_task(player, &request.task))? })
             }
+            "drive/start" => {
+                let request: DriveStartRequest = parse(body)?;
+                answer(&DriveStartAnswer { started_ms: block_on_ready(valley.start_drive(player, &request.level))? })
+            }
+            "drive/report" => {
+                let request: DriveReportRequest = parse(body)?;
+                answer(&block_on_ready(valley.report_drive(player, request.samples))?)
+            }
             "box/commit" => answer(&CommitmentAnswer { commitment: hex::encode(block_on_ready(valley.commit_box(player))?) }),
             "box/open" => {
                 let request: OpenBoxRequest = parse(body)?;

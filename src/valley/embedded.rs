@@ -12,6 +12,7 @@
 //!                           folded into the player files when large and on the next open
 //! DATA/valley/trips/KEY.json  accepted trip summaries and plausibility history, one file
 //!                           per player (so that an import rewrites only its player's file)
+//! DATA/valley/drive-days.json  the days each player drove in the valley (see `drives`)
 //! ```
 //!
 //! (Over 400 lines: the authority's answer to each request, its first run and its batching
@@ -23,7 +24,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::{BoxOpening, ImportReport, PlayerView, ValleyError, ValleyService};
+use super::{BoxOpening, DriveProgress, ImportReport, PlayerView, ValleyError, ValleyService};
+use crate::level::drive::DriveSample;
 use crate::economy::tasks::check_repeat;
 use crate::economy::{EconomyTables, boxes, mileage};
 use crate::ledger::files::write_atomically;
@@ -39,6 +41,7 @@ use crate::telemetry::{CheckedTrip, TripHistory, TripSummary, Verdict, check_tri
 use crate::twin::{TwinInputs, TwinStats, twin_stats_with};
 
 mod cars;
+mod drives;
 
 /// Origin (and log key name) of an embedded, single-player valley: the one kind of
 /// ledger where self-reported trips mint.
@@ -102,6 +105,8 @@ pub struct EmbeddedValley {
     journal: Option<std::fs::File>,
     journal_bytes: u64,
     journaled: BTreeSet<PublicKey>,
+    /// Drives in the valley as reported and checked: a shared valley's task evidence.
+    drives: drives::Drives,
 }
 
 /// Journal size at which it is folded into the players' trip files.
@@ -174,6 +179,7 @@ impl EmbeddedValley {
             journal: None,
             journal_bytes: 0,
             journaled,
+            drives: drives::Drives::open(data.0.join("valley").join("drive-days.json"))?,
         };
         valley.fold_journal()?;
         for (maker, name) in &trusted.makers {
@@ -607,8 +613,24 @@ impl ValleyService for EmbeddedValley {
         let crystals = t.crystals;
         let today = (self.now() / DAY_MS) as u32;
         check_repeat(t.repeat, self.enrolled(key)?.tasks.get(task).copied(), today).map_err(|_| ValleyError::TaskDone(task.into()))?;
+        // A shared valley pays only for what it saw driven; a local one is the player's own.
+        if !self.ledger.state().self_reported_mints {
+            self.drives.proof_of(t, key, today).map_err(|why| ValleyError::Unproven { task: task.into(), why })?;
+        }
         self.authority(Body::CrystalAward { player: *key, amount: crystals, task: task.into() })?;
         Ok(crystals)
+    }
+
+    async fn start_drive(&mut self, key: &PublicKey, level: &str) -> Result<u64, ValleyError> {
+        self.enrolled(key)?;
+        let now = self.now();
+        self.drives.start(key, level, now)
+    }
+
+    async fn report_drive(&mut self, key: &PublicKey, samples: Vec<DriveSample>) -> Result<DriveProgress, ValleyError> {
+        let top_speed = crate::twin::vehicle_params(&self.stats(key)?).top_speed_mps;
+        let now = self.now();
+        self.drives.report(key, top_speed, now, &samples)
     }
 
     async fn commit_box(&mut self, key: &PublicKey) -> Result<[u8; 32], ValleyError> {

@@ -34,6 +34,16 @@ pub struct ImportReport {
     pub new_deposits: Vec<Deposit>,
 }
 
+/// What the valley has seen of a player's driving today (UTC).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DriveProgress {
+    pub km_today: f64,
+    /// Landmarks reached today.
+    pub landmarks: Vec<String>,
+    /// Today's best lap per route (ms).
+    pub best_laps_ms: std::collections::BTreeMap<String, u64>,
+}
+
 /// The revealed result of a blind box.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BoxOpening {
@@ -97,6 +107,9 @@ pub enum ValleyError {
     UnknownTask(String),
     #[error("task {0:?} is done for now")]
     TaskDone(String),
+    /// A shared valley pays a task only for a drive it checked.
+    #[error("task {task:?} is not proven: {why}")]
+    Unproven { task: String, why: String },
     /// A request that breaks a published limit (a name too long, too many trips at once).
     #[error("{0}")]
     BadInput(String),
@@ -142,6 +155,12 @@ pub trait ValleyService {
     async fn mine(&mut self, key: &PublicKey, km_index: u64) -> Result<Deposit, ValleyError>;
     /// Rewards a finished task with its crystals (once, or once a day).
     async fn complete_task(&mut self, key: &PublicKey, task: &str) -> Result<u64, ValleyError>;
+    /// Begins a drive in the bundled level named `level`, on the authority's clock (it ends
+    /// the one before). Returns when it began (ms since the epoch).
+    async fn start_drive(&mut self, key: &PublicKey, level: &str) -> Result<u64, ValleyError>;
+    /// Adds samples of the drive under way (times from its start); a shared valley pays
+    /// landmark, distance, lap and streak tasks only for what they show.
+    async fn report_drive(&mut self, key: &PublicKey, samples: Vec<crate::level::drive::DriveSample>) -> Result<DriveProgress, ValleyError>;
     /// Commits to a server seed for the player's next box: returns SHA-256(seed).
     async fn commit_box(&mut self, key: &PublicKey) -> Result<[u8; 32], ValleyError>;
     /// Opens the committed box with the player's seed, revealing the server seed.

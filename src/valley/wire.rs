@@ -178,6 +178,24 @@ pub struct TaskRequest {
     pub task: String,
 }
 
+/// Begins a drive in a bundled level (by its name).
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct DriveStartRequest {
+    pub level: String,
+}
+
+/// When the authority began the drive (ms since the epoch, its clock).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug)]
+pub struct DriveStartAnswer {
+    pub started_ms: u64,
+}
+
+/// Samples of the drive under way (the answer is a `valley::DriveProgress`).
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct DriveReportRequest {
+    pub samples: Vec<crate::level::drive::DriveSample>,
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct OpenBoxRequest {
     pub commitment: String,
@@ -396,6 +414,7 @@ impl From<&ValleyError> for ErrorAnswer {
             ValleyError::NotEnoughCrystals { price, have } => ("not-enough-crystals", vec![price.to_string(), have.to_string()]),
             ValleyError::UnknownTask(t) => ("unknown-task", vec![t.clone()]),
             ValleyError::TaskDone(t) => ("task-done", vec![t.clone()]),
+            ValleyError::Unproven { task, why } => ("task-unproven", vec![task.clone(), why.clone()]),
             ValleyError::BadInput(_) => ("bad-input", vec![]),
             ValleyError::Ledger(_) => ("refused", vec![]),
             _ => ("server", vec![]),
@@ -424,6 +443,7 @@ impl ErrorAnswer {
             "not-enough-crystals" => ValleyError::NotEnoughCrystals { price: n(0), have: n(1) },
             "unknown-task" => ValleyError::UnknownTask(v(0)),
             "task-done" => ValleyError::TaskDone(v(0)),
+            "task-unproven" => ValleyError::Unproven { task: v(0), why: v(1) },
             "bad-input" => ValleyError::BadInput(self.message),
             _ => ValleyError::Remote(self.message),
         }

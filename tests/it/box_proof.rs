@@ -14,14 +14,14 @@ use horizon::valley::embedded::system_clock;
 use horizon::valley::wire::EnrolRequest;
 use horizon::valley::{ValleyError, ValleyService};
 
-use super::support::{Server, T0};
+use super::support::{Server, T0, grant_for, organiser_option};
 
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
 }
 
-/// A guest of `url` (player seed `seed`, client data in `dir`) with 100 crystals from the
-/// four landmark tasks when `earn` is set.
+/// A guest of `url` (player seed `seed`, client data in `dir`) with 100 crystals from an
+/// organiser's grant when `earn` is set (the server must trust `support::organiser`).
 async fn guest(dir: &std::path::Path, url: &str, seed: u8, earn: bool) -> HttpValley {
     let key = NamedKey::from_seed("player", [seed; 32]).unwrap();
     let mut valley = HttpValley::open(&DataDir(dir.to_path_buf()), url, key, system_clock).unwrap();
@@ -32,9 +32,8 @@ async fn guest(dir: &std::path::Path, url: &str, seed: u8, earn: bool) -> HttpVa
     }
     if earn {
         let me = valley.player_key();
-        for task in ["visit-garage", "visit-lookout", "visit-spires", "visit-arch"] {
-            valley.complete_task(&me, task).await.unwrap();
-        }
+        let origin = valley.replica.checkpoint().unwrap().origin.clone();
+        assert_eq!(valley.claim_grant(&me, grant_for(&origin, "box-test", me)).await.unwrap(), 100);
     }
     valley.sync_replica().await.unwrap();
     valley
@@ -44,7 +43,7 @@ async fn guest(dir: &std::path::Path, url: &str, seed: u8, earn: bool) -> HttpVa
 fn a_boxs_commitment_is_on_the_ledger_before_its_draw_and_survives_a_restart() {
     let server_dir = tempfile::tempdir().unwrap();
     let (first, second) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let mut server = Server::start(server_dir.path());
+    let mut server = Server::start_with(server_dir.path(), &organiser_option().each_ref().map(String::as_str));
     let shown = rt().block_on(async {
         let mut valley = guest(first.path(), &server.url, 30, true).await;
         let me = valley.player_key();
@@ -59,7 +58,7 @@ fn a_boxs_commitment_is_on_the_ledger_before_its_draw_and_survives_a_restart() {
     let open = state.player(&me).unwrap().open_box.expect("the commitment is on the ledger");
     assert_eq!(open.commitment, shown);
     assert_eq!(state.entries_by_kind.get(&Kind::BoxCommit), Some(&1));
-    let server = Server::start(server_dir.path());
+    let server = Server::start_with(server_dir.path(), &organiser_option().each_ref().map(String::as_str));
     rt().block_on(async {
         let mut valley = guest(second.path(), &server.url, 30, false).await;
         let opening = valley.open_box(&me, shown, [9; 32]).await.unwrap();
@@ -80,7 +79,7 @@ fn a_boxs_commitment_is_on_the_ledger_before_its_draw_and_survives_a_restart() {
 fn a_commitment_never_opened_stays_visible_and_a_guest_without_crystals_gets_none() {
     let server_dir = tempfile::tempdir().unwrap();
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let server = Server::start(server_dir.path());
+    let server = Server::start_with(server_dir.path(), &organiser_option().each_ref().map(String::as_str));
     rt().block_on(async {
         let mut rich = guest(a.path(), &server.url, 31, true).await;
         let me = rich.player_key();
@@ -110,7 +109,7 @@ fn a_commitment_never_opened_stays_visible_and_a_guest_without_crystals_gets_non
 fn a_reveal_that_does_not_open_the_commitment_shown_is_caught() {
     let server_dir = tempfile::tempdir().unwrap();
     let client = tempfile::tempdir().unwrap();
-    let server = Server::start(server_dir.path());
+    let server = Server::start_with(server_dir.path(), &organiser_option().each_ref().map(String::as_str));
     rt().block_on(async {
         let mut valley = guest(client.path(), &server.url, 33, true).await;
         let me = valley.player_key();

@@ -373,7 +373,7 @@ fn co_creation_pays_only_for_a_trusted_organisers_grant() {
     let (ada_dir, bob_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let server = Server::start_with(server_dir.path(), &["--organiser", &format!("Expo={}", organiser.public_key().to_hex())]);
     let today = (system_clock() / DAY_MS) as u32;
-    let valley = std::fs::read_to_string(server_dir.path().join("ledger").join("checkpoint")).unwrap().lines().next().unwrap().to_string();
+    let valley = super::support::valley_origin(server_dir.path());
     rt().block_on(async {
         let (mut ada, me) = player(ada_dir.path(), &server.url, 77, None).await;
         let e = ada.complete_task(&me, "co-creation").await.unwrap_err();

@@ -82,7 +82,9 @@ fn frames_go_on_under_50_ms_while_the_server_takes_2_s_to_answer() {
         app.update();
         frame_ms.push(start.elapsed().as_secs_f64() * 1000.0);
         let outcomes: Vec<Outcome> = cursor.read(app.world().resource::<Messages<Outcome>>()).cloned().collect();
-        if let Some(o) = outcomes.into_iter().next() {
+        // (The drive the game reports to a shared valley has answers of its own.)
+        let drive = |o: &Outcome| matches!(o, Outcome::DriveStarted | Outcome::DriveReported(_) | Outcome::Refused { intent: Intent::StartDrive { .. } | Intent::ReportDrive { .. }, .. });
+        if let Some(o) = outcomes.into_iter().find(|o| !drive(o)) {
             break o;
         }
         assert!(sent.elapsed() < Duration::from_secs(60), "no answer in 60 s");

@@ -222,3 +222,82 @@ pub fn cli_owner_with_sample_week(data: &Path, url: &str) -> String {
     horizon_ok(data, &["car", "drive", "--car", car, "--now", "--out", &trips, concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample/trips.json")]);
     horizon_ok(data, &["import", &trips])
 }
+
+/// The event organiser the tests' servers trust with `Server::start_with(dir, &organiser_option())`.
+pub fn organiser() -> NamedKey {
+    NamedKey::from_seed("organiser", [41; 32]).unwrap()
+}
+
+/// `--organiser Expo=KEY` for [`organiser`].
+pub fn organiser_option() -> [String; 2] {
+    ["--organiser".into(), format!("Expo={}", organiser().public_key().to_hex())]
+}
+
+/// The origin line of the ledger a server serves from `data`.
+pub fn valley_origin(data: &Path) -> String {
+    std::fs::read_to_string(data.join("ledger").join("checkpoint")).unwrap().lines().next().unwrap().to_string()
+}
+
+/// A co-creation grant for `player` from [`organiser`] at event `event` today: 100 crystals.
+pub fn grant_for(valley: &str, event: &str, player: horizon::ledger::PublicKey) -> horizon::ledger::grant::Grant {
+    let today = (horizon::valley::embedded::system_clock() / horizon::ledger::replay::DAY_MS) as u32;
+    horizon::ledger::grant::Grant::sign(&organiser().signing_key, valley, event, player, today).unwrap()
+}
+
+/// Samples of a car driving straight legs through `points` at `speed` m/s, one every 250 ms,
+/// times from `start_ms`.
+pub fn drive_samples(points: &[(f32, f32)], speed: f32, start_ms: u64) -> Vec<horizon::level::drive::DriveSample> {
+    use horizon::level::drive::DriveSample;
+    // Every 250 ms along the whole polyline (legs of any length, even none); the end may fall
+    // short by less than one step.
+    let legs: Vec<((f32, f32), (f32, f32), f32)> = points.windows(2).map(|w| (w[0], w[1], ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt())).collect();
+    let total: f32 = legs.iter().map(|l| l.2).sum();
+    let step_m = speed * 0.25;
+    let count = (total / step_m).floor() as usize;
+    let at = |mut d: f32| {
+        for &(a, b, len) in &legs {
+            if d <= len && len > 0.0 {
+                let f = d / len;
+                return (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
+            }
+            d -= len;
+        }
+        *points.last().unwrap()
+    };
+    (0..=count)
+        .map(|i| {
+            let d = (i as f32 * step_m).min(total);
+            let (x, z) = at(d);
+            DriveSample { t_ms: start_ms + (d / speed * 1000.0).round() as u64, x, z }
+        })
+        .collect()
+}
+
+/// Drives from the Stone Valley's spawn to each landmark in turn as the twin could (straight
+/// legs at 90 % of its top speed, ending 10 m from each landmark), reporting to `valley` in
+/// real time: each second's samples go once that second has passed. Returns what the valley
+/// last said of today's driving.
+pub async fn drive_to<V: horizon::valley::ValleyService>(valley: &mut V, me: &horizon::ledger::PublicKey, landmarks: &[&str]) -> horizon::valley::DriveProgress {
+    let level = horizon::level::bundled("Stone Valley").unwrap();
+    let top = horizon::twin::vehicle_params(&valley.player(me).await.unwrap().stats).top_speed_mps;
+    let mut points = vec![level.spawn.position];
+    for id in landmarks {
+        let (x, z) = level.landmark(id).unwrap().position;
+        let from = *points.last().unwrap();
+        let length = ((x - from.0).powi(2) + (z - from.1).powi(2)).sqrt();
+        let f = ((length - 10.0) / length).max(0.0);
+        points.push((from.0 + (x - from.0) * f, from.1 + (z - from.1) * f));
+    }
+    let samples = drive_samples(&points, top * 0.9, 0);
+    valley.start_drive(me, "Stone Valley").await.unwrap();
+    let began = std::time::Instant::now();
+    let mut progress = horizon::valley::DriveProgress::default();
+    for chunk in samples.chunks(4) {
+        let until = std::time::Duration::from_millis(chunk.last().unwrap().t_ms);
+        if let Some(wait) = until.checked_sub(began.elapsed()) {
+            std::thread::sleep(wait);
+        }
+        progress = valley.report_drive(me, chunk.to_vec()).await.unwrap();
+    }
+    progress
+}

@@ -26,7 +26,16 @@ enum Command {
     /// Import a file: a car's pairing or car-signed trips (from the car, or `horizon car`), an
     /// event organiser's co-creation grant, or self-reported trips (JSON summaries, a GPX track, a car app's CSV export); into the
     /// local valley, or queued and sent to the profile's server
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// The time zone of times written without an offset (an IANA name such as
+        /// Asia/Shanghai); by default this machine's
+        #[arg(long, value_name = "ZONE")]
+        timezone: Option<String>,
+        /// Show what would be read, per trip, and what was assumed, without touching the profile
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Show, grant or revoke the consent scopes
     Consent {
         #[command(subcommand)]
@@ -92,7 +101,7 @@ fn main() -> ExitCode {
     let result = match args.command.unwrap_or(Command::Play(cli::PlayArgs::default())) {
         Command::Play(play) => cli::play(&data_dir, play),
         Command::Keys => cli::keys(&data_dir),
-        Command::Import { file } => cli::sync::import(&data_dir, &file),
+        Command::Import { file, timezone, dry_run } => cli::sync::import(&data_dir, &file, timezone.as_deref(), dry_run),
         Command::Consent { change } => cli::sync::consent(&data_dir, change),
         Command::Sync { server, server_key, name, vehicle } => cli::sync::sync(&data_dir, cli::sync::SyncArgs { server, server_key, name, vehicle }),
         Command::Serve { addr, limits, trust } => cli::sync::serve(&data_dir, &addr, &limits, &trust),

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use horizon::ledger::{Body, Role, Scope, VerifierKey};
 use horizon::profile::{DataDir, load_or_create_key};
-use horizon::telemetry::{Verdict, format_time, parse_trip_file};
+use horizon::telemetry::{LocalZone, TripHistory, TripSummary, TripsRead, Verdict, chain_over_accepted, check_trips, format_time, read_trip_file};
 use horizon::valley::embedded::system_clock;
 use horizon::client::http::{HttpValley, describe_import, saved_server, sync_dir};
 use horizon::client::queue::Intent;
@@ -333,7 +333,12 @@ fn base64_entry(entry: &horizon::ledger::Entry) -> String {
 
 fn print_report(file: &Path, report: &ImportReport) {
     println!("{}: {}", file.display(), describe_import(report));
-    for c in &report.checked {
+    print_checked(&report.checked);
+}
+
+/// A line per checked trip: when, how far, and what counts of it or why not.
+fn print_checked(checked: &[horizon::telemetry::CheckedTrip]) {
+    for c in checked {
         let when = format_time(c.trip.start).replace('T', " ");
         let when = &when[..16.min(when.len())];
         match &c.verdict {
@@ -343,6 +348,66 @@ fn print_report(file: &Path, report: &ImportReport) {
             Verdict::Rejected { reason } => println!("  REJECTED  {when}  {:>7.1} km  {reason}", c.trip.distance_km()),
         }
     }
+}
+
+/// A self-reported file read for the car `vehicle` whose accepted trips are `accepted`: what
+/// was read and assumed is printed; a made-up odometer continues the accepted trips and is
+/// advanced only by the trips the checks accept.
+fn read_self_reported(file: &Path, bytes: &[u8], vehicle: &str, accepted: &[TripSummary], zone: &LocalZone) -> Result<Vec<TripSummary>> {
+    let read = read_and_say(file, bytes, vehicle, accepted, zone)?;
+    Ok(read.trips)
+}
+
+fn read_and_say(file: &Path, bytes: &[u8], vehicle: &str, accepted: &[TripSummary], zone: &LocalZone) -> Result<TripsRead> {
+    let odometer = horizon::telemetry::last_odometer_km(accepted);
+    let mut read = read_trip_file(&file.display().to_string(), bytes, vehicle, odometer, zone)?;
+    chain_over_accepted(accepted, vehicle, &mut read);
+    println!("{}: read as {}: {} trips", file.display(), read.family, read.trips.len());
+    for note in &read.notes {
+        println!("  note: {note}");
+    }
+    Ok(read)
+}
+
+/// `horizon import --dry-run FILE`: what would be read and what the checks would say, per
+/// trip, against this profile's accepted trips; nothing is written or sent.
+fn dry_run_import(data: &DataDir, file: &Path, content: ImportFile, zone: &LocalZone) -> Result<ExitCode> {
+    let ImportFile::SelfReported(bytes) = content else {
+        println!("{}: a car's or an organiser's signed file; a dry run shows self-reported trip files only", file.display());
+        return Ok(ExitCode::SUCCESS);
+    };
+    // What this device knows of the car, read without opening (or creating) anything.
+    let (vehicle, accepted) = match client(data, None)? {
+        Some(valley) => {
+            let me = valley.player_key();
+            let vehicle = match valley.replica.state().player(&me).map(|p| p.role.clone()) {
+                Some(Role::Owner { vehicle }) => vehicle,
+                _ => "your car".to_string(),
+            };
+            (vehicle, valley.accepted_trips().to_vec())
+        }
+        None if data.ledger().join(horizon::ledger::store::LOG_FILE).exists() => {
+            let (key, _) = load_or_create_key(&data.player_key(), "player")?;
+            let valley = EmbeddedValley::open(data, system_clock)?;
+            let vehicle = match valley.ledger().state().player(&key.public_key()).map(|p| p.role.clone()) {
+                Some(Role::Owner { vehicle }) => vehicle,
+                _ => "your car".to_string(),
+            };
+            (vehicle, valley.accepted_trips(&key.public_key()).to_vec())
+        }
+        None => ("your car".to_string(), Vec::new()),
+    };
+    let read = read_and_say(file, &bytes, &vehicle, &accepted, zone)?;
+    let mut history = TripHistory::default();
+    for t in &accepted {
+        history.record(t);
+    }
+    let checked = check_trips(&mut history, &vehicle, read.trips);
+    let accepted = checked.iter().filter(|c| matches!(c.verdict, Verdict::Accepted { .. })).count();
+    println!("{}: {accepted} trips would be accepted, {} rejected:", file.display(), checked.len() - accepted);
+    print_checked(&checked);
+    println!("(a dry run: nothing was imported; the checks are this device's, the valley's own decide)");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// What a file given to `horizon import` holds.
@@ -407,8 +472,15 @@ fn refuse_counts_without_consent(trips: &[horizon::ledger::car::SignedTrip], beh
 /// `horizon import FILE`: a car's pairing, car-signed trips, or self-reported trips (JSON
 /// summaries, GPX tracks, CSV exports); into the local valley or (for a profile with a
 /// server) queued and sent.
-pub fn import(data: &DataDir, file: &Path) -> Result<ExitCode> {
+pub fn import(data: &DataDir, file: &Path, timezone: Option<&str>, dry_run: bool) -> Result<ExitCode> {
+    let zone = match timezone {
+        Some(name) => LocalZone::named(name).map_err(anyhow::Error::msg)?,
+        None => LocalZone::system(),
+    };
     let content = read_import_file(file)?;
+    if dry_run {
+        return dry_run_import(data, file, content, &zone);
+    }
     if let Some(mut valley) = client(data, None)? {
         let me = valley.player_key();
         let rt = runtime();
@@ -442,8 +514,7 @@ pub fn import(data: &DataDir, file: &Path) -> Result<ExitCode> {
                 if !valley.consented(Scope::Mileage) {
                     bail!("importing trips needs the mileage consent; grant it with `horizon consent grant mileage`");
                 }
-                let odometer = valley.accepted_trips().iter().map(|t| t.odometer_end_km).fold(0.0, f64::max);
-                let mut trips = parse_trip_file(&file.display().to_string(), &bytes, &vehicle, odometer)?;
+                let mut trips = read_self_reported(file, &bytes, &vehicle, valley.accepted_trips(), &zone)?;
                 if !valley.consented(Scope::Behaviour) {
                     // Without the behaviour scope the counts never leave the device.
                     for t in &mut trips {
@@ -484,8 +555,7 @@ pub fn import(data: &DataDir, file: &Path) -> Result<ExitCode> {
                 Some(Role::Owner { vehicle }) => vehicle,
                 _ => bail!("guests have no car: pair a car first (`horizon import PAIRING.json`)"),
             };
-            let odometer = valley.accepted_trips(&key).iter().map(|t| t.odometer_end_km).fold(0.0, f64::max);
-            let trips = parse_trip_file(&file.display().to_string(), &bytes, &vehicle, odometer)?;
+            let trips = read_self_reported(file, &bytes, &vehicle, valley.accepted_trips(&key), &zone)?;
             block_on_ready(valley.import_trips(&key, trips))?
         }
     };

@@ -26,7 +26,7 @@
 //! split it by family.)
 
 use time::format_description::well_known::Rfc3339;
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+use time::OffsetDateTime;
 
 use super::{TripFileError, TripSummary};
 
@@ -44,6 +44,10 @@ pub enum Field {
     HardBrakes,
     HardAccelerations,
     Vehicle,
+    /// The day, where the start column holds only the clock (Bluelink: `Date`, `Start time`).
+    Date,
+    /// How long the trip took, where there is no end column (minutes, or H:MM:SS).
+    Duration,
 }
 
 /// What a column's unit converts: lengths to km, energy to kWh; the others have none.
@@ -63,11 +67,13 @@ impl Field {
             Field::End => &["end", "end_time", "ended", "arrival", "finish", "to"],
             Field::OdometerStart => &["odometer_start", "odometer_start_km", "start_odometer", "mileage_start", "starting_odometer"],
             Field::OdometerEnd => &["odometer_end", "odometer_end_km", "end_odometer", "mileage_end", "ending_odometer"],
-            Field::Distance => &["distance", "distance_km", "km", "trip_distance", "miles", "mi"],
+            Field::Distance => &["distance", "distance_km", "km", "trip_distance", "total_distance", "miles", "mi"],
             Field::Energy => &["energy", "energy_kwh", "kwh", "consumption_kwh", "energy_used", "energy_consumed"],
             Field::HardBrakes => &["hard_brakes", "harsh_braking", "hard_braking", "harsh_brakes"],
             Field::HardAccelerations => &["hard_accelerations", "harsh_acceleration", "hard_acceleration", "harsh_accelerations"],
             Field::Vehicle => &["vehicle", "car", "pseudonym"],
+            Field::Date => &["date", "day", "trip_date"],
+            Field::Duration => &["duration", "drive_time", "trip_time", "driving_time", "travel_time"],
         }
     }
 
@@ -82,6 +88,8 @@ impl Field {
             Field::HardBrakes => "hard brakes",
             Field::HardAccelerations => "hard accelerations",
             Field::Vehicle => "vehicle",
+            Field::Date => "date",
+            Field::Duration => "duration",
         }
     }
 
@@ -89,7 +97,7 @@ impl Field {
         match self {
             Field::OdometerStart | Field::OdometerEnd | Field::Distance => Quantity::Length,
             Field::Energy => Quantity::Energy,
-            Field::Start | Field::End | Field::HardBrakes | Field::HardAccelerations | Field::Vehicle => Quantity::Other,
+            Field::Start | Field::End | Field::HardBrakes | Field::HardAccelerations | Field::Vehicle | Field::Date | Field::Duration => Quantity::Other,
         }
     }
 }
@@ -152,6 +160,7 @@ struct Column {
     index: usize,
     header: String,
     scale: f64,
+    unit: Option<String>,
 }
 
 /// The column for `field`: the first of its names that a header has (also with a unit suffix,
@@ -186,7 +195,7 @@ fn find_column(path: &str, line: usize, field: Field, headers: &[Header]) -> Res
         // A unit at the end of the name: "distance_mi", "miles", "odometer_start_km".
         None => header.name.rsplit('_').next().and_then(|last| unit_scale(quantity, last)).unwrap_or(1.0),
     };
-    Ok(Some(Column { index, header: header.text.clone(), scale }))
+    Ok(Some(Column { index, header: header.text.clone(), scale, unit: header.unit.clone() }))
 }
 
 fn found_list(headers: &[Header]) -> String {
@@ -229,6 +238,11 @@ struct Row {
 /// continue from `odometer_km`. `path` names the file in errors, which give the line (as in
 /// the file) and the column's header.
 pub fn trips_from_csv(path: &str, text: &str, vehicle: &str, odometer_km: f64) -> Result<Vec<TripSummary>, TripFileError> {
+    Ok(read_csv(path, text, vehicle, odometer_km, &super::LocalZone::utc())?.trips)
+}
+
+/// Reads a CSV trip export (see the module docs), local times in `zone`.
+pub fn read_csv(path: &str, text: &str, vehicle: &str, odometer_km: f64, zone: &super::LocalZone) -> Result<super::TripsRead, TripFileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let no_header = || TripFileError::CsvColumns {
         path: path.into(),
@@ -273,6 +287,17 @@ pub fn trips_from_csv(path: &str, text: &str, vehicle: &str, odometer_km: f64) -
         None => return Err(no_header()),
     };
 
+    let mut records_read: Vec<(usize, csv::StringRecord)> = Vec::new();
+    for record in records {
+        let record = record.map_err(&csv_error)?;
+        records_read.push((line_of(record.position()), record));
+    }
+    let names: Vec<&str> = headers.iter().map(|h| h.name.as_str()).collect();
+    let table = super::trip_logs::Table { path, header_line, headers: &names, rows: &records_read, decimal_comma, vehicle, zone };
+    if let Some(read) = super::trip_logs::read_log(&table)? {
+        return Ok(read);
+    }
+
     let find = |field: Field| find_column(path, header_line, field, &headers);
     let missing = |field: Field| TripFileError::CsvColumns {
         path: path.into(),
@@ -281,7 +306,18 @@ pub fn trips_from_csv(path: &str, text: &str, vehicle: &str, odometer_km: f64) -
         found: found_list(&headers),
     };
     let start = find(Field::Start)?.ok_or_else(|| missing(Field::Start))?;
-    let end = find(Field::End)?.ok_or_else(|| missing(Field::End))?;
+    let duration = find(Field::Duration)?;
+    let end = match find(Field::End)? {
+        Some(end) => Some(end),
+        None if duration.is_some() => None,
+        None => return Err(missing(Field::End)),
+    };
+    let date_column = find(Field::Date)?;
+    // Dates like 1/2/2020: month or day first, decided from the whole file.
+    let time_columns: Vec<usize> = [Some(&start), end.as_ref(), date_column.as_ref()].into_iter().flatten().map(|c| c.index).collect();
+    let month_first = slash_order(records_read.iter().flat_map(|(_, r)| time_columns.iter().filter_map(|&i| r.get(i))));
+    let clock = ClockReader { zone, month_first: month_first.unwrap_or(true), local: std::cell::Cell::new(false) };
+    let mut notes = Vec::new();
     let odometer_start = find(Field::OdometerStart)?;
     let odometer_end = find(Field::OdometerEnd)?;
     let distance = find(Field::Distance)?;
@@ -304,16 +340,29 @@ pub fn trips_from_csv(path: &str, text: &str, vehicle: &str, odometer_km: f64) -
     let vehicle_column = find(Field::Vehicle)?;
 
     let mut rows: Vec<Row> = Vec::new();
-    for record in records {
-        let record = record.map_err(&csv_error)?;
-        let line = line_of(record.position());
+    let mut seen_rows = std::collections::HashSet::new();
+    let mut repeated = 0usize;
+    for (line, record) in &records_read {
+        let line = *line;
+        if !seen_rows.insert(record.iter().collect::<Vec<&str>>().join("\u{1f}")) {
+            // The same row again (an export that lists a block of trips twice).
+            repeated += 1;
+            continue;
+        }
         let cell = |column: &Column| record.get(column.index).filter(|s| !s.is_empty());
-        if cell(&start).is_none() && cell(&end).is_none() {
+        if cell(&start).is_none() && end.as_ref().and_then(cell).is_none() {
             continue;
         }
         let err = |column: &Column, message: String| TripFileError::Csv { path: path.into(), line, column: column.header.clone(), message };
         let time = |column: &Column| match cell(column) {
-            Some(s) => parse_time(s).map_err(|message| err(column, message)),
+            Some(s) => {
+                // A bare clock (160624, 16:06) takes its day from the date column.
+                let with_date = date_column.as_ref().and_then(cell).filter(|_| is_bare_clock(s));
+                match with_date {
+                    Some(day) => clock.date_and_clock(day, s).map_err(|message| err(column, message)),
+                    None => clock.parse(s).map_err(|message| err(column, message)),
+                }
+            }
             None => Err(err(column, "the cell is empty".into())),
         };
         let amount = |column: Option<&Column>| -> Result<Option<f64>, TripFileError> {
@@ -335,7 +384,14 @@ pub fn trips_from_csv(path: &str, text: &str, vehicle: &str, odometer_km: f64) -
         };
 
         let trip_start = time(&start)?;
-        let trip_end = time(&end)?;
+        let trip_end = match (&end, &duration) {
+            (Some(end), _) => time(end)?,
+            (None, Some(d)) => {
+                let text = cell(d).ok_or_else(|| err(d, "the cell is empty".into()))?;
+                trip_start + parse_duration_s(text, d.unit.as_deref()).map_err(|message| err(d, message))?
+            }
+            (None, None) => unreachable!("checked with the headers"),
+        };
         let odometer = match (amount(odometer_start.as_ref())?, amount(odometer_end.as_ref())?, amount(distance.as_ref())?) {
             (Some(from), Some(to), _) => Odometer::Read(from, to),
             (Some(from), None, Some(km)) => Odometer::Read(from, from + km),
@@ -359,8 +415,20 @@ pub fn trips_from_csv(path: &str, text: &str, vehicle: &str, odometer_km: f64) -
 
     // Exports often list the newest trip first; odometers continue in time order.
     rows.sort_by_key(|row| row.start);
+    let odometer_synthesised = rows.iter().any(|r| matches!(r.odometer, Odometer::Continues(_)));
+    if repeated > 0 {
+        notes.push(format!("{} rows repeat earlier rows exactly: skipped as duplicates", super::thousands(repeated as f64)));
+    }
+    if clock.local.get() {
+        notes.push(format!("times without an offset read as local time in {} (--timezone)", zone.name));
+    }
+    match month_first {
+        Some(true) => notes.push("dates like 1/2/2020 read as month/day/year: no day above 12 stands first in the file".into()),
+        Some(false) => notes.push("dates like 1/2/2020 read as day/month/year: a day above 12 stands first in the file".into()),
+        None => {}
+    }
     let mut odometer_km = odometer_km;
-    Ok(rows
+    let trips = rows
         .into_iter()
         .map(|row| {
             let (odometer_start_km, odometer_end_km) = match row.odometer {
@@ -379,13 +447,15 @@ pub fn trips_from_csv(path: &str, text: &str, vehicle: &str, odometer_km: f64) -
                 hard_accelerations: row.hard_accelerations,
             }
         })
-        .collect())
+        .collect();
+    let family = if duration.is_some() && end.is_none() { "trip export (CSV, a start and a duration a row)" } else { "trip export (CSV, a trip a row)" };
+    Ok(super::TripsRead { trips, family: family.into(), notes, odometer_synthesised })
 }
 
 /// A number as spreadsheets write it: "12.5"; "12,5" where the delimiter is not a comma;
 /// with thousands separators ("1.234,5", "1,234.5", "12 345"); with a unit after it
 /// ("12,5 km").
-fn parse_number(cell: &str, decimal_comma: bool) -> Result<f64, String> {
+pub(super) fn parse_number(cell: &str, decimal_comma: bool) -> Result<f64, String> {
     let not_a_number = || format!("{cell:?} is not a number");
     let compact: String = cell.chars().filter(|c| !c.is_whitespace() && *c != '\'').collect();
     let digits = compact.trim_end_matches(|c: char| c.is_alphabetic());
@@ -403,49 +473,125 @@ fn parse_number(cell: &str, decimal_comma: bool) -> Result<f64, String> {
     plain.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(not_a_number)
 }
 
-/// A time as exports write it (see the module docs): Unix seconds (milliseconds from 13
-/// digits), RFC 3339 (also with a space for the `T`), or a date and clock without an offset,
-/// read as UTC.
-fn parse_time(cell: &str) -> Result<i64, String> {
-    let s = cell.trim();
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        let n: i64 = s.parse().map_err(|_| format!("{cell:?} is not a time"))?;
-        return Ok(if s.len() >= 13 { n.div_euclid(1000) } else { n });
-    }
-    for candidate in [s.to_string(), s.replacen(' ', "T", 1)] {
-        if let Ok(t) = OffsetDateTime::parse(&candidate, &Rfc3339) {
-            return Ok(t.unix_timestamp());
+/// Whether `M/D/YYYY` dates in these cells put the month first: `Some(false)` when a first
+/// number above 12 shows the day comes first, `Some(true)` otherwise; `None` when there are
+/// no such dates.
+fn slash_order<'a>(cells: impl Iterator<Item = &'a str>) -> Option<bool> {
+    let mut any = false;
+    for cell in cells {
+        let date = cell.split([' ', 'T']).next().unwrap_or_default();
+        let parts: Vec<u32> = date.split('/').filter_map(|p| p.parse().ok()).collect();
+        if parts.len() == 3 {
+            any = true;
+            if parts[0] > 12 {
+                return Some(false);
+            }
         }
     }
-    naive_utc(s).ok_or_else(|| {
-        format!("{cell:?} is not a time (accepted: RFC 3339, YYYY-MM-DD HH:MM[:SS] in UTC, DD.MM.YYYY HH:MM[:SS] in UTC, Unix seconds)")
-    })
+    any.then_some(true)
 }
 
-/// `YYYY-MM-DD HH:MM[:SS]`, `YYYY-MM-DDTHH:MM[:SS]` or `DD.MM.YYYY HH:MM[:SS]` as UTC; a
-/// fraction of a second is dropped, a two-digit year is 20YY.
-fn naive_utc(s: &str) -> Option<i64> {
-    let (date, clock) = s.split_once(|c: char| c == 'T' || c == ' ')?;
-    let date = date.trim_end_matches(',');
-    let clock = clock.trim().trim_end_matches(['Z', 'z']);
-    let numbers = |text: &str, separator: char| -> Option<Vec<u32>> { text.split(separator).map(|part| part.parse().ok()).collect() };
-    let (year, month, day) = match (numbers(date, '-'), numbers(date, '.')) {
-        (Some(p), _) if p.len() == 3 => (p[0], p[1], p[2]),
-        (_, Some(p)) if p.len() == 3 => (p[2], p[1], p[0]),
-        _ => return None,
-    };
-    let year = if year < 100 { year + 2000 } else { year };
-    let parts: Vec<&str> = clock.split(':').collect();
-    if !(2..=3).contains(&parts.len()) {
-        return None;
+/// A clock alone: `HHMMSS`, `HHMM` or `HH:MM[:SS]`.
+fn is_bare_clock(s: &str) -> bool {
+    let digits = s.bytes().all(|b| b.is_ascii_digit());
+    (digits && (s.len() == 6 || s.len() == 4)) || (s.contains(':') && !s.contains(['-', '/', '.', ' ', 'T']))
+}
+
+/// A duration in seconds: `H:MM:SS` or `M:SS`... read as H:MM[:SS]; a number in the column's
+/// unit (minutes when it names none: "Drive time").
+fn parse_duration_s(cell: &str, unit: Option<&str>) -> Result<i64, String> {
+    let bad = || format!("{cell:?} is not a duration (minutes, or H:MM:SS)");
+    if cell.contains(':') {
+        let parts: Vec<i64> = cell.split(':').map(|p| p.trim().parse().map_err(|_| bad())).collect::<Result<_, _>>()?;
+        return match parts.as_slice() {
+            [h, m] => Ok(h * 3600 + m * 60),
+            [h, m, s] => Ok(h * 3600 + m * 60 + s),
+            _ => Err(bad()),
+        };
     }
-    let hour: u8 = parts[0].parse().ok()?;
-    let minute: u8 = parts[1].parse().ok()?;
-    let second: u8 = match parts.get(2) {
-        Some(s) => s.split(['.', ',']).next()?.parse().ok()?,
-        None => 0,
+    let v: f64 = cell.trim().parse().map_err(|_| bad())?;
+    let scale = match unit {
+        None | Some("min" | "mins" | "minutes") => 60.0,
+        Some("s" | "sec" | "seconds") => 1.0,
+        Some("h" | "hours") => 3600.0,
+        Some(other) => return Err(format!("the unit {other:?} is not understood for a duration (accepted: min, s, h)")),
     };
-    let date = Date::from_calendar_date(i32::try_from(year).ok()?, Month::try_from(u8::try_from(month).ok()?).ok()?, u8::try_from(day).ok()?).ok()?;
-    let clock = Time::from_hms(hour, minute, second).ok()?;
-    Some(PrimitiveDateTime::new(date, clock).assume_utc().unix_timestamp())
+    if !(v.is_finite() && v >= 0.0) {
+        return Err(bad());
+    }
+    Ok((v * scale).round() as i64)
+}
+
+/// Reads times as exports write them (see the module docs); a date and clock without an
+/// offset is local time in `zone` (and `local` remembers that one was read).
+pub(super) struct ClockReader<'a> {
+    pub zone: &'a super::LocalZone,
+    /// Whether `1/2/2020` is January 2 (the US order) rather than February 1.
+    pub month_first: bool,
+    pub local: std::cell::Cell<bool>,
+}
+
+impl ClockReader<'_> {
+    /// Unix seconds (milliseconds from 13 digits), RFC 3339 (also with a space for the `T`),
+    /// or a local date and clock.
+    pub fn parse(&self, cell: &str) -> Result<i64, String> {
+        let s = cell.trim();
+        if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s.len() >= 9 {
+            let n: i64 = s.parse().map_err(|_| format!("{cell:?} is not a time"))?;
+            return Ok(if s.len() >= 13 { n.div_euclid(1000) } else { n });
+        }
+        for candidate in [s.to_string(), s.replacen(' ', "T", 1)] {
+            if let Ok(t) = OffsetDateTime::parse(&candidate, &Rfc3339) {
+                return Ok(t.unix_timestamp());
+            }
+        }
+        let (date, clock) = s.split_once(['T', ' ']).ok_or_else(|| self.not_a_time(cell))?;
+        self.date_and_clock(date, clock).map_err(|_| self.not_a_time(cell))
+    }
+
+    fn not_a_time(&self, cell: &str) -> String {
+        format!(
+            "{cell:?} is not a time (accepted: RFC 3339, YYYY-MM-DD HH:MM[:SS], DD.MM.YYYY HH:MM[:SS], M/D/YYYY H:MM[:SS] in local time ({}), Unix seconds)",
+            self.zone.name
+        )
+    }
+
+    /// A local day (`YYYY-MM-DD`, `YYYYMMDD`, `DD.MM.YYYY`, `M/D/YYYY`) and clock (`HH:MM[:SS]`,
+    /// `HHMMSS`, `HHMM`; a fraction of a second dropped).
+    pub fn date_and_clock(&self, date: &str, clock: &str) -> Result<i64, String> {
+        let bad = || format!("{date:?} {clock:?} is not a date and time");
+        let date = date.trim().trim_end_matches(',');
+        let numbers = |text: &str, separator: char| -> Option<Vec<u32>> { text.split(separator).map(|part| part.parse().ok()).collect() };
+        let (year, month, day) = if date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit()) {
+            let n: u32 = date.parse().map_err(|_| bad())?;
+            (n / 10_000, n / 100 % 100, n % 100)
+        } else {
+            match (numbers(date, '-'), numbers(date, '.'), numbers(date, '/')) {
+                (Some(p), _, _) if p.len() == 3 => (p[0], p[1], p[2]),
+                (_, Some(p), _) if p.len() == 3 => (p[2], p[1], p[0]),
+                (_, _, Some(p)) if p.len() == 3 && self.month_first => (p[2], p[0], p[1]),
+                (_, _, Some(p)) if p.len() == 3 => (p[2], p[1], p[0]),
+                _ => return Err(bad()),
+            }
+        };
+        let year = if year < 100 { year + 2000 } else { year };
+        let clock = clock.trim().trim_end_matches(['Z', 'z']);
+        let (hour, minute, second) = if clock.bytes().all(|b| b.is_ascii_digit()) && (clock.len() == 6 || clock.len() == 4) {
+            let n: u32 = clock.parse().map_err(|_| bad())?;
+            if clock.len() == 6 { (n / 10_000, n / 100 % 100, n % 100) } else { (n / 100, n % 100, 0) }
+        } else {
+            let parts: Vec<&str> = clock.split(':').collect();
+            if !(2..=3).contains(&parts.len()) {
+                return Err(bad());
+            }
+            let second = match parts.get(2) {
+                Some(s) => s.split(['.', ',']).next().unwrap_or_default().parse().map_err(|_| bad())?,
+                None => 0,
+            };
+            (parts[0].parse().map_err(|_| bad())?, parts[1].parse().map_err(|_| bad())?, second)
+        };
+        let unix = self.zone.unix(i32::try_from(year).map_err(|_| bad())?, month, day, hour, minute, second).ok_or_else(bad)?;
+        self.local.set(true);
+        Ok(unix)
+    }
 }

@@ -8,9 +8,13 @@
 //! given by the caller, and their `energy_kwh` is 0, which means unknown (the twin leaves such
 //! trips out of its efficiency).
 
-use time::OffsetDateTime;
+use std::collections::HashSet;
 
-use super::{TripFileError, TripSummary};
+use quick_xml::events::Event;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::{TripFileError, TripSummary, TripsRead};
 
 /// Mean Earth radius (IUGG), metres: the sphere closest to WGS84 on average; haversine on
 /// it is within about 0.5 % of the ellipsoidal distance.
@@ -44,43 +48,130 @@ struct Fix {
     unix: i64,
 }
 
-/// Reads a GPX file's tracks into trip summaries for `vehicle`: one trip per track segment,
-/// split where the fixes pause for more than [`PARKED_GAP_S`]. The first trip starts at
-/// `odometer_km` and each next one where the previous ended. Every fix must have a time;
-/// segments that went nowhere (fewer than two fixes, no distance) give no trip.
+/// Reads a GPX file's tracks into trip summaries for `vehicle` (see [`read_gpx`]).
 pub fn trips_from_gpx(path: &str, bytes: &[u8], vehicle: &str, odometer_km: f64) -> Result<Vec<TripSummary>, TripFileError> {
-    let gpx = gpx::read(bytes).map_err(|e| TripFileError::Gpx { path: path.into(), message: error_chain(&e) })?;
-    let mut trips: Vec<TripSummary> = Vec::new();
-    let mut odometer_km = odometer_km;
-    for (track_index, track) in gpx.tracks.iter().enumerate() {
-        for (segment_index, segment) in track.segments.iter().enumerate() {
-            let mut run: Vec<Fix> = Vec::with_capacity(segment.points.len());
-            for (point_index, point) in segment.points.iter().enumerate() {
-                let Some(time) = point.time else {
-                    return Err(TripFileError::Trip {
-                        path: path.into(),
-                        trip: trips.len() + 1,
-                        message: format!("track {}, segment {}, point {} has no time", track_index + 1, segment_index + 1, point_index + 1),
-                    });
-                };
-                let time: OffsetDateTime = time.into();
-                let at = point.point();
-                let fix = Fix {
-                    lat: at.y(),
-                    lon: at.x(),
-                    t: time.unix_timestamp() as f64 + f64::from(time.nanosecond()) * 1e-9,
-                    unix: time.unix_timestamp(),
-                };
-                if run.last().is_some_and(|last| fix.t - last.t > PARKED_GAP_S) {
-                    trips.extend(summarise(&run, vehicle, &mut odometer_km));
-                    run.clear();
-                }
-                run.push(fix);
+    Ok(read_gpx(path, bytes, vehicle, odometer_km)?.trips)
+}
+
+/// Reads a GPX 1.0 or 1.1 file's tracks: one trip per track segment, split where the fixes
+/// pause for more than [`PARKED_GAP_S`]. Only `trk`/`trkseg`/`trkpt` with their `lat`, `lon`
+/// and `time` are read; every other element (GPX 1.0's `course`, `speed`, `fix`, `sat`,
+/// extensions, routes, waypoints) is skipped. A fix at a time already seen earlier in the
+/// file (a track that repeats another) is a duplicate and is skipped, and said. The first
+/// trip starts at `odometer_km` and each next one where the previous ended. Every fix must
+/// have a time; segments that went nowhere give no trip.
+pub fn read_gpx(path: &str, bytes: &[u8], vehicle: &str, odometer_km: f64) -> Result<TripsRead, TripFileError> {
+    let text = super::decode_text(bytes);
+    let gpx_error = |position: u64, message: String| TripFileError::Gpx { path: path.into(), message: format!("line {}: {message}", line_at(&text, position)) };
+    let mut reader = quick_xml::Reader::from_str(&text);
+    let mut segments: Vec<Vec<Fix>> = Vec::new();
+    let mut run: Vec<Fix> = Vec::new();
+    let (mut track, mut segment, mut point) = (0usize, 0usize, 0usize);
+    let mut saw_gpx = false;
+    // The point being read: its place, and its time's text while inside `<time>`.
+    let mut open: Option<(f64, f64, String)> = None;
+    let mut in_time = false;
+    let mut seen_times: HashSet<i64> = HashSet::new();
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    loop {
+        let position = reader.buffer_position();
+        let event = reader.read_event().map_err(|e| gpx_error(reader.error_position(), e.to_string()))?;
+        match event {
+            Event::Empty(e) if e.local_name().as_ref() == "trkpt" => {
+                point += 1;
+                return Err(TripFileError::Trip { path: path.into(), trip: segments.len() + 1, message: format!("track {track}, segment {segment}, point {point} has no time") });
             }
-            trips.extend(summarise(&run, vehicle, &mut odometer_km));
+            Event::Start(e) if e.local_name().as_ref() == "trkpt" => {
+                point += 1;
+                let attribute = |name: &str| -> Result<f64, TripFileError> {
+                    let value = e
+                        .attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == name)
+                        .ok_or_else(|| gpx_error(position, format!("track {track}, point {point} has no {name}")))?;
+                    let v: f64 = value.value.trim().parse().map_err(|_| gpx_error(position, format!("track {track}, point {point}: {name}={:?} is not a number", value.value)))?;
+                    let limit = if name == "lat" { 90.0 } else { 180.0 };
+                    if !v.is_finite() || v.abs() > limit {
+                        return Err(gpx_error(position, format!("track {track}, point {point}: {name}={v} is outside ±{limit}°")));
+                    }
+                    Ok(v)
+                };
+                open = Some((attribute("lat")?, attribute("lon")?, String::new()));
+            }
+            Event::Start(e) => match e.local_name().as_ref() {
+                "gpx" => saw_gpx = true,
+                "trk" => {
+                    track += 1;
+                    segment = 0;
+                    point = 0;
+                }
+                "trkseg" => {
+                    segment += 1;
+                    point = 0;
+                }
+                "time" if open.is_some() => in_time = true,
+                _ => {}
+            },
+            Event::Text(t) if in_time => {
+                if let Some((_, _, time)) = &mut open {
+                    time.push_str(&t.xml10_content());
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                "time" => in_time = false,
+                "trkpt" => {
+                    let Some((lat, lon, time)) = open.take() else { continue };
+                    let Some(at) = parse_fix_time(time.trim()) else {
+                        let what = if time.trim().is_empty() { "has no time".to_string() } else { format!("has the time {:?}, which is not an ISO 8601 time", time.trim()) };
+                        return Err(TripFileError::Trip { path: path.into(), trip: segments.len() + 1, message: format!("track {track}, segment {segment}, point {point} {what}") });
+                    };
+                    let fix = Fix { lat, lon, t: at.unix_timestamp() as f64 + f64::from(at.nanosecond()) * 1e-9, unix: at.unix_timestamp() };
+                    if !seen_times.insert((fix.t * 1000.0).round() as i64) {
+                        match repeats.last_mut() {
+                            Some((t, n)) if *t == track => *n += 1,
+                            _ => repeats.push((track, 1)),
+                        }
+                        continue;
+                    }
+                    if run.last().is_some_and(|last| fix.t - last.t > PARKED_GAP_S) {
+                        segments.push(std::mem::take(&mut run));
+                    }
+                    run.push(fix);
+                }
+                "trkseg" | "trk" => segments.push(std::mem::take(&mut run)),
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
         }
     }
-    Ok(trips)
+    if !saw_gpx {
+        return Err(TripFileError::Gpx { path: path.into(), message: "there is no <gpx> element: this is not a GPX file".into() });
+    }
+    segments.push(run);
+    let mut odometer_km = odometer_km;
+    let trips: Vec<TripSummary> = segments.iter().filter_map(|fixes| summarise(fixes, vehicle, &mut odometer_km)).collect();
+    let notes = repeats
+        .into_iter()
+        .map(|(track, n)| format!("track {track}: {} repeat fixes of earlier tracks (the same times): skipped as duplicates", super::thousands(n as f64)))
+        .collect();
+    Ok(TripsRead { trips, family: "GPX track".into(), notes, odometer_synthesised: true })
+}
+
+/// A fix's time: ISO 8601 with an offset (RFC 3339), or without one, read as UTC (GPX
+/// times are UTC by the standard).
+fn parse_fix_time(s: &str) -> Option<OffsetDateTime> {
+    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
+        return Some(t);
+    }
+    let naive = time::PrimitiveDateTime::parse(s, &time::format_description::well_known::Iso8601::DEFAULT).ok()?;
+    Some(naive.assume_utc())
+}
+
+/// The 1-based line of byte `position` in `text`.
+fn line_at(text: &str, position: u64) -> usize {
+    let end = (position as usize).min(text.len());
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// The summary of one run of fixes, advancing `odometer_km`; `None` when it went nowhere.
@@ -148,16 +239,4 @@ fn hard_events(speeds: &[(f64, f64)]) -> (u32, u32) {
         braking = a < -HARD_BRAKE_MPS2;
     }
     (accelerations, brakes)
-}
-
-/// An error with its causes: the gpx crate's own messages are terse ("error while parsing
-/// XML"), the XML reader underneath says where.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut message = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    message
 }

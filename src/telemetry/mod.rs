@@ -8,6 +8,7 @@ pub mod car_signed;
 pub mod csv_trips;
 pub mod gpx_track;
 pub mod plausibility;
+pub mod trip_logs;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -58,6 +59,79 @@ impl TripSummary {
     pub fn digest(&self) -> [u8; 32] {
         Sha256::digest(serde_json::to_vec(self).expect("plain data serialises")).into()
     }
+}
+
+/// What a trip file held, as read: the trips, the kind of file it was (for the report), what
+/// was assumed or skipped, and whether the odometer readings were made up by the reader (a
+/// track or a file with distances only), so that only accepted trips may advance them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TripsRead {
+    pub trips: Vec<TripSummary>,
+    pub family: String,
+    pub notes: Vec<String>,
+    pub odometer_synthesised: bool,
+}
+
+/// The time zone that local times without an offset are read in (`horizon import
+/// --timezone`, else the machine's zone), with its name for the report.
+#[derive(Clone, Debug)]
+pub struct LocalZone {
+    zone: jiff::tz::TimeZone,
+    pub name: String,
+}
+
+impl LocalZone {
+    pub fn utc() -> LocalZone {
+        LocalZone { zone: jiff::tz::TimeZone::UTC, name: "UTC".into() }
+    }
+
+    /// The machine's zone (UTC where it has none).
+    pub fn system() -> LocalZone {
+        let zone = jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC);
+        let name = zone.iana_name().unwrap_or("UTC").to_string();
+        LocalZone { zone, name }
+    }
+
+    /// An IANA zone by name ("Europe/Amsterdam", "America/New_York", "UTC").
+    pub fn named(name: &str) -> Result<LocalZone, String> {
+        jiff::tz::TimeZone::get(name)
+            .map(|zone| LocalZone { zone, name: name.to_string() })
+            .map_err(|_| format!("{name:?} is not a time zone this machine knows (an IANA name such as Asia/Shanghai, Europe/Amsterdam or UTC)"))
+    }
+
+    /// Unix seconds of a local date and clock in this zone (the earlier reading of a clock
+    /// set back, the later of one skipped).
+    pub fn unix(&self, year: i32, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> Option<i64> {
+        let dt = jiff::civil::DateTime::new(
+            i16::try_from(year).ok()?,
+            i8::try_from(month).ok()?,
+            i8::try_from(day).ok()?,
+            i8::try_from(hour).ok()?,
+            i8::try_from(minute).ok()?,
+            i8::try_from(second).ok()?,
+            0,
+        )
+        .ok()?;
+        self.zone.to_timestamp(dt).ok().map(|t| t.as_second())
+    }
+}
+
+/// A number as a person writes it: thousands separated by commas, at most one decimal
+/// (none for whole numbers).
+pub fn thousands(v: f64) -> String {
+    let rounded = (v * 10.0).round() / 10.0;
+    let whole = rounded.trunc().abs() as u64;
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if rounded < 0.0 { "-" } else { "" };
+    let tenth = ((rounded.abs() - whole as f64) * 10.0).round() as u64;
+    if tenth == 0 { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{tenth}") }
 }
 
 /// A trip file's problem: where and what.
@@ -174,11 +248,18 @@ pub fn to_trip_json(vehicle: &str, trips: &[TripSummary]) -> String {
         .expect("plain data serialises")
 }
 
+/// Reads a trip file of any supported kind (see [`read_trip_file`]), in UTC where its times
+/// have no offset.
+pub fn parse_trip_file(path: &str, bytes: &[u8], vehicle: &str, odometer_km: f64) -> Result<Vec<TripSummary>, TripFileError> {
+    Ok(read_trip_file(path, bytes, vehicle, odometer_km, &LocalZone::utc())?.trips)
+}
+
 /// Reads a trip file of any supported kind: by extension (`.gpx`; `.csv`, `.tsv`, `.txt`;
 /// `.json`), else by content (`<?xml` or `<gpx`: GPX; `{`: JSON; anything else: CSV). GPX and
 /// CSV trips are for `vehicle` and, where the file has no odometer, continue from
-/// `odometer_km`; JSON files carry their own vehicle and odometer.
-pub fn parse_trip_file(path: &str, bytes: &[u8], vehicle: &str, odometer_km: f64) -> Result<Vec<TripSummary>, TripFileError> {
+/// `odometer_km`; local times without an offset are read in `zone`. JSON files carry their
+/// own vehicle and odometer.
+pub fn read_trip_file(path: &str, bytes: &[u8], vehicle: &str, odometer_km: f64, zone: &LocalZone) -> Result<TripsRead, TripFileError> {
     let extension = std::path::Path::new(path).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let kind = match extension.as_deref() {
         Some("gpx") => FileKind::Gpx,
@@ -187,14 +268,40 @@ pub fn parse_trip_file(path: &str, bytes: &[u8], vehicle: &str, odometer_km: f64
         _ => sniff_kind(bytes),
     };
     match kind {
-        FileKind::Gpx => gpx_track::trips_from_gpx(path, bytes, vehicle, odometer_km),
-        FileKind::Csv => csv_trips::trips_from_csv(path, &decode_text(bytes), vehicle, odometer_km),
+        FileKind::Gpx => gpx_track::read_gpx(path, bytes, vehicle, odometer_km),
+        FileKind::Csv => csv_trips::read_csv(path, &decode_text(bytes), vehicle, odometer_km, zone),
         FileKind::Json => {
             let text = std::str::from_utf8(bytes).map_err(|e| TripFileError::Io {
                 path: path.into(),
                 source: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not UTF-8 text ({e})")),
             })?;
-            parse_trip_json(path, text.strip_prefix('\u{feff}').unwrap_or(text))
+            let trips = parse_trip_json(path, text.strip_prefix('\u{feff}').unwrap_or(text))?;
+            Ok(TripsRead { trips, family: "trip summaries (JSON)".into(), notes: Vec::new(), odometer_synthesised: false })
+        }
+    }
+}
+
+/// Where the reader made the odometer up (`read.odometer_synthesised`), chains it again over
+/// the trips the plausibility checks accept against the car's `accepted` trips: a rejected
+/// trip (a repeat of one imported before, an overlap) does not advance it, so the next trip
+/// is not "an odometer jump no trip explains". The trips keep their order and distances.
+pub fn chain_over_accepted(accepted: &[TripSummary], vehicle: &str, read: &mut TripsRead) {
+    if !read.odometer_synthesised || read.trips.is_empty() {
+        return;
+    }
+    let mut history = TripHistory::default();
+    for t in accepted {
+        history.record(t);
+    }
+    read.trips.sort_by_key(|t| t.start);
+    let mut odometer = read.trips[0].odometer_start_km;
+    for trip in &mut read.trips {
+        let km = trip.distance_km();
+        trip.odometer_start_km = odometer;
+        trip.odometer_end_km = odometer + km;
+        let verdict = check_trips(&mut history, vehicle, vec![trip.clone()]).remove(0).verdict;
+        if matches!(verdict, Verdict::Accepted { .. }) {
+            odometer = trip.odometer_end_km;
         }
     }
 }
@@ -227,7 +334,7 @@ fn sniff_kind(bytes: &[u8]) -> FileKind {
 /// Text as spreadsheets save it: UTF-8 (with or without a byte-order mark), UTF-16 with a
 /// byte-order mark ("Unicode text"), else Latin-1 byte for byte (a Windows-1252 export then
 /// differs only in a few symbols; the header names and numbers that matter are ASCII).
-fn decode_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+pub(crate) fn decode_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
         return decode_utf16(rest, u16::from_le_bytes).into();
     }

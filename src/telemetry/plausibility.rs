@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{TripSummary, format_time};
+use super::{TripSummary, format_time, thousands};
 use crate::economy::mileage::DAILY_KM_CAP;
 /// Faster than any road car's average over a trip (the ledger's rule for car-signed trips).
 pub use crate::ledger::car::MAX_AVERAGE_SPEED_KMH;
@@ -78,12 +78,12 @@ fn check_one(history: &mut TripHistory, vehicle: &str, t: &TripSummary) -> Resul
         return Err(format!("it ends ({}) before it starts ({})", format_time(t.end), format_time(t.start)));
     }
     if t.odometer_end_km < t.odometer_start_km {
-        return Err(format!("the odometer goes back during the trip ({} km → {} km)", t.odometer_start_km, t.odometer_end_km));
+        return Err(format!("the odometer goes back during the trip ({} km → {} km)", thousands(t.odometer_start_km), thousands(t.odometer_end_km)));
     }
     if let Some(last) = history.odometer_km
         && t.odometer_start_km + GAP_TOLERANCE_KM < last
     {
-        return Err(format!("the odometer goes back: the trip starts at {} km, but an earlier trip ended at {last} km", t.odometer_start_km));
+        return Err(format!("the odometer goes back: the trip starts at {} km, but an earlier trip ended at {} km", thousands(t.odometer_start_km), thousands(last)));
     }
     if let Some(&(s, e)) = history.intervals.iter().find(|(s, e)| t.start < *e && *s < t.end) {
         return Err(format!("it overlaps another trip ({} to {})", format_time(s), format_time(e)));
@@ -102,9 +102,10 @@ fn check_one(history: &mut TripHistory, vehicle: &str, t: &TripSummary) -> Resul
         // The car did drive those km; they are not paid, but later trips continue from here.
         history.odometer_km = Some(t.odometer_end_km);
         return Err(format!(
-            "the odometer jumped {:.1} km since the previous trip ({last} km → {} km), which no trip explains",
-            t.odometer_start_km - last,
-            t.odometer_start_km
+            "the odometer jumped {} km since the previous trip ({} km → {} km), which no trip explains",
+            thousands(t.odometer_start_km - last),
+            thousands(last),
+            thousands(t.odometer_start_km)
         ));
     }
     let day = t.day();

@@ -14,6 +14,7 @@ mod fuzz;
 mod level;
 mod merkle_kat;
 mod play;
+mod realdata;
 mod render;
 mod rules;
 mod server_abuse;

@@ -23,19 +23,21 @@ fn fixture_text(name: &str) -> String {
     String::from_utf8(fixture(name)).unwrap()
 }
 
-/// The fixes of a GPX file, per segment: (lat, lon, Unix seconds).
+/// The fixes of a GPX file this project wrote, per segment: (lat, lon, Unix seconds), read
+/// by plain text search (not by the reader under test).
 fn gpx_fixes(bytes: &[u8]) -> Vec<Vec<(f64, f64, i64)>> {
-    let gpx = gpx::read(bytes).unwrap();
-    gpx.tracks
-        .iter()
-        .flat_map(|track| track.segments.iter())
+    let text = std::str::from_utf8(bytes).unwrap();
+    let between = |s: &str, from: &str, to: &str| -> String { s.split_once(from).unwrap().1.split_once(to).unwrap().0.to_string() };
+    text.split("<trkseg>")
+        .skip(1)
         .map(|segment| {
+            let segment = segment.split("</trkseg>").next().unwrap();
             segment
-                .points
-                .iter()
+                .split("<trkpt ")
+                .skip(1)
                 .map(|p| {
-                    let t: time::OffsetDateTime = p.time.unwrap().into();
-                    (p.point().y(), p.point().x(), t.unix_timestamp())
+                    let t = time::OffsetDateTime::parse(&between(p, "<time>", "</time>"), &time::format_description::well_known::Rfc3339).unwrap();
+                    (between(p, "lat=\"", "\"").parse().unwrap(), between(p, "lon=\"", "\"").parse().unwrap(), t.unix_timestamp())
                 })
                 .collect()
         })
@@ -352,4 +354,57 @@ fn parse_trip_file_picks_the_reader_by_extension_then_by_content() {
     let latin1: Vec<u8> = text.chars().map(|c| u8::try_from(u32::from(c)).unwrap()).collect();
     assert!(std::str::from_utf8(&latin1).is_err());
     assert_eq!(parse_trip_file("trips-semicolon.csv", &latin1, "EV-1", 0.0).unwrap(), expected);
+}
+
+/// A GPX 1.0 track as SiRF and Garmin loggers write it: `course`, `speed`, `fix`, `sat` in
+/// each point, `bounds`, a waypoint; a second track that repeats the first's fixes before its
+/// own (as Garmin Mobile XT does).
+fn gpx10_with_a_repeated_track() -> String {
+    const T: i64 = 1_275_072_934;
+    let step = 15.0 / haversine_m(51.4, 0.0, 51.4, 1.0);
+    let point = |i: i64, lon: f64| {
+        format!(
+            "<trkpt lat=\"51.4000000\" lon=\"{lon:.7}\">\n  <ele>52.0</ele>\n  <time>{}</time>\n  <course>90.1</course>\n  <speed>15.0</speed>\n  <fix>3d</fix>\n  <sat>8</sat>\n</trkpt>\n",
+            format_time(T + i)
+        )
+    };
+    let first: String = (0..60).map(|i| point(i, -0.97 + i as f64 * step)).collect();
+    let own: String = (0..60).map(|i| point(3600 + i, -0.90 + i as f64 * step)).collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gpx version=\"1.0\" creator=\"GPSBabel\" xmlns=\"http://www.topografix.com/GPX/1/0\">\n<bounds minlat=\"51.3\" minlon=\"-1.0\" maxlat=\"51.5\" maxlon=\"-0.8\"/>\n<wpt lat=\"51.4\" lon=\"-0.9\"><name>Home</name><sym>Flag</sym></wpt>\n<trk><name>A</name><trkseg>\n{first}</trkseg></trk>\n<trk><name>B</name><trkseg>\n{first}{own}</trkseg></trk>\n</gpx>\n"
+    )
+}
+
+#[test]
+fn gpx_1_0_extra_elements_are_skipped_and_a_repeated_track_is_said_and_not_counted() {
+    let doc = gpx10_with_a_repeated_track();
+    let read = horizon::telemetry::read_trip_file("strk.gpx", doc.as_bytes(), "EV-1", 500.0, &horizon::telemetry::LocalZone::utc()).unwrap();
+    assert_eq!(read.trips.len(), 2, "{read:?}");
+    assert_eq!(read.notes, ["track 2: 60 repeat fixes of earlier tracks (the same times): skipped as duplicates"]);
+    for t in &read.trips {
+        assert!((t.distance_km() - 0.885).abs() < 0.002, "59 steps of 15 m: {}", t.distance_km());
+    }
+    assert_eq!(read.trips[1].odometer_start_km, read.trips[0].odometer_end_km, "the repeat did not advance the odometer");
+}
+
+#[test]
+fn a_made_up_odometer_is_advanced_only_by_the_trips_the_checks_accept() {
+    let doc = gpx_doc(&[(0..60).map(|i| (48.0, 9.0 + i as f64 * 0.0002, 1_757_000_000 + i)).collect()]);
+    let earlier = trips_from_gpx("a.gpx", doc.as_bytes(), "EV-1", 100.0).unwrap();
+    // The same drive again, then a new one an hour later: the repeat overlaps what was
+    // accepted, and must not push the new drive's odometer into a jump.
+    let again = gpx_doc(&[
+        (0..60).map(|i| (48.0, 9.0 + i as f64 * 0.0002, 1_757_000_000 + i)).collect(),
+        (0..60).map(|i| (48.0, 9.1 + i as f64 * 0.0002, 1_757_003_600 + i)).collect(),
+    ]);
+    let mut read = horizon::telemetry::read_trip_file("b.gpx", again.as_bytes(), "EV-1", earlier[0].odometer_end_km, &horizon::telemetry::LocalZone::utc()).unwrap();
+    horizon::telemetry::chain_over_accepted(&earlier, "EV-1", &mut read);
+    let mut history = horizon::telemetry::TripHistory::default();
+    history.record(&earlier[0]);
+    let verdicts: Vec<bool> = horizon::telemetry::check_trips(&mut history, "EV-1", read.trips.clone())
+        .iter()
+        .map(|c| matches!(c.verdict, horizon::telemetry::Verdict::Accepted { .. }))
+        .collect();
+    assert_eq!(verdicts, [false, true], "the repeat is refused (an overlap), the new drive accepted: {read:?}");
+    assert_eq!(read.trips[1].odometer_start_km, earlier[0].odometer_end_km);
 }

@@ -362,7 +362,8 @@ fn read_and_say(file: &Path, bytes: &[u8], vehicle: &str, accepted: &[TripSummar
     let odometer = horizon::telemetry::last_odometer_km(accepted);
     let mut read = read_trip_file(&file.display().to_string(), bytes, vehicle, odometer, zone)?;
     chain_over_accepted(accepted, vehicle, &mut read);
-    println!("{}: read as {}: {} trips", file.display(), read.family, read.trips.len());
+    let n = read.trips.len();
+    println!("{}: read as {}: {n} {}", file.display(), read.family, if n == 1 { "trip" } else { "trips" });
     for note in &read.notes {
         println!("  note: {note}");
     }
@@ -404,7 +405,7 @@ fn dry_run_import(data: &DataDir, file: &Path, content: ImportFile, zone: &Local
     }
     let checked = check_trips(&mut history, &vehicle, read.trips);
     let accepted = checked.iter().filter(|c| matches!(c.verdict, Verdict::Accepted { .. })).count();
-    println!("{}: {accepted} trips would be accepted, {} rejected:", file.display(), checked.len() - accepted);
+    println!("{}: {accepted} of {} would be accepted:", file.display(), checked.len());
     print_checked(&checked);
     println!("(a dry run: nothing was imported; the checks are this device's, the valley's own decide)");
     Ok(ExitCode::SUCCESS)

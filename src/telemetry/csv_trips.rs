@@ -417,7 +417,11 @@ pub fn read_csv(path: &str, text: &str, vehicle: &str, odometer_km: f64, zone: &
     rows.sort_by_key(|row| row.start);
     let odometer_synthesised = rows.iter().any(|r| matches!(r.odometer, Odometer::Continues(_)));
     if repeated > 0 {
-        notes.push(format!("{} rows repeat earlier rows exactly: skipped as duplicates", super::thousands(repeated as f64)));
+        notes.push(if repeated == 1 {
+            "1 row repeats an earlier row exactly: skipped as a duplicate".to_string()
+        } else {
+            format!("{} rows repeat earlier rows exactly: skipped as duplicates", super::thousands(repeated as f64))
+        });
     }
     if clock.local.get() {
         notes.push(format!("times without an offset read as local time in {} (--timezone)", zone.name));

@@ -183,3 +183,17 @@ fn economy_simulate_shows_the_caps_hold_and_early_cars_earn_more_per_km() {
     let png = std::fs::read(out_dir.join("supply.png")).unwrap();
     assert_eq!(&png[1..4], b"PNG");
 }
+
+#[test]
+fn import_dry_run_says_what_it_would_read_and_assume_and_touches_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("profile");
+    let file = dir.path().join("trips.csv");
+    std::fs::write(&file, "Start Time,End Time,Total Distance (mi)\n1/2/2020 9:29,1/2/2020 9:46,11.16\n1/2/2020 9:29,1/2/2020 9:46,11.16\n").unwrap();
+    let text = super::support::horizon_ok(&data, &["import", "--dry-run", "--timezone", "America/New_York", file.to_str().unwrap()]);
+    assert!(text.contains("read as trip export (CSV, a trip a row): 1 trip\n"), "{text}");
+    assert!(text.contains("note: 1 row repeats an earlier row exactly: skipped as a duplicate"), "{text}");
+    assert!(text.contains("local time in America/New_York") && text.contains("month/day/year"), "{text}");
+    assert!(text.contains("1 of 1 would be accepted") && text.contains("2020-01-02 14:29") && text.contains("18.0 km"), "{text}");
+    assert!(!data.exists(), "a dry run creates no profile");
+}

@@ -408,3 +408,71 @@ fn a_made_up_odometer_is_advanced_only_by_the_trips_the_checks_accept() {
     assert_eq!(verdicts, [false, true], "the repeat is refused (an overlap), the new drive accepted: {read:?}");
     assert_eq!(read.trips[1].odometer_start_km, earlier[0].odometer_end_km);
 }
+
+fn read_with(name: &str, bytes: &[u8], zone: &str) -> horizon::telemetry::TripsRead {
+    horizon::telemetry::read_trip_file(name, bytes, "EV-1", 0.0, &horizon::telemetry::LocalZone::named(zone).unwrap()).unwrap()
+}
+
+#[test]
+fn a_trip_log_of_start_clocks_and_minutes_with_a_block_listed_twice() {
+    // The shape of a Bluelink trip log (Date, Start time as HHMMSS, minutes driven).
+    let block = "20230102,160624,6,0,3.0,42,69\n20230103,123318,25,3,27.0,76,102\n";
+    let text = format!("Date, Start time, Drive time, Idle time, Distance, Avg speed, Max speed\n{block}20230104,080000,10,1,8.5,51,80\n{block}");
+    let read = read_with("tripinfo.csv", text.as_bytes(), "Europe/Amsterdam");
+    assert_eq!(read.trips.len(), 3);
+    assert_eq!(read.notes[0], "2 rows repeat earlier rows exactly: skipped as duplicates");
+    assert!(read.notes[1].contains("local time in Europe/Amsterdam"));
+    let t = &read.trips[1];
+    // 12:33:18 in Amsterdam in January is 11:33:18 UTC; 25 minutes.
+    assert_eq!((format_time(t.start).as_str(), t.end - t.start), ("2023-01-03T11:33:18Z", 1500));
+    assert!((t.distance_km() - 27.0).abs() < 1e-9);
+}
+
+#[test]
+fn odometer_readings_in_latin1_with_quoted_addresses_become_trips_with_the_assumption_said() {
+    // The shape of a Bluelink summary: Latin-1, ";" inside quoted addresses, energy negative.
+    let text = "date, odometer, distance, -kWh, +kWh, SOC%, 12V%, address\n\
+        2023-01-02 16:38, 21848.4, 1.3, 0, 0, 76, 79, \"9;Kwakstraat; Duckstad; Nederland\"\n\
+        2023-01-03 12:22, 21857.5, 6.9, -1.5, 0, 74, 79, \"29a; Stra\u{df}e; M\u{fc}nster\"\n\
+        2023-01-03 19:32, 21919.9, 62.4, -10.9, 0, 59, 81, \"9;Kwakstraat; Duckstad\"\n";
+    let latin1: Vec<u8> = text.chars().map(|c| u8::try_from(u32::from(c)).unwrap()).collect();
+    let read = read_with("summary.csv", &latin1, "UTC");
+    assert_eq!(read.trips.len(), 2);
+    assert!(read.notes[0].contains("its start is assumed from an average of 30 km/h"), "{:?}", read.notes);
+    let t = &read.trips[1];
+    assert_eq!(format_time(t.end), "2023-01-03T19:32:00Z");
+    assert_eq!(t.end - t.start, (62.4_f64 / 30.0 * 3600.0).round() as i64);
+    assert!((t.odometer_start_km, t.odometer_end_km, t.energy_kwh) == (21857.5, 21919.9, 10.9), "{t:?}");
+}
+
+#[test]
+fn slash_dates_are_read_in_the_order_the_whole_file_shows_and_said() {
+    let us = "Start Time,End Time,Total Distance (mi)\n1/2/2020 9:29,1/2/2020 9:46,11.0\n1/3/2020 10:00,1/3/2020 10:30,5.0\n";
+    let read = read_with("hum.csv", us.as_bytes(), "America/New_York");
+    assert_eq!(format_time(read.trips[0].start), "2020-01-02T14:29:00Z", "January 2, 9:29 in New York");
+    assert!(read.notes.iter().any(|n| n.contains("month/day/year")), "{:?}", read.notes);
+    assert!((read.trips[0].distance_km() - 11.0 * KM_PER_MILE).abs() < 1e-9);
+    // One date with a first number above 12 turns the whole file to day/month/year.
+    let eu = "Start Time,End Time,Total Distance (km)\n1/2/2020 9:29,1/2/2020 9:46,11.0\n13/2/2020 10:00,13/2/2020 10:30,5.0\n";
+    let read = read_with("eu.csv", eu.as_bytes(), "UTC");
+    assert_eq!(format_time(read.trips[0].start), "2020-02-01T09:29:00Z", "1 February");
+    assert!(read.notes.iter().any(|n| n.contains("day/month/year")), "{:?}", read.notes);
+    // An unknown zone is a clear error.
+    assert!(horizon::telemetry::LocalZone::named("Mars/Olympus").unwrap_err().contains("not a time zone"));
+}
+
+#[test]
+fn a_per_minute_log_becomes_drives_and_remote_start_is_no_start() {
+    // The shape of a TeslaFi export: a row a minute, columns a loose match would misread.
+    let mut text = String::from("data_id,Date,remote_start,time_to_full_charge,shift_state,speed,odometer,gui_distance_units\n");
+    let rows = [("P", 100.0), ("D", 100.0), ("D", 100.4), ("R", 100.5), ("D", 100.9), ("P", 101.0), ("", 101.0), ("D", 101.0), ("P", 101.02)];
+    for (i, (gear, miles)) in rows.iter().enumerate() {
+        text.push_str(&format!("{i},\"2016-06-26 11:{:02}:28\",False,0.0,{gear},10,{miles},mi/hr\n", 10 + i));
+    }
+    let read = read_with("TeslaFi62016.csv", text.as_bytes(), "UTC");
+    assert_eq!(read.trips.len(), 1, "the 0.02-mile shuffle is no trip: {read:?}");
+    let t = &read.trips[0];
+    assert_eq!((format_time(t.start).as_str(), format_time(t.end).as_str()), ("2016-06-26T11:11:28Z", "2016-06-26T11:15:28Z"));
+    assert!((t.distance_km() - 1.0 * KM_PER_MILE).abs() < 1e-9);
+    assert!(read.notes[0].starts_with("one row per minute (looks like a TeslaFi log)"), "{:?}", read.notes);
+}

@@ -96,6 +96,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so printing into a closed pipe (`horizon ledger show | head`)
+    // panicked; a Unix tool ends quietly instead.
+    #[cfg(unix)]
+    // SAFETY: at the start of main, before any thread exists, with the default handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args = Cli::parse();
     let data_dir = horizon::profile::DataDir(args.data_dir.unwrap_or_else(horizon::profile::default_data_dir));
     let result = match args.command.unwrap_or(Command::Play(cli::PlayArgs::default())) {

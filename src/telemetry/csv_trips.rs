@@ -303,7 +303,7 @@ pub fn read_csv(path: &str, text: &str, vehicle: &str, odometer_km: f64, zone: &
         path: path.into(),
         missing: field.describe().into(),
         accepted: field.names().join(", "),
-        found: found_list(&headers),
+        found: format!("{}{}", found_list(&headers), super::trip_logs::family_hint(&names)),
     };
     let start = find(Field::Start)?.ok_or_else(|| missing(Field::Start))?;
     let duration = find(Field::Duration)?;
@@ -331,7 +331,7 @@ pub fn read_csv(path: &str, text: &str, vehicle: &str, odometer_km: f64, zone: &
                 Field::OdometerStart.names().join(", "),
                 Field::OdometerEnd.names().join(", ")
             ),
-            found: found_list(&headers),
+            found: format!("{}{}", found_list(&headers), super::trip_logs::family_hint(&names)),
         });
     }
     let energy = find(Field::Energy)?;

@@ -282,8 +282,8 @@ pub fn read_trip_file(path: &str, bytes: &[u8], vehicle: &str, odometer_km: f64,
 }
 
 /// Where the reader made the odometer up (`read.odometer_synthesised`), chains it again over
-/// the trips the plausibility checks accept against the car's `accepted` trips: a rejected
-/// trip (a repeat of one imported before, an overlap) does not advance it, so the next trip
+/// the trips the plausibility checks let advance it, against the car's `accepted` trips: a
+/// rejected trip (a repeat of one imported before, an overlap) does not advance it, so the next trip
 /// is not "an odometer jump no trip explains". The trips keep their order and distances.
 pub fn chain_over_accepted(accepted: &[TripSummary], vehicle: &str, read: &mut TripsRead) {
     if !read.odometer_synthesised || read.trips.is_empty() {
@@ -299,10 +299,10 @@ pub fn chain_over_accepted(accepted: &[TripSummary], vehicle: &str, read: &mut T
         let km = trip.distance_km();
         trip.odometer_start_km = odometer;
         trip.odometer_end_km = odometer + km;
-        let verdict = check_trips(&mut history, vehicle, vec![trip.clone()]).remove(0).verdict;
-        if matches!(verdict, Verdict::Accepted { .. }) {
-            odometer = trip.odometer_end_km;
-        }
+        check_trips(&mut history, vehicle, vec![trip.clone()]);
+        // Where the checks say the car now is: past an accepted trip, or one refused only for
+        // the daily cap (it was driven); not past a repeat or an overlap.
+        odometer = history.odometer_km.map_or(odometer, |at| at.max(odometer));
     }
 }
 

@@ -53,6 +53,21 @@ pub fn read_log(table: &Table) -> Result<Option<TripsRead>, TripFileError> {
     Ok(None)
 }
 
+/// What a file that could not be read looks like, for its error: "" when nothing.
+pub fn family_hint(headers: &[&str]) -> String {
+    let has = |name: &str| headers.contains(&name);
+    if has("shift_state") || (has("data_id") && has("odometer")) {
+        return "; one row per minute: this looks like a TeslaFi log, which needs a Date, a shift_state and an odometer column".into();
+    }
+    if has("odometer") {
+        return "; this looks like a log of odometer readings, which needs a date column (one date per reading)".into();
+    }
+    if has("date") && !has("start") && !has("start_time") {
+        return "; a date column alone gives no trip: give the start's clock (Start time) and a duration (Drive time) or an end".into();
+    }
+    String::new()
+}
+
 fn clock<'a>(table: &Table<'a>) -> ClockReader<'a> {
     ClockReader { zone: table.zone, month_first: true, local: std::cell::Cell::new(false) }
 }

@@ -90,3 +90,17 @@ fn real_car_app_exports_read_into_their_trips() {
         assert!((r.trips[1].distance_km() - (13931.332653 - 13928.249089) * 1.609_344).abs() < 0.01, "{:?}", r.trips[1]);
     }
 }
+
+/// A new user's dry run on the Hum history: all but a 500 km-day's excess and an empty row
+/// would count; a made-up odometer stays in step past the day the cap refused.
+#[test]
+fn a_dry_run_of_a_real_export_says_what_would_count() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/realdata/csv_hum_2020-driving-history.csv");
+    if !path.exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let text = super::support::horizon_ok(&dir.path().join("profile"), &["import", "--dry-run", "--timezone", "America/New_York", path.to_str().unwrap()]);
+    assert!(text.contains("629 of 631 would be accepted"), "{}", text.lines().take(8).collect::<Vec<_>>().join("\n"));
+    assert!(!text.contains("odometer goes back") && !text.contains("odometer jumped"), "{text}");
+}

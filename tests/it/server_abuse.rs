@@ -455,5 +455,5 @@ fn a_server_killed_after_answering_remembers_every_trip_it_accepted() {
     let (status, _, body) = send(server.addr(), &signed_post(&key, &name, "trips", &back, "t2"));
     let body = String::from_utf8_lossy(&body).into_owned();
     assert_eq!(status, 200, "{body}");
-    assert!(body.contains("\"accepted\":false") && body.contains("5080"), "the odometer going back is caught: {body}");
+    assert!(body.contains("\"accepted\":false") && body.contains("ended at 5,080 km"), "the odometer going back is caught: {body}");
 }

@@ -476,3 +476,13 @@ fn a_per_minute_log_becomes_drives_and_remote_start_is_no_start() {
     assert!((t.distance_km() - 1.0 * KM_PER_MILE).abs() < 1e-9);
     assert!(read.notes[0].starts_with("one row per minute (looks like a TeslaFi log)"), "{:?}", read.notes);
 }
+
+#[test]
+fn a_file_that_cannot_be_read_says_what_it_looks_like_and_what_is_missing() {
+    let tesla = "data_id,Date,remote_start,time_to_full_charge,shift_state,speed\n1,\"2016-06-26 11:10:28\",False,0.0,D,10\n";
+    let e = parse_trip_file("TeslaFi.csv", tesla.as_bytes(), "EV-1", 0.0).unwrap_err().to_string();
+    assert!(e.contains("no start column") && e.contains("one row per minute: this looks like a TeslaFi log, which needs a Date, a shift_state and an odometer column"), "{e}");
+    let readings = "odometer,distance\n21848.4,1.3\n";
+    let e = parse_trip_file("summary.csv", readings.as_bytes(), "EV-1", 0.0).unwrap_err().to_string();
+    assert!(e.contains("looks like a log of odometer readings, which needs a date column"), "{e}");
+}

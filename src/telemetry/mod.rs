@@ -5,6 +5,7 @@
 //! device, see [`gpx_track`]) or as CSV exports of car apps (see [`csv_trips`]).
 
 pub mod car_signed;
+pub mod cells;
 pub mod csv_trips;
 pub mod gpx_track;
 pub mod plausibility;

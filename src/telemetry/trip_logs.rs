@@ -5,7 +5,7 @@
 //! assumed is said in the notes. Header names are matched whole, so `remote_start` is no
 //! start and `time_to_full_charge` no trip.
 
-use super::csv_trips::{ClockReader, KM_PER_MILE, parse_number};
+use super::cells::{ClockReader, KM_PER_MILE, parse_number};
 use super::{LocalZone, TripFileError, TripSummary, TripsRead};
 
 /// A trip's average speed where a log gives only its end and distance (km/h): a town-and-

@@ -13,7 +13,7 @@ use horizon::ledger::car::demo_maker_key;
 use horizon::profile::{DataDir, load_or_create_key};
 use horizon::simulated_car::SimulatedCar;
 use horizon::telemetry::car_signed::{to_car_trips_json, to_pairing_json};
-use horizon::telemetry::{format_time, parse_trip_file};
+use horizon::telemetry::{LocalZone, format_time, read_trip_file};
 
 #[derive(Subcommand)]
 pub enum CarCommand {
@@ -49,6 +49,9 @@ pub enum CarCommand {
         /// valley records a car's trips within 7 days of their end)
         #[arg(long)]
         now: bool,
+        /// The time zone of times written without an offset (an IANA name); by default this machine's
+        #[arg(long, value_name = "ZONE")]
+        timezone: Option<String>,
         /// Where to write it [default: DIR/trips-<first counter>.json]
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -101,11 +104,19 @@ pub fn run(command: CarCommand, data: &DataDir) -> Result<ExitCode> {
             println!("car {} paired with player {} (counter {}): {}", car.vehicle(), player.public_key().fingerprint(), car.counter, out.display());
             println!("next: horizon import {}", out.display());
         }
-        CarCommand::Drive { car: dir, file, behaviour, now: as_if_now, out } => {
+        CarCommand::Drive { car: dir, file, behaviour, now: as_if_now, timezone, out } => {
             let mut car = SimulatedCar::open(&dir)?;
             let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let vehicle = car.vehicle().to_string();
-            let mut trips = parse_trip_file(&file.display().to_string(), &bytes, &vehicle, car.odometer_m as f64 / 1000.0)?;
+            let zone = match timezone.as_deref() {
+                Some(name) => LocalZone::named(name).map_err(anyhow::Error::msg)?,
+                None => LocalZone::system(),
+            };
+            let read = read_trip_file(&file.display().to_string(), &bytes, &vehicle, car.odometer_m as f64 / 1000.0, &zone)?;
+            for note in &read.notes {
+                println!("note: {note}");
+            }
+            let mut trips = read.trips;
             if as_if_now {
                 let shift = (now / 1000) as i64 - 60 - trips.iter().map(|t| t.end).max().unwrap_or(0);
                 for t in &mut trips {

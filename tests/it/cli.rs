@@ -197,3 +197,21 @@ fn import_dry_run_says_what_it_would_read_and_assume_and_touches_nothing() {
     assert!(text.contains("1 of 1 would be accepted") && text.contains("2020-01-02 14:29") && text.contains("18.0 km"), "{text}");
     assert!(!data.exists(), "a dry run creates no profile");
 }
+
+#[test]
+fn a_simulated_car_signs_local_times_in_the_zone_it_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("profile");
+    let car = dir.path().join("car");
+    let car = car.to_str().unwrap();
+    super::support::horizon_ok(&data, &["car", "new", "--car", car, "--vehicle", "EV-TZ-1"]);
+    let file = dir.path().join("trips.csv");
+    std::fs::write(&file, "Start,End,Distance (km)\n2026-11-30 08:00,2026-11-30 08:30,21.5\n").unwrap();
+    let out = dir.path().join("signed.json");
+    let text = super::support::horizon_ok(&data, &["car", "drive", "--car", car, "--timezone", "Asia/Shanghai", "--out", out.to_str().unwrap(), file.to_str().unwrap()]);
+    assert!(text.contains("note: times without an offset read as local time in Asia/Shanghai"), "{text}");
+    // 08:00 in Shanghai is 00:00 UTC: the day the car signs is 2026-11-30, its start midnight.
+    let signed = std::fs::read_to_string(&out).unwrap();
+    let (_, trips) = horizon::telemetry::car_signed::parse_car_trips("signed.json", &signed).unwrap();
+    assert_eq!(horizon::telemetry::format_time(trips[0].details.start_s as i64), "2026-11-30T00:00:00Z");
+}

@@ -378,32 +378,21 @@ fn dry_run_import(data: &DataDir, file: &Path, content: ImportFile, zone: &Local
         return Ok(ExitCode::SUCCESS);
     };
     // What this device knows of the car, read without opening (or creating) anything.
+    let car_of = |player: Option<&horizon::ledger::PlayerState>| match player.map(|p| &p.role) {
+        Some(Role::Owner { vehicle }) => vehicle.clone(),
+        _ => "your car".to_string(),
+    };
     let (vehicle, accepted) = match client(data, None)? {
-        Some(valley) => {
-            let me = valley.player_key();
-            let vehicle = match valley.replica.state().player(&me).map(|p| p.role.clone()) {
-                Some(Role::Owner { vehicle }) => vehicle,
-                _ => "your car".to_string(),
-            };
-            (vehicle, valley.accepted_trips().to_vec())
-        }
+        Some(valley) => (car_of(valley.replica.state().player(&valley.player_key())), valley.accepted_trips().to_vec()),
         None if data.ledger().join(horizon::ledger::store::LOG_FILE).exists() => {
             let (key, _) = load_or_create_key(&data.player_key(), "player")?;
             let valley = EmbeddedValley::open(data, system_clock)?;
-            let vehicle = match valley.ledger().state().player(&key.public_key()).map(|p| p.role.clone()) {
-                Some(Role::Owner { vehicle }) => vehicle,
-                _ => "your car".to_string(),
-            };
-            (vehicle, valley.accepted_trips(&key.public_key()).to_vec())
+            (car_of(valley.ledger().state().player(&key.public_key())), valley.accepted_trips(&key.public_key()).to_vec())
         }
         None => ("your car".to_string(), Vec::new()),
     };
     let read = read_and_say(file, &bytes, &vehicle, &accepted, zone)?;
-    let mut history = TripHistory::default();
-    for t in &accepted {
-        history.record(t);
-    }
-    let checked = check_trips(&mut history, &vehicle, read.trips);
+    let checked = check_trips(&mut TripHistory::of(&accepted), &vehicle, read.trips);
     let accepted = checked.iter().filter(|c| matches!(c.verdict, Verdict::Accepted { .. })).count();
     println!("{}: {accepted} of {} would be accepted:", file.display(), checked.len());
     print_checked(&checked);

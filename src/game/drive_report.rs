@@ -36,8 +36,6 @@ pub struct DriveReport {
     last_sample_ms: Option<u64>,
     last_report_at: f64,
     refused_at: Option<f64>,
-    /// What the authority last said of today's driving.
-    pub progress: crate::valley::DriveProgress,
 }
 
 pub fn plugin(app: &mut App) {
@@ -126,10 +124,7 @@ fn hear_outcomes(mut outcomes: MessageReader<Outcome>, mut drive: ResMut<DriveRe
     for outcome in outcomes.read() {
         match outcome {
             Outcome::DriveStarted => drive.confirmed = true,
-            Outcome::DriveReported(progress) => {
-                drive.progress = progress.clone();
-                drive.in_flight = false;
-            }
+            Outcome::DriveReported(_) => drive.in_flight = false,
             Outcome::Refused { intent: Intent::StartDrive { .. } | Intent::ReportDrive { .. }, reason } => {
                 warn!("the valley did not count this drive: {reason}");
                 drive.began_at = None;

@@ -78,12 +78,18 @@ impl DriveRecord {
     /// began on the authority's clock. All or nothing: a refused sample leaves the record as it
     /// was, so that a bad report cannot poison a good drive.
     pub fn extend(&mut self, level: &Level, top_speed_mps: f32, age_ms: u64, samples: &[DriveSample]) -> Result<(), DriveRefusal> {
+        *self = self.extended(level, top_speed_mps, age_ms, samples)?;
+        Ok(())
+    }
+
+    /// The record with `samples` counted (see [`DriveRecord::extend`]), this one unchanged: for
+    /// a caller that has more to check before it keeps the result.
+    pub fn extended(&self, level: &Level, top_speed_mps: f32, age_ms: u64, samples: &[DriveSample]) -> Result<DriveRecord, DriveRefusal> {
         let mut next = self.clone();
         for (index, s) in samples.iter().enumerate() {
             next.count(level, top_speed_mps, age_ms, index, *s)?;
         }
-        *self = next;
-        Ok(())
+        Ok(next)
     }
 
     fn count(&mut self, level: &Level, top_speed_mps: f32, age_ms: u64, index: usize, s: DriveSample) -> Result<(), DriveRefusal> {

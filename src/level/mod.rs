@@ -23,12 +23,14 @@ pub use terrain::{Heightfield, TerrainSpec};
 pub const STONE_VALLEY: &str = include_str!("../../levels/stone_valley.ron");
 pub const QUARRY: &str = include_str!("../../levels/quarry.ron");
 
+/// The bundled levels, parsed.
+pub fn bundled_levels() -> Vec<Level> {
+    [("levels/stone_valley.ron", STONE_VALLEY), ("levels/quarry.ron", QUARRY)].into_iter().filter_map(|(path, text)| Level::parse(path, text).ok()).collect()
+}
+
 /// A bundled level by its name (`Level::name`), parsed.
 pub fn bundled(name: &str) -> Option<Level> {
-    [("levels/stone_valley.ron", STONE_VALLEY), ("levels/quarry.ron", QUARRY)]
-        .into_iter()
-        .filter_map(|(path, text)| Level::parse(path, text).ok())
-        .find(|l| l.name == name)
+    bundled_levels().into_iter().find(|l| l.name == name)
 }
 
 /// Radius of the flat ground under a landmark.

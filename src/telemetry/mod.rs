@@ -290,10 +290,7 @@ pub fn chain_over_accepted(accepted: &[TripSummary], vehicle: &str, read: &mut T
     if !read.odometer_synthesised || read.trips.is_empty() {
         return;
     }
-    let mut history = TripHistory::default();
-    for t in accepted {
-        history.record(t);
-    }
+    let mut history = TripHistory::of(accepted);
     read.trips.sort_by_key(|t| t.start);
     let mut odometer = read.trips[0].odometer_start_km;
     for trip in &mut read.trips {

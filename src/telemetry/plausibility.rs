@@ -26,6 +26,16 @@ pub struct TripHistory {
 }
 
 impl TripHistory {
+    /// The history of a car whose accepted trips are `accepted` (a client's copy of what the
+    /// authority accepted).
+    pub fn of(accepted: &[TripSummary]) -> TripHistory {
+        let mut history = TripHistory::default();
+        for t in accepted {
+            history.record(t);
+        }
+        history
+    }
+
     /// Takes a trip accepted without these checks (a car signed it): later self-reported
     /// trips must not overlap it or start below its odometer.
     pub fn record(&mut self, t: &TripSummary) {

@@ -399,9 +399,7 @@ fn a_made_up_odometer_is_advanced_only_by_the_trips_the_checks_accept() {
     ]);
     let mut read = horizon::telemetry::read_trip_file("b.gpx", again.as_bytes(), "EV-1", earlier[0].odometer_end_km, &horizon::telemetry::LocalZone::utc()).unwrap();
     horizon::telemetry::chain_over_accepted(&earlier, "EV-1", &mut read);
-    let mut history = horizon::telemetry::TripHistory::default();
-    history.record(&earlier[0]);
-    let verdicts: Vec<bool> = horizon::telemetry::check_trips(&mut history, "EV-1", read.trips.clone())
+    let verdicts: Vec<bool> = horizon::telemetry::check_trips(&mut horizon::telemetry::TripHistory::of(&earlier), "EV-1", read.trips.clone())
         .iter()
         .map(|c| matches!(c.verdict, horizon::telemetry::Verdict::Accepted { .. }))
         .collect();

@@ -45,7 +45,8 @@ struct Day {
 }
 
 pub(super) struct Drives {
-    levels: HashMap<String, Level>,
+    /// The bundled levels, parsed at the first drive (not at every open of a valley).
+    levels: Option<Vec<Level>>,
     sessions: HashMap<PublicKey, Session>,
     days: HashMap<PublicKey, Day>,
     /// Where each player's last counted sample was, and when (ms since the epoch).
@@ -62,7 +63,7 @@ impl Drives {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
             Err(e) => return Err(ValleyError::Store { path: path.display().to_string(), message: e.to_string() }),
         };
-        Ok(Drives { levels: HashMap::new(), sessions: HashMap::new(), days: HashMap::new(), last_place: HashMap::new(), drive_days, path })
+        Ok(Drives { levels: None, sessions: HashMap::new(), days: HashMap::new(), last_place: HashMap::new(), drive_days, path })
     }
 
     fn day_of(&mut self, key: &PublicKey, day: u32) -> &mut Day {
@@ -75,11 +76,8 @@ impl Drives {
 
     /// Begins a drive in the bundled level named `level` at `now_ms`; ends the one before.
     pub(super) fn start(&mut self, key: &PublicKey, level: &str, now_ms: u64) -> Result<u64, ValleyError> {
-        if !self.levels.contains_key(level) {
-            let found = crate::level::bundled(level).ok_or_else(|| {
-                ValleyError::BadInput(format!("{level:?} is not a valley this authority knows: drives are checked in the bundled levels only"))
-            })?;
-            self.levels.insert(level.to_string(), found);
+        if !self.levels.get_or_insert_with(crate::level::bundled_levels).iter().any(|l| l.name == level) {
+            return Err(ValleyError::BadInput(format!("{level:?} is not a valley this authority knows: drives are checked in the bundled levels only")));
         }
         let today = self.day_of(key, day(now_ms));
         if today.sessions >= MAX_SESSIONS_PER_DAY {
@@ -101,10 +99,12 @@ impl Drives {
             return Err(ValleyError::BadInput(format!("{} samples in one report; at most {MAX_SAMPLES_PER_REPORT}", samples.len())));
         }
         let session = self.sessions.get(key).ok_or_else(|| ValleyError::BadInput("no drive is under way: begin one (drive/start) before reporting it".into()))?;
-        let level = &self.levels[&session.level];
-        let mut record = session.record.clone();
-        let before = record.metres;
-        record.extend(level, top_speed_mps, now_ms.saturating_sub(session.started_ms), samples).map_err(|e| ValleyError::BadInput(format!("drive report: {e}")))?;
+        let level = self.levels.iter().flatten().find(|l| l.name == session.level).expect("a drive begins only in a known level");
+        let before = session.record.metres;
+        let record = session
+            .record
+            .extended(level, top_speed_mps, now_ms.saturating_sub(session.started_ms), samples)
+            .map_err(|e| ValleyError::BadInput(format!("drive report: {e}")))?;
         let today = self.day_of(key, day(now_ms));
         let metres = today.metres + (record.metres - before);
         if metres > DAILY_VALLEY_KM_CAP * 1000.0 {

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Installs the system libraries that building and testing the game needs on Debian/Ubuntu:
 # pkg-config and headers for gamepads (libudev) and audio (ALSA); Xvfb and Mesa's software
-# Vulkan for the render tests. Does nothing when they are already there.
+# Vulkan for the render tests (--render); Chromium, brotli and gzip for the browser build and
+# its tests (--web). Does nothing when they are already there.
 set -euo pipefail
 packages=(pkg-config libudev-dev libasound2-dev)
-if [[ "${1:-}" == "--render" ]]; then
-  packages+=(xvfb xauth mesa-vulkan-drivers libvulkan1 libx11-6 libx11-xcb1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
-fi
+for option in "$@"; do
+  case "$option" in
+    --render) packages+=(xvfb xauth mesa-vulkan-drivers libvulkan1 libx11-6 libx11-xcb1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6) ;;
+    --web) packages+=(chromium brotli gzip) ;;
+    *) echo "setup-debian.sh: unknown option $option (--render, --web)" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

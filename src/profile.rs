@@ -2,7 +2,7 @@
 //! authority and its ledger. It compiles for the browser too (std's files fail there at
 //! run time with "unsupported"), where the game will use its server instead (DESIGN 7).
 
-use std::fs;
+use crate::platform::files as fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -75,7 +75,7 @@ fn check_private(path: &Path) -> Result<(), KeyFileError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path).map_err(|source| KeyFileError::Io { path: path.into(), source })?.permissions().mode();
+        let mode = std::fs::metadata(path).map_err(|source| KeyFileError::Io { path: path.into(), source })?.permissions().mode();
         if mode & 0o077 != 0 {
             return Err(KeyFileError::TooOpen { path: path.into(), mode: mode & 0o777 });
         }

@@ -62,7 +62,7 @@ impl SimulatedCar {
     /// Opens the car in `dir`, or builds one there: a new car key for `vehicle`,
     /// provisioned by `maker` at `provisioned_ms`.
     pub fn open_or_create(dir: &Path, vehicle: &str, maker: &SigningKey, provisioned_ms: u64) -> Result<SimulatedCar, CarError> {
-        if Self::state_path(dir).exists() {
+        if crate::platform::files::exists(&Self::state_path(dir)) {
             return SimulatedCar::open(dir);
         }
         if let Some(why) = crate::ledger::entry::label_problem("vehicle pseudonym", vehicle) {
@@ -78,7 +78,7 @@ impl SimulatedCar {
     pub fn open(dir: &Path) -> Result<SimulatedCar, CarError> {
         let path = Self::state_path(dir);
         let bad = |message: String| CarError::File { path: path.clone(), message };
-        let text = std::fs::read_to_string(&path).map_err(|e| bad(format!("{e} (make a car with `horizon car new`)")))?;
+        let text = crate::platform::files::read_to_string(&path).map_err(|e| bad(format!("{e} (make a car with `horizon car new`)")))?;
         let file: CarFile = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
         let bytes = B64.decode(file.provision.trim()).map_err(|_| bad("the provisioning is not base64".into()))?;
         let provision = Provision::from_bytes(&bytes).map_err(|e| bad(format!("the provisioning: {e}")))?;

@@ -7,6 +7,7 @@ use horizon::profile::{DataDir, load_or_create_key};
 
 pub mod car;
 pub mod chart;
+pub mod command_line;
 pub mod economy;
 pub mod ledger;
 pub mod level;

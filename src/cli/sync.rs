@@ -50,6 +50,9 @@ pub struct ServeLimits {
     /// Signed requests a player may send at once before its rate applies
     #[arg(long, default_value_t = RateLimits::default().key_burst)]
     pub key_burst: u32,
+    /// The browser game's folder (built by scripts/web.sh), served at /
+    #[arg(long, value_name = "DIR", default_value = "web/dist")]
+    pub web: std::path::PathBuf,
 }
 
 impl ServeLimits {
@@ -63,6 +66,7 @@ impl ServeLimits {
             max_connections: self.max_connections.max(1),
             max_connections_per_address: self.max_connections_per_address.max(1),
             rate: RateLimits { per_address_per_s: self.rate_per_address, address_burst: self.address_burst, per_key_per_s: self.rate_per_key, key_burst: self.key_burst },
+            web: Some(self.web.clone()),
         })
     }
 }
@@ -116,6 +120,11 @@ pub fn serve(data: &DataDir, addr: &str, limits: &ServeLimits, trust: &ServeTrus
         eprintln!("trusted car maker: {name} ({key})");
     }
     eprintln!("valley server: ledger {} with {} entries, verifier key {}", data.ledger().display(), server.valley().ledger().size(), server.valley().ledger().verifier_key().text);
+    if limits.web.join("index.html").is_file() {
+        eprintln!("browser game: {} at /", limits.web.display());
+    } else {
+        eprintln!("no browser game in {} (build it with scripts/web.sh, or pass --web DIR): / says so", limits.web.display());
+    }
     runtime().block_on(serve_http(addr, server, options))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -43,7 +43,7 @@ pub fn sync_dir(data: &DataDir) -> PathBuf {
 
 /// The server this profile syncs with, if it has one.
 pub fn saved_server(data: &DataDir) -> Option<String> {
-    let text = std::fs::read_to_string(sync_dir(data).join("server.json")).ok()?;
+    let text = crate::platform::files::read_to_string(sync_dir(data).join("server.json")).ok()?;
     serde_json::from_str::<ServerFile>(&text).ok().map(|s| s.url)
 }
 
@@ -82,13 +82,13 @@ impl HttpValley {
     /// The client for `base` (e.g. `http://127.0.0.1:8080`) with its state under `data`.
     pub fn open(data: &DataDir, base: &str, key: NamedKey, clock: Clock) -> Result<HttpValley, ValleyError> {
         let dir = sync_dir(data);
-        std::fs::create_dir_all(&dir).map_err(|e| store_error(&dir, e))?;
+        crate::platform::files::create_dir_all(&dir).map_err(|e| store_error(&dir, e))?;
         let base = base.trim_end_matches('/').to_string();
         let server_file = dir.join("server.json");
         crate::ledger::store::write_atomically(&server_file, &serde_json::to_vec(&ServerFile { url: base.clone() }).expect("serialises"))
             .map_err(|e| store_error(&server_file, e))?;
         let trips_path = dir.join("trips.json");
-        let trips = match std::fs::read(&trips_path) {
+        let trips = match crate::platform::files::read(&trips_path) {
             Ok(b) => serde_json::from_slice(&b).map_err(|e| store_error(&trips_path, e))?,
             Err(_) => Vec::new(),
         };

@@ -88,7 +88,7 @@ fn store_error(path: &Path, e: impl std::fmt::Display) -> ValleyError {
 impl Queue {
     pub fn open(path: &Path) -> Result<Queue, ValleyError> {
         let mut items = Vec::new();
-        match std::fs::read_to_string(path) {
+        match crate::platform::files::read_to_string(path) {
             Ok(text) => {
                 for line in text.lines().filter(|l| !l.trim().is_empty()) {
                     // A line torn by a crash was never acknowledged to the player: skip it.
@@ -115,7 +115,7 @@ impl Queue {
     pub fn push(&mut self, intent: Intent, at_ms: u64) -> Result<&Queued, ValleyError> {
         let q = Queued { id: crate::valley::wire::new_idempotency_key(), at_ms, intent };
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| store_error(dir, e))?;
+            crate::platform::files::create_dir_all(dir).map_err(|e| store_error(dir, e))?;
         }
         let mut line = serde_json::to_vec(&q).expect("plain data serialises");
         line.push(b'\n');

@@ -101,18 +101,18 @@ impl Replica {
     /// Opens the replica in `dir`, replaying (and so re-checking) what it holds under the
     /// economy `tables`.
     pub fn open_with(dir: &Path, tables: Arc<EconomyTables>) -> Result<Replica, ValleyError> {
-        std::fs::create_dir_all(dir).map_err(|e| store_error(dir, e))?;
+        crate::platform::files::create_dir_all(dir).map_err(|e| store_error(dir, e))?;
         let mut replica = Replica { dir: dir.to_path_buf(), key: None, checkpoint: None, replay: Replay::new(tables, None) };
         let vkey_path = dir.join("server.vkey");
-        if let Ok(text) = std::fs::read_to_string(&vkey_path) {
+        if let Ok(text) = crate::platform::files::read_to_string(&vkey_path) {
             replica.key = Some(VerifierKey::parse(text.trim()).map_err(|e| store_error(&vkey_path, e))?);
         }
         let cp_path = dir.join("checkpoint");
-        if let (Ok(note), Some(key)) = (std::fs::read(&cp_path), &replica.key) {
+        if let (Ok(note), Some(key)) = (crate::platform::files::read(&cp_path), &replica.key) {
             replica.checkpoint = Some(verify_checkpoint(&note, key).map_err(|e| store_error(&cp_path, e))?);
         }
         let entries_path = dir.join(ENTRIES_FILE);
-        let (mut records, mut clean) = match std::fs::read(&entries_path) {
+        let (mut records, mut clean) = match crate::platform::files::read(&entries_path) {
             Ok(bytes) => read_records(&bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), true),
             Err(e) => return Err(store_error(&entries_path, e)),
@@ -140,7 +140,7 @@ impl Replica {
 
     fn entry_bytes(&self) -> Result<Vec<Vec<u8>>, ValleyError> {
         let path = self.dir.join(ENTRIES_FILE);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match crate::platform::files::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(store_error(&path, e)),
@@ -250,7 +250,7 @@ impl Replica {
         }
         // Entries first, then the checkpoint that covers them (the commit point).
         let entries_path = self.dir.join(ENTRIES_FILE);
-        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&entries_path).map_err(|e| store_error(&entries_path, e))?;
+        let mut file = crate::platform::files::OpenOptions::new().create(true).append(true).open(&entries_path).map_err(|e| store_error(&entries_path, e))?;
         let empty = file.metadata().map_err(|e| store_error(&entries_path, e))?.len() == 0;
         let mut out = if empty { LOG_HEADER.to_vec() } else { Vec::new() };
         for bytes in &fresh {

@@ -14,12 +14,16 @@ pub mod drive_report;
 mod effects;
 mod hud;
 pub mod input;
+#[cfg(target_arch = "wasm32")]
+mod page;
 pub mod panels;
 mod scenery;
 pub mod screens;
 mod task_list;
 pub mod tasks;
 mod title;
+#[cfg(target_arch = "wasm32")]
+mod web_quality;
 pub mod world;
 
 use std::path::PathBuf;
@@ -96,7 +100,16 @@ pub fn run(options: GameOptions) -> anyhow::Result<()> {
     let data_dir = options.data_dir.clone();
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
-        primary_window: Some(Window { title: format!("Crypto Horizon — {}", level.name), resolution: (1280, 720).into(), ..default() }),
+        primary_window: Some(Window {
+            title: format!("Crypto Horizon — {}", level.name),
+            resolution: (1280, 720).into(),
+            // In the page: its canvas, filling the window (web/index.html).
+            #[cfg(target_arch = "wasm32")]
+            canvas: Some("#game".into()),
+            #[cfg(target_arch = "wasm32")]
+            fit_canvas_to_parent: true,
+            ..default()
+        }),
         ..default()
     }))
     .add_plugins(EguiPlugin::default());
@@ -104,6 +117,8 @@ pub fn run(options: GameOptions) -> anyhow::Result<()> {
     session(&mut app, authority, player, &data_dir);
     presentation(&mut app, &level);
     app.add_plugins(automation::plugin(&options, started));
+    #[cfg(target_arch = "wasm32")]
+    app.add_plugins((page::plugin, web_quality::plugin));
     if options.autopilot {
         app.insert_resource(autopilot::Autopilot::on_route(0));
     }

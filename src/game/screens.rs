@@ -1,16 +1,11 @@
-//! Screens as States: loading (the terrain is built in the background), title, and the
+//! Screens as States: loading (the terrain is built a slice each frame), title, and the
 //! valley, with a `Play` sub-state that pauses the valley's simulation while a panel is
 //! open. Headless apps start in the valley with the terrain built at once.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use bevy::prelude::*;
-use bevy::tasks::futures::check_ready;
-use bevy::tasks::{AsyncComputeTaskPool, Task};
 use bevy_rapier3d::prelude::RapierConfiguration;
 
-use crate::level::{Heightfield, Level};
+use crate::level::{HeightfieldBuilder, Level};
 use crate::valley::PlayerView;
 
 #[derive(States, Default, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,19 +48,22 @@ pub struct Profile {
     pub player: PlayerView,
 }
 
-/// The terrain being built in the background, for the loading screen.
+/// The terrain being built, a slice each frame (on the one thread a browser page has, a
+/// task would hold the page until it finished), for the loading screen.
 #[derive(Resource)]
 pub struct Loading {
     pub level: Level,
-    task: Task<Heightfield>,
-    /// Thousandths of the terrain built.
-    progress: Arc<AtomicU32>,
+    terrain: HeightfieldBuilder,
 }
+
+/// Time the loading screen spends building terrain in a frame: the rest of a 60 Hz frame
+/// draws the progress bar.
+const BUILD_SLICE_MS: f64 = 10.0;
 
 impl Loading {
     /// How much of the terrain is built, 0 … 1.
     pub fn done(&self) -> f32 {
-        self.progress.load(Ordering::Relaxed) as f32 / 1000.0
+        self.terrain.done()
     }
 }
 
@@ -73,12 +71,8 @@ pub fn plugin(level: Level, start: Start) -> impl Fn(&mut App) {
     move |app: &mut App| {
         match start {
             Start::Loading => {
-                let progress = Arc::new(AtomicU32::new(0));
-                let (for_task, building) = (progress.clone(), level.clone());
-                let task = AsyncComputeTaskPool::get_or_init(Default::default)
-                    .spawn(async move { building.heightfield_with_progress(&|f| for_task.store((f * 1000.0) as u32, Ordering::Relaxed)) });
                 app.init_state::<Screen>()
-                    .insert_resource(Loading { level: level.clone(), task, progress })
+                    .insert_resource(Loading { level: level.clone(), terrain: level.heightfield_builder() })
                     .add_systems(Update, finish_loading.run_if(in_state(Screen::Loading)));
             }
             Start::InValley => {
@@ -94,8 +88,13 @@ pub fn plugin(level: Level, start: Start) -> impl Fn(&mut App) {
 
 fn finish_loading(mut commands: Commands, loading: Option<ResMut<Loading>>, mut next: ResMut<NextState<Screen>>) {
     let Some(mut loading) = loading else { return };
-    if let Some(field) = check_ready(&mut loading.task) {
-        commands.insert_resource(CurrentLevel { level: loading.level.clone(), field });
+    let started = crate::platform::Instant::now();
+    let mut built = false;
+    while !built && started.elapsed().as_secs_f64() * 1000.0 < BUILD_SLICE_MS {
+        built = loading.terrain.build_rows(4);
+    }
+    if built {
+        commands.insert_resource(CurrentLevel { level: loading.level.clone(), field: loading.terrain.finish() });
         commands.remove_resource::<Loading>();
         next.set(Screen::Title);
     }

@@ -64,7 +64,7 @@ impl TaskProgress {
     /// Loads the progress under the player's data directory (empty if there is none yet).
     pub fn load(data_dir: &std::path::Path) -> TaskProgress {
         let path = data_dir.join("game").join("progress.json");
-        let mut progress: TaskProgress = std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+        let mut progress: TaskProgress = crate::platform::files::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
         progress.path = Some(path);
         progress
     }
@@ -72,7 +72,7 @@ impl TaskProgress {
     fn save(&mut self) {
         let Some(path) = self.path.clone() else { return };
         if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
+            let _ = crate::platform::files::create_dir_all(dir);
         }
         let bytes = serde_json::to_vec_pretty(self).expect("plain data serialises");
         if let Err(e) = crate::ledger::store::write_atomically(&path, &bytes) {

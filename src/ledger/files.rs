@@ -2,7 +2,7 @@
 //! (profiles, trip files, queues, answers): a whole file replaced atomically, and a file of
 //! one record per line that a crash may have left with a torn last line.
 
-use std::fs::{self, File, OpenOptions};
+use crate::platform::files::{self as fs, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -31,7 +31,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
 
 /// Fsyncs a directory, so that a file created or renamed in it survives a power cut.
 pub fn sync_dir(dir: &Path) -> Result<(), FileError> {
-    File::open(dir).and_then(|d| d.sync_all()).map_err(at(dir))
+    fs::sync_dir(dir).map_err(at(dir))
 }
 
 /// Opens a file of one record per line for appending. A last line a crash left torn is ended

@@ -4,7 +4,7 @@
 //! behind the same trait (writes not yet fsynced are lost) and run the real append path
 //! through it.
 
-use std::fs::{self, File, OpenOptions};
+use crate::platform::files::{self as fs, File, OpenOptions};
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -42,7 +42,7 @@ impl FsStorage {
     pub fn create(dir: &Path) -> Result<FsStorage> {
         fs::create_dir_all(dir).map_err(io_err(dir))?;
         let path = dir.join(LOG_FILE);
-        if path.exists() {
+        if fs::exists(&path) {
             return Err(LedgerError::AlreadyExists(dir.into()));
         }
         let log = OpenOptions::new().read(true).write(true).create_new(true).open(&path).map_err(io_err(&path))?;
@@ -53,7 +53,7 @@ impl FsStorage {
     /// Opens the ledger directory `dir`; `writable` takes the one-writer lock.
     pub fn open(dir: &Path, writable: bool) -> Result<FsStorage> {
         let path = dir.join(LOG_FILE);
-        if !path.exists() {
+        if !fs::exists(&path) {
             return Err(LedgerError::NotALedger(dir.into()));
         }
         let log = OpenOptions::new().read(true).write(writable).open(&path).map_err(io_err(&path))?;

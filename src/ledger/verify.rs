@@ -2,7 +2,7 @@
 //! the checkpoint's signature, every record's frame, every entry's encoding and signature
 //! (Ed25519 batch verification), every rule on replay, and the Merkle root.
 
-use std::fs::File;
+use crate::platform::files::File;
 use std::io::BufReader;
 use std::path::Path;
 use std::sync::Arc;
@@ -75,12 +75,12 @@ pub fn verify_ledger_seen(
         Some(k) => k,
         None => {
             let path = dir.join(VKEY_FILE);
-            let text = std::fs::read_to_string(&path).map_err(|source| LedgerError::Io { path: path.clone(), source })?;
+            let text = crate::platform::files::read_to_string(&path).map_err(|source| LedgerError::Io { path: path.clone(), source })?;
             VerifierKey::parse(&text).map_err(|source| LedgerError::Key { path, source })?
         }
     };
     let cp_path = dir.join(CHECKPOINT_FILE);
-    let note = std::fs::read(&cp_path).map_err(|source| LedgerError::Io { path: cp_path.clone(), source })?;
+    let note = crate::platform::files::read(&cp_path).map_err(|source| LedgerError::Io { path: cp_path.clone(), source })?;
     let checkpoint = verify_checkpoint(&note, &key).map_err(|source| LedgerError::Checkpoint { path: cp_path, source })?;
     let (seen_size, seen_root) = match seen {
         Seen::Nothing => (0, None),

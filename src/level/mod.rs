@@ -16,7 +16,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 pub use route::Route;
-pub use terrain::{Heightfield, TerrainSpec};
+pub use terrain::{Heightfield, HeightfieldBuilder, TerrainSpec};
 
 /// The bundled levels' files, by file name: the game's default valley and the quarry. A
 /// valley server checks drives against these (a client's own level file proves nothing).
@@ -192,14 +192,16 @@ impl Level {
 
     /// The level's terrain: flat pads under the landmarks, roads cut along the routes.
     pub fn heightfield(&self) -> Heightfield {
-        self.heightfield_with_progress(&|_| {})
+        let mut builder = self.heightfield_builder();
+        while !builder.build_rows(usize::MAX) {}
+        builder.finish()
     }
 
-    /// As [`Level::heightfield`], reporting the fraction done as it goes (for loading screens).
-    pub fn heightfield_with_progress(&self, progress: &dyn Fn(f32)) -> Heightfield {
+    /// As [`Level::heightfield`], a few rows at a time (for loading screens).
+    pub fn heightfield_builder(&self) -> HeightfieldBuilder {
         let pads: Vec<(Point, f32)> = self.landmarks.iter().map(|l| (l.position, LANDMARK_PAD_RADIUS_M)).collect();
         let roads: Vec<Vec<Point>> = self.routes.iter().map(|r| r.samples().into_iter().map(|(_, p)| p).collect()).collect();
-        Heightfield::generate_with_progress(&self.terrain, &pads, &roads, progress)
+        Heightfield::builder(&self.terrain, &pads, &roads)
     }
 
     pub fn route(&self, id: &str) -> Option<&Route> {

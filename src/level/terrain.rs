@@ -225,42 +225,75 @@ pub struct Heightfield {
     pub heights: Vec<f32>,
 }
 
-impl Heightfield {
-    /// Samples the terrain, flattening a pad of `radius` around each of `pads` (landmarks)
-    /// and cutting a road along each of `roads` (closed polylines): the road follows a
-    /// smoothed profile of the land, so that routes stay drivable.
-    pub fn generate(spec: &TerrainSpec, pads: &[(Point, f32)], roads: &[Vec<Point>]) -> Heightfield {
-        Heightfield::generate_with_progress(spec, pads, roads, &|_| {})
-    }
+/// A [`Heightfield`] being sampled, row by row.
+#[derive(Clone, Debug)]
+pub struct HeightfieldBuilder {
+    spec: TerrainSpec,
+    pads: Vec<((Point, f32), f32)>,
+    road_profiles: Vec<Vec<(Point, f32)>>,
+    heights: Vec<f32>,
+    rows_done: usize,
+}
 
-    /// As [`Heightfield::generate`], reporting the fraction done after each row.
-    pub fn generate_with_progress(spec: &TerrainSpec, pads: &[(Point, f32)], roads: &[Vec<Point>], progress: &dyn Fn(f32)) -> Heightfield {
+impl HeightfieldBuilder {
+    /// Samples up to `rows` more rows; true once every row is done.
+    pub fn build_rows(&mut self, rows: usize) -> bool {
+        let spec = &self.spec;
         let n = spec.resolution as usize;
         let step = spec.size_m / (n - 1) as f32;
         let half = spec.size_m / 2.0;
-        let pad_heights: Vec<f32> = pads.iter().map(|(p, _)| spec.natural_height(p.0, p.1).max(spec.water_level_m + 0.5)).collect();
-        let road_profiles: Vec<Vec<(Point, f32)>> = roads.iter().map(|r| road_profile(spec, r)).collect();
-        let mut heights = Vec::with_capacity(n * n);
-        for iz in 0..n {
+        let last = n.min(self.rows_done.saturating_add(rows));
+        for iz in self.rows_done..last {
             for ix in 0..n {
                 let (x, z) = (ix as f32 * step - half, iz as f32 * step - half);
                 let mut h = spec.natural_height(x, z);
-                for profile in &road_profiles {
+                for profile in &self.road_profiles {
                     if let Some((d, road_h)) = nearest_on_road(profile, (x, z)) {
                         let keep = smoothstep(ROAD_HALF_WIDTH_M, ROAD_HALF_WIDTH_M + ROAD_SHOULDER_M, d);
                         h = h * keep + road_h * (1.0 - keep);
                     }
                 }
-                for ((p, r), ph) in pads.iter().zip(&pad_heights) {
+                for ((p, r), ph) in &self.pads {
                     let d = ((x - p.0).powi(2) + (z - p.1).powi(2)).sqrt();
                     let keep = smoothstep(*r, r * 1.8, d);
                     h = h * keep + ph * (1.0 - keep);
                 }
-                heights.push(h);
+                self.heights.push(h);
             }
-            progress((iz + 1) as f32 / n as f32);
         }
-        Heightfield { size_m: spec.size_m, resolution: spec.resolution, heights }
+        self.rows_done = last;
+        self.rows_done == n
+    }
+
+    /// The fraction of rows done, 0 … 1.
+    pub fn done(&self) -> f32 {
+        self.rows_done as f32 / self.spec.resolution as f32
+    }
+
+    /// The heightfield (taken out of the builder); call once
+    /// [`HeightfieldBuilder::build_rows`] has said it is done.
+    pub fn finish(&mut self) -> Heightfield {
+        Heightfield { size_m: self.spec.size_m, resolution: self.spec.resolution, heights: std::mem::take(&mut self.heights) }
+    }
+}
+
+impl Heightfield {
+    /// Samples the terrain, flattening a pad of `radius` around each of `pads` (landmarks)
+    /// and cutting a road along each of `roads` (closed polylines): the road follows a
+    /// smoothed profile of the land, so that routes stay drivable.
+    pub fn generate(spec: &TerrainSpec, pads: &[(Point, f32)], roads: &[Vec<Point>]) -> Heightfield {
+        let mut builder = Heightfield::builder(spec, pads, roads);
+        while !builder.build_rows(usize::MAX) {}
+        builder.finish()
+    }
+
+    /// As [`Heightfield::generate`], built a few rows at a time by a [`HeightfieldBuilder`]
+    /// (a loading screen builds some each frame, so that a page never freezes).
+    pub fn builder(spec: &TerrainSpec, pads: &[(Point, f32)], roads: &[Vec<Point>]) -> HeightfieldBuilder {
+        let pad_heights: Vec<f32> = pads.iter().map(|(p, _)| spec.natural_height(p.0, p.1).max(spec.water_level_m + 0.5)).collect();
+        let road_profiles: Vec<Vec<(Point, f32)>> = roads.iter().map(|r| road_profile(spec, r)).collect();
+        let n = spec.resolution as usize;
+        HeightfieldBuilder { spec: spec.clone(), pads: pads.iter().copied().zip(pad_heights).collect(), road_profiles, heights: Vec::with_capacity(n * n), rows_done: 0 }
     }
 
     fn step(&self) -> f32 {

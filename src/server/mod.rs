@@ -10,6 +10,7 @@
 //! GET  /v1/player/<key hex>         a player's state as the ledger has it (public, like the ledger)
 //! POST /v1/enrol | pair | trips | car-trips | mine | drive/start | drive/report | task | grant
 //!      | box/commit | box/open | submit
+//! GET  /, /index.html, /horizon-….wasm …   the browser game (`--web DIR`, see [`web_files`])
 //! ```
 //!
 //! Every POST is signed by the player for this server (see `wire`) and carries an idempotency
@@ -27,6 +28,7 @@ mod listener;
 pub mod reads;
 pub mod sequencer;
 pub mod tiles;
+mod web_files;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -57,7 +59,7 @@ use crate::valley::wire::*;
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// The limits of one server; the defaults suit the open internet.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct ServeOptions {
     /// A client must send a request's headers (or the next request's, on a kept-alive
     /// connection) within this time, or the connection is closed (slowloris).
@@ -69,11 +71,13 @@ pub struct ServeOptions {
     /// Connections one client (IPv4 address or IPv6 /64) may hold at once; more are closed.
     pub max_connections_per_address: usize,
     pub rate: RateLimits,
+    /// The browser game's folder, served at `/` (None: the API alone).
+    pub web: Option<std::path::PathBuf>,
 }
 
 impl Default for ServeOptions {
     fn default() -> Self {
-        ServeOptions { header_timeout: Duration::from_secs(10), request_timeout: Duration::from_secs(30), max_connections: 1024, max_connections_per_address: 64, rate: RateLimits::default() }
+        ServeOptions { header_timeout: Duration::from_secs(10), request_timeout: Duration::from_secs(30), max_connections: 1024, max_connections_per_address: 64, rate: RateLimits::default(), web: None }
     }
 }
 
@@ -115,6 +119,7 @@ pub fn router(server: ValleyServer, options: &ServeOptions) -> Result<Router, cr
         .route("/tile/{*path}", get(tile))
         .route("/v1/player/{key}", get(player_state))
         .route("/v1/{*action}", post(act))
+        .merge(options.web.as_deref().map(web_files::routes).unwrap_or_default())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(app.clone(), limit_address))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, options.request_timeout))

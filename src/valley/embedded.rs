@@ -102,7 +102,7 @@ pub struct EmbeddedValley {
     /// Batching writes changed players' trips to one journal with one fsync per batch (a
     /// file per player would cost two fsyncs each); it is folded into the player files when
     /// it grows past [`JOURNAL_FOLD_BYTES`] and on the next open.
-    journal: Option<std::fs::File>,
+    journal: Option<crate::platform::files::File>,
     journal_bytes: u64,
     journaled: BTreeSet<PublicKey>,
     /// Drives in the valley as reported and checked: a shared valley's task evidence.
@@ -162,7 +162,7 @@ impl EmbeddedValley {
     fn open_as(data: &DataDir, clock: Clock, tables: Arc<EconomyTables>, origin: &str, trusted: &Trusted) -> Result<EmbeddedValley, ValleyError> {
         let (log_key, _) = load_or_create_key(&data.authority_key(), origin)?;
         let ledger_dir = data.ledger();
-        let ledger = if ledger_dir.join(crate::ledger::store::LOG_FILE).exists() {
+        let ledger = if crate::platform::files::exists(&ledger_dir.join(crate::ledger::store::LOG_FILE)) {
             Ledger::open_with(&ledger_dir, Some(log_key), None, tables.clone())?.0
         } else {
             Ledger::create_with(&ledger_dir, log_key, clock(), tables.clone())?
@@ -307,11 +307,11 @@ impl EmbeddedValley {
         let path = journal_path(&self.data);
         if self.journal.is_none() {
             let dir = self.data.0.join("valley");
-            std::fs::create_dir_all(&dir).map_err(|e| store_error(&dir, e))?;
-            let created = !path.exists();
+            crate::platform::files::create_dir_all(&dir).map_err(|e| store_error(&dir, e))?;
+            let created = !crate::platform::files::exists(&path);
             self.journal = Some(crate::ledger::store::open_lines_for_append(&path).map_err(|e| store_error(&path, e))?);
             if created {
-                std::fs::File::open(&dir).and_then(|d| d.sync_all()).map_err(|e| store_error(&dir, e))?;
+                crate::platform::files::sync_dir(&dir).map_err(|e| store_error(&dir, e))?;
             }
         }
         let journal = self.journal.as_mut().expect("opened above");
@@ -337,7 +337,7 @@ impl EmbeddedValley {
         }
         self.journal = None;
         self.journal_bytes = 0;
-        match std::fs::remove_file(&path) {
+        match crate::platform::files::remove_file(&path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(store_error(&path, e)),
@@ -379,7 +379,7 @@ impl EmbeddedValley {
 
     fn save_trips(&self, key: &PublicKey) -> Result<(), ValleyError> {
         let dir = trips_dir(&self.data);
-        std::fs::create_dir_all(&dir).map_err(|e| store_error(&dir, e))?;
+        crate::platform::files::create_dir_all(&dir).map_err(|e| store_error(&dir, e))?;
         let Some(player) = self.trips.players.get(&key.to_hex()) else { return Ok(()) };
         let bytes = serde_json::to_vec_pretty(player).expect("plain data serialises");
         write_atomically(&dir.join(format!("{}.json", key.to_hex())), &bytes).map_err(crate::ledger::LedgerError::from)?;
@@ -533,7 +533,7 @@ fn load_trips(data: &DataDir) -> Result<(TripStore, BTreeSet<PublicKey>), Valley
     let mut store = load_trip_files(data)?;
     let mut journaled = BTreeSet::new();
     let path = journal_path(data);
-    match std::fs::read_to_string(&path) {
+    match crate::platform::files::read_to_string(&path) {
         Ok(text) => {
             // A line torn by a crash is a batch whose ledger part is durable: its trips are
             // "already imported" if sent again.
@@ -555,24 +555,23 @@ fn load_trips(data: &DataDir) -> Result<(TripStore, BTreeSet<PublicKey>), Valley
 fn load_trip_files(data: &DataDir) -> Result<TripStore, ValleyError> {
     let mut store = TripStore::default();
     let legacy = data.0.join("valley").join("trips.json");
-    match std::fs::read(&legacy) {
+    match crate::platform::files::read(&legacy) {
         Ok(bytes) => store = serde_json::from_slice(&bytes).map_err(|e| store_error(&legacy, e))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(store_error(&legacy, e)),
     }
     let dir = trips_dir(data);
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries,
+    let paths = match crate::platform::files::list_dir(&dir) {
+        Ok(paths) => paths,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(store),
         Err(e) => return Err(store_error(&dir, e)),
     };
-    for entry in entries {
-        let path = entry.map_err(|e| store_error(&dir, e))?.path();
+    for path in paths {
         let Some(key) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".json")) else { continue };
         if PublicKey::from_hex(key).is_none() {
             continue; // not a player's file (e.g. a temporary file left by a crash)
         }
-        let bytes = std::fs::read(&path).map_err(|e| store_error(&path, e))?;
+        let bytes = crate::platform::files::read(&path).map_err(|e| store_error(&path, e))?;
         let player: PlayerTrips = serde_json::from_slice(&bytes).map_err(|e| store_error(&path, e))?;
         store.players.insert(key.to_string(), player);
     }

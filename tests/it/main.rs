@@ -24,3 +24,4 @@ mod task_evidence;
 mod tamper;
 mod telemetry;
 mod valley;
+mod web_files;

@@ -15,7 +15,7 @@ use horizon::valley::wire::{EnrolRequest, MAX_TRIPS_PER_REQUEST, TripsRequest, s
 use super::support::{Server, server_name};
 
 /// Status, headers (lower-cased) and body of one request sent on its own connection.
-fn send(addr: &str, request: &[u8]) -> (u16, String, Vec<u8>) {
+pub(super) fn send(addr: &str, request: &[u8]) -> (u16, String, Vec<u8>) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
     // The server may close first (a refused connection, a body over the limit).

@@ -100,12 +100,10 @@ fn start_verification(job: VerifyJob) -> Verification {
 /// Has the authority write the entry's receipt to `path`, and says how it went.
 fn save_receipt(authority: &AuthorityLink, index: u64, path: std::path::PathBuf) {
     authority.send(move |authority| {
-        let written = authority
-            .receipt(index)
-            .and_then(|r| std::fs::create_dir_all(path.parent().expect("a receipts folder")).and_then(|_| std::fs::write(&path, r.to_text())).map_err(|e| e.to_string()));
+        let written = authority.receipt(index).and_then(|r| crate::platform::save_for_player(&path, r.to_text().as_bytes()));
         let message = match written {
-            Ok(()) => (true, format!("saved the receipt of entry {index} to {} (check it with `horizon ledger check-receipt`)", path.display())),
-            Err(e) => (false, format!("could not save the receipt of entry {index} to {}: {e}", path.display())),
+            Ok(whereto) => (true, format!("the receipt of entry {index} is {whereto} (check it with `horizon ledger check-receipt`)")),
+            Err(e) => (false, format!("could not save the receipt of entry {index}: {e}")),
         };
         Some(Box::new(move |world: &mut World| world.resource_mut::<Explorer>().message = Some(message)))
     });

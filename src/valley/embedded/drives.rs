@@ -58,7 +58,7 @@ pub(super) struct Drives {
 impl Drives {
     /// The drive days under `path` (none yet if it does not exist).
     pub(super) fn open(path: PathBuf) -> Result<Drives, ValleyError> {
-        let drive_days = match std::fs::read(&path) {
+        let drive_days = match crate::platform::files::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| ValleyError::Store { path: path.display().to_string(), message: e.to_string() })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
             Err(e) => return Err(ValleyError::Store { path: path.display().to_string(), message: e.to_string() }),
@@ -137,7 +137,7 @@ impl Drives {
         let bytes = serde_json::to_vec(&self.drive_days).expect("plain data serialises");
         let store_error = |e: &dyn std::fmt::Display| ValleyError::Store { path: self.path.display().to_string(), message: e.to_string() };
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| store_error(&e))?;
+            crate::platform::files::create_dir_all(dir).map_err(|e| store_error(&e))?;
         }
         write_atomically(&self.path, &bytes).map_err(|e| store_error(&e))
     }

@@ -1,0 +1,42 @@
+//! The browser's entry: the page's address is its command line. `?autopilot` lets the
+//! autopilot drive; the profile lives in the page's storage (see `platform::files`).
+
+use std::path::PathBuf;
+
+use horizon::game::{GameOptions, panels::Panel, screens::Screen};
+
+/// Where the browser's profile lives among the page's stored files.
+const BROWSER_DATA_DIR: &str = "/crypto-horizon";
+
+pub fn main() {
+    // Until Bevy sets its own hook: a panic while opening the profile reaches the console.
+    std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&format!("Crypto Horizon panicked: {info}").into())));
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let params = web_sys::UrlSearchParams::new_with_str(&query).ok();
+    let flag = |name: &str| params.as_ref().and_then(|p| p.get(name)).is_some_and(|v| v != "0" && v != "false");
+    let options = GameOptions {
+        data_dir: PathBuf::from(BROWSER_DATA_DIR),
+        level: None,
+        frames: None,
+        screenshot: None,
+        screen: Screen::Valley,
+        panel: Panel::None,
+        autopilot: flag("autopilot"),
+        headless: false,
+        server: None,
+    };
+    if let Err(e) = horizon::game::run(options) {
+        show_failure(&format!("{e:#}"));
+    }
+}
+
+/// Says on the page why the game could not start (and in the console, for the tests).
+fn show_failure(message: &str) {
+    web_sys::console::error_1(&format!("Crypto Horizon could not start: {message}").into());
+    if let Some(doc) = web_sys::window().and_then(|w| w.document())
+        && let Some(status) = doc.get_element_by_id("failure")
+    {
+        status.set_text_content(Some(&format!("Crypto Horizon could not start: {message}")));
+        let _ = status.set_attribute("data-failed", "true");
+    }
+}

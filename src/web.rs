@@ -1,5 +1,7 @@
 //! The browser's entry: the page's address is its command line. `?autopilot` lets the
-//! autopilot drive; the profile lives in the page's storage (see `platform::files`).
+//! autopilot drive; `?join` joins the valley of the server the page came from (same
+//! origin) and plays there from then on; `?leave` plays this browser's own valley again.
+//! The profile lives in the page's storage (see `platform::files`).
 
 use std::path::PathBuf;
 
@@ -14,8 +16,16 @@ pub fn main() {
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     let params = web_sys::UrlSearchParams::new_with_str(&query).ok();
     let flag = |name: &str| params.as_ref().and_then(|p| p.get(name)).is_some_and(|v| v != "0" && v != "false");
+    let data = horizon::profile::DataDir(PathBuf::from(BROWSER_DATA_DIR));
+    let leave = flag("leave");
+    if leave && let Err(e) = horizon::client::http::leave_server(&data) {
+        show_failure(&e.to_string());
+        return;
+    }
+    let join = flag("join") && !leave;
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok());
     let options = GameOptions {
-        data_dir: PathBuf::from(BROWSER_DATA_DIR),
+        data_dir: data.0.clone(),
         level: None,
         frames: None,
         screenshot: None,
@@ -23,11 +33,15 @@ pub fn main() {
         panel: Panel::None,
         autopilot: flag("autopilot"),
         headless: false,
-        server: None,
+        server: if join { origin } else { None },
+        join,
     };
-    if let Err(e) = horizon::game::run(options) {
-        show_failure(&format!("{e:#}"));
-    }
+    // Opening a server's valley waits on the network: the start is a task of the page.
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = horizon::game::run_in_page(options).await {
+            show_failure(&format!("{e:#}"));
+        }
+    });
 }
 
 /// Says on the page why the game could not start (and in the console, for the tests).

@@ -46,6 +46,11 @@ pub struct PlayArgs {
     /// has set one; otherwise the local valley)
     #[arg(long, value_name = "URL")]
     pub server: Option<String>,
+    /// Join the server's valley first if this profile is not a player there: enrol as a
+    /// guest, grant the mileage and behaviour consents, and bring a sample car of its own
+    /// where the server trusts the demo maker (as the browser page's "join")
+    #[arg(long)]
+    pub join: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Default, Debug)]
@@ -84,6 +89,7 @@ pub fn play(data_dir: &DataDir, args: PlayArgs) -> Result<ExitCode> {
             autopilot: args.autopilot,
             headless: args.headless,
             server: args.server,
+            join: args.join,
         };
         horizon::game::run(options)?;
         Ok(ExitCode::SUCCESS)

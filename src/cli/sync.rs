@@ -266,7 +266,7 @@ pub fn consent(data: &DataDir, command: Option<ConsentCommand>) -> Result<ExitCo
     if let Some(mut valley) = client(data, None)? {
         if let Some((scope, granted)) = change {
             let entry = valley.sign(Body::Consent { scope, granted })?;
-            valley.enqueue(Intent::Submit(SubmitRequest { entry: base64_entry(&entry) }))?;
+            valley.enqueue(Intent::Submit(SubmitRequest::new(&entry)))?;
             println!("{} {scope:?}: signed and queued for {}", if granted { "granted" } else { "revoked" }, valley.base());
             match runtime().block_on(async {
                 valley.flush().await?;
@@ -309,7 +309,7 @@ pub fn redeem(data: &DataDir, voucher: &str) -> Result<ExitCode> {
         let _ = rt.block_on(valley.sync_replica());
         redeemable(valley.replica.state().player(&valley.player_key()), voucher)?;
         let entry = valley.sign(Body::Redeem { voucher: voucher.into() })?;
-        valley.enqueue(Intent::Submit(SubmitRequest { entry: base64_entry(&entry) }))?;
+        valley.enqueue(Intent::Submit(SubmitRequest::new(&entry)))?;
         return match rt.block_on(async {
             let report = valley.flush().await?;
             valley.sync_replica().await?;
@@ -333,11 +333,6 @@ pub fn redeem(data: &DataDir, voucher: &str) -> Result<ExitCode> {
     let index = block_on_ready(valley.submit(entry))?;
     println!("voucher {voucher} redeemed: ledger entry {index}");
     Ok(ExitCode::SUCCESS)
-}
-
-fn base64_entry(entry: &horizon::ledger::Entry) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(entry.to_bytes())
 }
 
 fn print_report(file: &Path, report: &ImportReport) {

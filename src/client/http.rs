@@ -47,6 +47,16 @@ pub fn saved_server(data: &DataDir) -> Option<String> {
     serde_json::from_str::<ServerFile>(&text).ok().map(|s| s.url)
 }
 
+/// The profile plays its own embedded valley again; what it verified and queued for its
+/// server stays, for when it joins again.
+pub fn leave_server(data: &DataDir) -> Result<(), ValleyError> {
+    let path = sync_dir(data).join("server.json");
+    match crate::platform::files::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(store_error(&path, e)),
+        _ => Ok(()),
+    }
+}
+
 pub struct HttpValley {
     base: String,
     client: reqwest::Client,

@@ -1,8 +1,9 @@
 //! The valley authority as the game sees it (DESIGN 2): systems and screens send an
 //! [`Intent`]; the authority turns it into signed ledger entries or refuses it; only what it
 //! confirms reaches the screen, as an [`Outcome`] and a refreshed profile. No game system
-//! changes a balance itself. The [`Authority`] runs on its own thread behind
-//! [`super::authority_link::AuthorityLink`]: nothing here is called from a frame.
+//! changes a balance itself. The [`Authority`] runs behind
+//! [`super::authority_link::AuthorityLink`] (a thread natively, a task of the page in the
+//! browser): nothing here is called from a frame. What may wait on the network is `async`.
 
 use bevy::prelude::*;
 use rand_core::RngCore;
@@ -12,18 +13,13 @@ use crate::ledger::replay::Deposit;
 use crate::ledger::{Body, Entry, NamedKey, Receipt, Scope};
 use crate::telemetry::TripSummary;
 use crate::twin::VehicleParams;
-#[cfg(not(target_arch = "wasm32"))]
 use crate::client::http::HttpValley;
-#[cfg(not(target_arch = "wasm32"))]
 use crate::client::queue::Intent as QueuedIntent;
-#[cfg(not(target_arch = "wasm32"))]
 use crate::valley::wire::{MineRequest, SubmitRequest, TaskRequest};
-#[cfg(not(target_arch = "wasm32"))]
-use base64::Engine;
-#[cfg(not(target_arch = "wasm32"))]
-use base64::engine::general_purpose::STANDARD as B64;
 use crate::level::drive::DriveSample;
-use crate::valley::{BoxOpening, DriveProgress, EmbeddedValley, PlayerView, ValleyError, ValleyService, block_on_ready};
+use crate::valley::{BoxOpening, DriveProgress, EmbeddedValley, PlayerView, ValleyError, ValleyService};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::valley::block_on_ready;
 
 /// What the player (or the autopilot) asks the authority for.
 #[derive(Message, Clone, Debug, PartialEq)]
@@ -62,16 +58,18 @@ pub enum Outcome {
 /// Where the valley's rules run: in-process under the data directory, or on a server.
 pub enum Link {
     Embedded(EmbeddedValley),
-    /// Connected mode (native): the HTTP authority, driven on its own runtime. An intent the
-    /// server cannot take now is queued and sent by the next sync.
-    #[cfg(not(target_arch = "wasm32"))]
-    Connected { valley: HttpValley, runtime: tokio::runtime::Runtime },
+    /// Connected mode: the HTTP authority (reqwest on tokio natively, on `fetch` in the
+    /// browser). An intent the server cannot take now is queued and sent by the next sync.
+    Connected(HttpValley),
 }
 
 /// The authority the game talks to and the player's signing key.
 pub struct Authority {
     pub link: Link,
     pub key: NamedKey,
+    /// Natively, the runtime the connected link's requests run on.
+    #[cfg(not(target_arch = "wasm32"))]
+    runtime: Option<std::sync::Arc<tokio::runtime::Runtime>>,
 }
 
 /// What the screens show of the ledger.
@@ -98,22 +96,79 @@ pub struct PlayerCar(pub VehicleParams);
 
 impl Authority {
     pub fn embedded(valley: EmbeddedValley, key: NamedKey) -> Authority {
-        Authority { link: Link::Embedded(valley), key }
+        Authority::on(Link::Embedded(valley), key)
     }
 
-    /// Connects to `url` for the player `key`, with the client's state under `data`.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn connected(data: &crate::profile::DataDir, url: &str, key: NamedKey) -> Result<Authority, ValleyError> {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| ValleyError::Remote(e.to_string()))?;
+    fn on(link: Link, key: NamedKey) -> Authority {
+        Authority {
+            link,
+            key,
+            #[cfg(not(target_arch = "wasm32"))]
+            runtime: None,
+        }
+    }
+
+    /// Connects to `url` for the player `key`, with the client's state under `data`: sends
+    /// what was queued offline, then syncs the verified replica. An absent server is not an
+    /// error here (the replica shows the last verified state).
+    pub async fn connect(data: &crate::profile::DataDir, url: &str, key: NamedKey) -> Result<Authority, ValleyError> {
         let client_key = NamedKey { name: key.name.clone(), signing_key: key.signing_key.clone() };
         let mut valley = HttpValley::open(data, url, client_key, crate::valley::embedded::system_clock)?;
-        // What was queued offline goes first; an absent server is not an error here.
-        let _ = runtime.block_on(async {
+        let _ = async {
             valley.sync_replica().await?;
             valley.flush().await?;
             valley.sync_replica().await
-        });
-        Ok(Authority { link: Link::Connected { valley, runtime }, key })
+        }
+        .await;
+        Ok(Authority::on(Link::Connected(valley), key))
+    }
+
+    /// [`Authority::connect`] on a runtime of its own, which its later requests use too.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn connected(data: &crate::profile::DataDir, url: &str, key: NamedKey) -> Result<Authority, ValleyError> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| ValleyError::Remote(e.to_string()))?;
+        let mut authority = runtime.block_on(Authority::connect(data, url, key))?;
+        authority.runtime = Some(std::sync::Arc::new(runtime));
+        Ok(authority)
+    }
+
+    /// Natively: runs one of the authority's futures to its end on this thread (the
+    /// authority's worker, start-up, headless runs and tests; never a frame).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn wait_for<T>(runtime: Option<std::sync::Arc<tokio::runtime::Runtime>>, future: impl std::future::Future<Output = T>) -> T {
+        match runtime {
+            Some(runtime) => runtime.block_on(future),
+            None => block_on_ready(future),
+        }
+    }
+
+    /// The runtime [`Authority::wait_for`] needs for this authority's futures.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn runtime(&self) -> Option<std::sync::Arc<tokio::runtime::Runtime>> {
+        self.runtime.clone()
+    }
+
+    /// [`Authority::player`], waited for (natively, outside frames).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn player_now(&mut self) -> Result<PlayerView, ValleyError> {
+        Authority::wait_for(self.runtime(), self.player())
+    }
+
+    /// Joins the connected valley as `name` if this profile is not a player there yet (see
+    /// [`crate::client::joining`]); embedded, there is nothing to join.
+    pub async fn join(&mut self, data: &crate::profile::DataDir, name: &str) -> Result<crate::client::joining::Joined, ValleyError> {
+        match &mut self.link {
+            Link::Embedded(_) => Ok(Default::default()),
+            Link::Connected(valley) => crate::client::joining::join(valley, data, name).await,
+        }
+    }
+
+    /// Whether this authority is a server (and which).
+    pub fn server(&self) -> Option<&str> {
+        match &self.link {
+            Link::Embedded(_) => None,
+            Link::Connected(valley) => Some(valley.base()),
+        }
     }
 
     /// The tables the authority applies (the embedded ledger's own; a server publishes the
@@ -121,8 +176,7 @@ impl Authority {
     pub fn tables(&self) -> std::sync::Arc<EconomyTables> {
         match &self.link {
             Link::Embedded(v) => v.ledger().tables().clone(),
-            #[cfg(not(target_arch = "wasm32"))]
-            Link::Connected { .. } => EconomyTables::shared(),
+            Link::Connected(_) => EconomyTables::shared(),
         }
     }
 
@@ -130,27 +184,24 @@ impl Authority {
     pub fn embedded_ledger(&self) -> Option<&crate::ledger::Ledger> {
         match &self.link {
             Link::Embedded(v) => Some(v.ledger()),
-            #[cfg(not(target_arch = "wasm32"))]
-            Link::Connected { .. } => None,
+            Link::Connected(_) => None,
         }
     }
 
     pub fn now(&self) -> u64 {
         match &self.link {
             Link::Embedded(v) => v.now(),
-            #[cfg(not(target_arch = "wasm32"))]
-            Link::Connected { .. } => crate::valley::embedded::system_clock(),
+            Link::Connected(_) => crate::valley::embedded::system_clock(),
         }
     }
 
     /// The player as the authority (or the verified replica) has them.
-    pub fn player(&mut self) -> Result<PlayerView, ValleyError> {
+    pub async fn player(&mut self) -> Result<PlayerView, ValleyError> {
         let key = self.key.public_key();
         match &mut self.link {
-            Link::Embedded(v) => block_on_ready(v.player(&key)),
-            #[cfg(not(target_arch = "wasm32"))]
-            Link::Connected { valley, runtime } => {
-                if let Err(e) = runtime.block_on(valley.sync_replica()) {
+            Link::Embedded(v) => v.player(&key).await,
+            Link::Connected(valley) => {
+                if let Err(e) = valley.sync_replica().await {
                     warn!("showing the last verified state: {e}");
                 }
                 valley.view(&key)
@@ -161,8 +212,7 @@ impl Authority {
     pub fn accepted_trips(&self) -> Vec<TripSummary> {
         match &self.link {
             Link::Embedded(v) => v.accepted_trips(&self.key.public_key()).to_vec(),
-            #[cfg(not(target_arch = "wasm32"))]
-            Link::Connected { valley, .. } => valley.accepted_trips().to_vec(),
+            Link::Connected(valley) => valley.accepted_trips().to_vec(),
         }
     }
 
@@ -172,8 +222,7 @@ impl Authority {
                 let l = v.ledger();
                 LedgerInfo { size: l.size(), origin: l.checkpoint().origin.clone(), verifier_key: l.verifier_key().text.clone(), source: l.dir().display().to_string() }
             }
-            #[cfg(not(target_arch = "wasm32"))]
-            Link::Connected { valley, .. } => LedgerInfo {
+            Link::Connected(valley) => LedgerInfo {
                 size: valley.replica.size(),
                 origin: valley.replica.checkpoint().map_or(String::new(), |c| c.origin.clone()),
                 verifier_key: valley.replica.key().map_or(String::new(), |k| k.text.clone()),
@@ -186,16 +235,14 @@ impl Authority {
     pub fn entries(&self) -> Result<Vec<Entry>, String> {
         match &self.link {
             Link::Embedded(v) => v.ledger().entries().map_err(|e| e.to_string()),
-            #[cfg(not(target_arch = "wasm32"))]
-            Link::Connected { valley, .. } => valley.replica.entries().map_err(|e| e.to_string()),
+            Link::Connected(valley) => valley.replica.entries().map_err(|e| e.to_string()),
         }
     }
 
     pub fn receipt(&self, index: u64) -> Result<Receipt, String> {
         match &self.link {
             Link::Embedded(v) => v.ledger().receipt(index).map_err(|e| e.to_string()),
-            #[cfg(not(target_arch = "wasm32"))]
-            Link::Connected { valley, .. } => valley.replica.receipt(index).map_err(|e| e.to_string()),
+            Link::Connected(valley) => valley.replica.receipt(index).map_err(|e| e.to_string()),
         }
     }
 
@@ -212,8 +259,7 @@ impl Authority {
                         .map_err(|e| format!("✘ FAILED: {e}"))
                 })
             }
-            #[cfg(not(target_arch = "wasm32"))]
-            Link::Connected { valley, .. } => {
+            Link::Connected(valley) => {
                 let base = valley.base().to_string();
                 let replica_dir = valley.replica_dir().to_path_buf();
                 Box::new(move |progress| {
@@ -230,13 +276,12 @@ impl Authority {
     fn sign(&self, body: Body) -> Result<Entry, ValleyError> {
         match &self.link {
             Link::Embedded(v) => v.sign_for(&self.key, body),
-            #[cfg(not(target_arch = "wasm32"))]
-            Link::Connected { valley, .. } => valley.sign(body),
+            Link::Connected(valley) => valley.sign(body),
         }
     }
 
     /// Carries out one intent; Ok is what to report.
-    pub fn apply(&mut self, intent: &Intent) -> Result<Outcome, ValleyError> {
+    pub async fn apply(&mut self, intent: &Intent) -> Result<Outcome, ValleyError> {
         let key = self.key.public_key();
         let signed = match intent {
             Intent::Buy { item } => {
@@ -245,23 +290,22 @@ impl Authority {
             }
             Intent::SetConsent { scope, granted } => Some(self.sign(Body::Consent { scope: *scope, granted: *granted })?),
             Intent::Combine => {
-                let have = self.player()?.state.fragments;
+                let have = self.player().await?.state.fragments;
                 Some(self.sign(Body::Combine { fragments: (have / FRAGMENTS_PER_STONE * FRAGMENTS_PER_STONE) as u32 })?)
             }
             _ => None,
         };
         match &mut self.link {
-            Link::Embedded(v) => block_on_ready(apply_on(v, &key, intent, signed)),
-            #[cfg(not(target_arch = "wasm32"))]
-            Link::Connected { valley, runtime } => {
-                let result = runtime.block_on(apply_on(valley, &key, intent, signed.clone()));
+            Link::Embedded(v) => apply_on(v, &key, intent, signed).await,
+            Link::Connected(valley) => {
+                let result = apply_on(valley, &key, intent, signed.clone()).await;
                 match result {
                     Err(e) if e.is_retryable() => {
                         // The server is away: keep what can wait, in order, for the next sync.
                         let queued = match (intent, signed) {
                             (Intent::Mine { km_index }, _) => Some(QueuedIntent::Mine(MineRequest { km_index: *km_index })),
                             (Intent::CompleteTask { task }, _) => Some(QueuedIntent::Task(TaskRequest { task: task.clone() })),
-                            (_, Some(entry)) => Some(QueuedIntent::Submit(SubmitRequest { entry: B64.encode(entry.to_bytes()) })),
+                            (_, Some(entry)) => Some(QueuedIntent::Submit(SubmitRequest::new(&entry))),
                             _ => None,
                         };
                         match queued {

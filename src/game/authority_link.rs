@@ -4,9 +4,13 @@
 //! the next frame applies. Intents go out the frame they are written and their outcomes
 //! arrive as [`Outcome`] messages, with the refreshed profile, a frame or more later.
 //!
-//! In the browser there are no threads yet: jobs run at once on the caller's thread (the
-//! browser issue makes the worker an async task).
+//! A job may wait on the network: it is a future. Natively the worker thread runs each to
+//! its end on the authority's runtime; in the browser, where there are no threads, one task
+//! of the page takes the jobs in order and awaits each, so that a `fetch` never blocks a
+//! frame.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
@@ -22,7 +26,9 @@ use crate::valley::PlayerView;
 
 /// A change to the game's world, made by the frame that receives it.
 pub type WorldUpdate = Box<dyn FnOnce(&mut World) + Send>;
-type Job = Box<dyn FnOnce(&mut Authority) -> Option<WorldUpdate> + Send>;
+/// What a job does with the authority, to its end (it borrows the authority meanwhile).
+pub type JobFuture<'a> = Pin<Box<dyn Future<Output = Option<WorldUpdate>> + 'a>>;
+type Job = Box<dyn for<'a> FnOnce(&'a mut Authority) -> JobFuture<'a> + Send>;
 
 /// The game's handle on the authority, and what the screens show of it.
 #[derive(Resource)]
@@ -34,6 +40,8 @@ pub struct AuthorityLink {
     pub ledger: LedgerInfo,
     /// The player's attested trips as of the latest answer.
     pub accepted_trips: Vec<TripSummary>,
+    /// The server this profile plays against; `None` for its own embedded valley.
+    pub server: Option<String>,
     /// The authority's clock minus this machine's, in ms (tests give the valley its own).
     clock_offset_ms: i64,
 }
@@ -42,7 +50,7 @@ enum Worker {
     #[cfg(not(target_arch = "wasm32"))]
     Thread { jobs: Option<Sender<Job>>, thread: Option<std::thread::JoinHandle<()>> },
     #[cfg(target_arch = "wasm32")]
-    Inline { authority: Mutex<Authority>, updates: Sender<WorldUpdate> },
+    Task { jobs: async_channel::Sender<Job> },
 }
 
 pub fn plugin(app: &mut App) {
@@ -61,9 +69,10 @@ impl AuthorityLink {
         let key = authority.key.public_key();
         let ledger = authority.ledger_info();
         let accepted_trips = authority.accepted_trips();
+        let server = authority.server().map(str::to_string);
         let clock_offset_ms = authority.now() as i64 - crate::platform::now_ms() as i64;
         let (update_sender, updates) = channel();
-        AuthorityLink { key, worker: Worker::start(authority, update_sender), updates: Mutex::new(updates), ledger, accepted_trips, clock_offset_ms }
+        AuthorityLink { key, worker: Worker::start(authority, update_sender), updates: Mutex::new(updates), ledger, accepted_trips, server, clock_offset_ms }
     }
 
     /// The player's public key.
@@ -76,13 +85,20 @@ impl AuthorityLink {
         (crate::platform::now_ms() as i64 + self.clock_offset_ms).max(0) as u64
     }
 
-    /// Queues a job for the authority; its update, if any, is applied by a later frame.
+    /// Queues a job for the authority that needs no network; its update, if any, is applied
+    /// by a later frame.
     pub fn send(&self, job: impl FnOnce(&mut Authority) -> Option<WorldUpdate> + Send + 'static) {
+        self.send_async(move |authority| Box::pin(std::future::ready(job(authority))));
+    }
+
+    /// Queues a job that may wait on the network (`async` methods of the authority).
+    pub fn send_async(&self, job: impl for<'a> FnOnce(&'a mut Authority) -> JobFuture<'a> + Send + 'static) {
         self.worker.send(Box::new(job));
     }
 
     /// Runs `f` on the authority after every job sent before it, and waits for its answer.
-    /// For start-up, tests and headless runs only: a system must never wait.
+    /// For start-up, tests and headless runs only (natively): a system must never wait.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn call<R: Send + 'static>(&self, f: impl FnOnce(&mut Authority) -> R + Send + 'static) -> R {
         let (answer, answered) = channel();
         self.send(move |authority| {
@@ -93,6 +109,7 @@ impl AuthorityLink {
     }
 
     /// Waits until every job sent so far is done (its update is then ready for the next frame).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn wait_idle(&self) {
         self.call(|_| ());
     }
@@ -109,9 +126,11 @@ impl Worker {
         let thread = std::thread::Builder::new()
             .name("valley-authority".into())
             .spawn(move || {
+                let runtime = authority.runtime();
                 for job in incoming {
                     // A panic in one job is a bug to report, not a reason to stop answering.
-                    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut authority))) {
+                    let run = || Authority::wait_for(runtime.clone(), job(&mut authority));
+                    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
                         Ok(Some(update)) => {
                             if updates.send(update).is_err() {
                                 break;
@@ -127,8 +146,19 @@ impl Worker {
     }
 
     #[cfg(target_arch = "wasm32")]
-    fn start(authority: Authority, updates: Sender<WorldUpdate>) -> Worker {
-        Worker::Inline { authority: Mutex::new(authority), updates }
+    fn start(mut authority: Authority, updates: Sender<WorldUpdate>) -> Worker {
+        let (jobs, incoming) = async_channel::unbounded::<Job>();
+        wasm_bindgen_futures::spawn_local(async move {
+            // Ends when the link (the only sender) is dropped.
+            while let Ok(job) = incoming.recv().await {
+                if let Some(update) = job(&mut authority).await
+                    && updates.send(update).is_err()
+                {
+                    break;
+                }
+            }
+        });
+        Worker::Task { jobs }
     }
 
     fn send(&self, job: Job) {
@@ -140,9 +170,9 @@ impl Worker {
                 }
             }
             #[cfg(target_arch = "wasm32")]
-            Worker::Inline { authority, updates } => {
-                if let Some(update) = authority.lock().ok().and_then(|mut a| job(&mut a)) {
-                    let _ = updates.send(update);
+            Worker::Task { jobs } => {
+                if jobs.try_send(job).is_err() {
+                    error!("the valley authority's task has stopped; the request is lost");
                 }
             }
         }
@@ -176,25 +206,28 @@ fn apply_updates(world: &mut World) {
 fn send_intents(mut intents: MessageReader<Intent>, link: Res<AuthorityLink>) {
     for intent in intents.read() {
         let intent = intent.clone();
-        link.send(move |authority| {
-            let (outcome, refreshed) = match authority.apply(&intent) {
-                Ok(outcome) => (outcome, Some(authority.player())),
-                Err(e) => {
-                    warn!("the valley refused {intent:?}: {e}");
-                    (Outcome::Refused { intent, reason: e.to_string() }, None)
-                }
-            };
-            let seen = refreshed.map(|player| (player, authority.ledger_info(), authority.accepted_trips()));
-            Some(Box::new(move |world: &mut World| {
-                match seen {
-                    Some((Ok(player), ledger, trips)) => show_player(world, player, ledger, trips),
-                    Some((Err(e), ..)) => error!("could not read the player back from the valley: {e}"),
-                    None => {}
-                }
-                world.write_message(outcome);
-            }))
-        });
+        link.send_async(move |authority| Box::pin(answer(authority, intent)));
     }
+}
+
+/// Carries out one intent and reads the player back after a change.
+async fn answer(authority: &mut Authority, intent: Intent) -> Option<WorldUpdate> {
+    let (outcome, refreshed) = match authority.apply(&intent).await {
+        Ok(outcome) => (outcome, Some(authority.player().await)),
+        Err(e) => {
+            warn!("the valley refused {intent:?}: {e}");
+            (Outcome::Refused { intent, reason: e.to_string() }, None)
+        }
+    };
+    let seen = refreshed.map(|player| (player, authority.ledger_info(), authority.accepted_trips()));
+    Some(Box::new(move |world: &mut World| {
+        match seen {
+            Some((Ok(player), ledger, trips)) => show_player(world, player, ledger, trips),
+            Some((Err(e), ..)) => error!("could not read the player back from the valley: {e}"),
+            None => {}
+        }
+        world.write_message(outcome);
+    }))
 }
 
 fn show_player(world: &mut World, view: PlayerView, ledger: LedgerInfo, trips: Vec<TripSummary>) {

@@ -58,6 +58,9 @@ pub struct GameOptions {
     pub headless: bool,
     /// Play connected to this server (default: the profile's server, if it has one).
     pub server: Option<String>,
+    /// With a server: join its valley first if this profile is not a player there (enrol,
+    /// grant both consents, and bring a sample car where it trusts the demo maker).
+    pub join: bool,
 }
 
 /// System order within a frame, as the Bevy community templates do it.
@@ -68,35 +71,83 @@ pub enum AppSystems {
     Presentation,
 }
 
+/// The name a profile joins a shared valley under (a claim; it mints nothing).
+const JOIN_NAME: &str = "Driver";
+
 /// Opens the game window on the player's profile (created on the first run).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn run(options: GameOptions) -> anyhow::Result<()> {
     let started = crate::platform::Instant::now();
-    let level = match &options.level {
-        Some(path) => Level::load(path)?,
-        None => Level::parse("levels/stone_valley.ron", DEFAULT_LEVEL)?,
-    };
+    let level = level_of(&options)?;
     let data = DataDir(options.data_dir.clone());
     let server = options.server.clone().or_else(|| crate::client::http::saved_server(&data));
     let mut authority = match &server {
         // Connected mode: the profile syncs with a server.
-        #[cfg(not(target_arch = "wasm32"))]
-        Some(url) => {
-            let (key, _) = crate::profile::load_or_create_key(&data.player_key(), "player")?;
-            Authority::connected(&data, url, key)?
-        }
-        _ => {
-            let (valley, key) = EmbeddedValley::open_with_player(&data, crate::valley::embedded::system_clock)?;
-            Authority::embedded(valley, key)
-        }
+        Some(url) => Authority::connected(&data, url, player_key(&data)?)?,
+        None => embedded(&data)?,
     };
-    let player = authority.player().map_err(|e| match &server {
-        Some(url) => anyhow::anyhow!("{e} (the profile syncs with {url}: run `horizon sync` once it is reachable)"),
-        None => e.into(),
-    })?;
+    let player = Authority::wait_for(authority.runtime(), enter(&mut authority, &data, server.as_deref(), options.join))?;
     if options.headless {
         return run_headless(level, authority, &options);
     }
+    open_window(options, level, authority, player, started)
+}
 
+/// The browser's start: [`run`]'s, with the server awaited (the page's one thread never
+/// waits). `options.server` is the page's own origin when the player joins its valley.
+#[cfg(target_arch = "wasm32")]
+pub async fn run_in_page(options: GameOptions) -> anyhow::Result<()> {
+    let started = crate::platform::Instant::now();
+    let level = level_of(&options)?;
+    let data = DataDir(options.data_dir.clone());
+    let server = options.server.clone().or_else(|| crate::client::http::saved_server(&data));
+    let mut authority = match &server {
+        Some(url) => Authority::connect(&data, url, player_key(&data)?).await?,
+        None => embedded(&data)?,
+    };
+    let player = enter(&mut authority, &data, server.as_deref(), options.join).await?;
+    open_window(options, level, authority, player, started)
+}
+
+/// Joins the server's valley first when asked (connected only), then shows the player.
+async fn enter(authority: &mut Authority, data: &DataDir, server: Option<&str>, join: bool) -> anyhow::Result<crate::valley::PlayerView> {
+    if let (Some(url), true) = (server, join) {
+        let joined = authority.join(data, JOIN_NAME).await?;
+        info!("joined {url}: {joined:?}");
+    }
+    authority.player().await.map_err(|e| unreachable(e, server))
+}
+
+fn player_key(data: &DataDir) -> anyhow::Result<crate::ledger::NamedKey> {
+    Ok(crate::profile::load_or_create_key(&data.player_key(), "player")?.0)
+}
+
+/// The profile's own valley (its first run pairs the sample car).
+fn embedded(data: &DataDir) -> anyhow::Result<Authority> {
+    let (valley, key) = EmbeddedValley::open_with_player(data, crate::valley::embedded::system_clock)?;
+    Ok(Authority::embedded(valley, key))
+}
+
+fn level_of(options: &GameOptions) -> anyhow::Result<Level> {
+    Ok(match &options.level {
+        Some(path) => Level::load(path)?,
+        None => Level::parse("levels/stone_valley.ron", DEFAULT_LEVEL)?,
+    })
+}
+
+/// Says what to do when the profile's server cannot show the player.
+fn unreachable(e: crate::valley::ValleyError, server: Option<&str>) -> anyhow::Error {
+    match server {
+        #[cfg(not(target_arch = "wasm32"))]
+        Some(url) => anyhow::anyhow!("{e} (the profile syncs with {url}: run `horizon sync` once it is reachable)"),
+        #[cfg(target_arch = "wasm32")]
+        Some(url) => anyhow::anyhow!("{e} (this page's profile plays in the valley at {url}: reload once it is reachable, or open the page with ?leave to play on this device)"),
+        None => e.into(),
+    }
+}
+
+/// The window (natively) or the page's canvas, on the opened authority.
+fn open_window(options: GameOptions, level: Level, authority: Authority, player: crate::valley::PlayerView, started: crate::platform::Instant) -> anyhow::Result<()> {
     let data_dir = options.data_dir.clone();
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
@@ -155,9 +206,10 @@ fn presentation(app: &mut App, level: &Level) {
 
 /// `horizon play --headless --frames N`: the play loop without a window, one fixed 1/60 s
 /// step a frame, then a report of what the authority recorded.
+#[cfg(not(target_arch = "wasm32"))]
 fn run_headless(level: Level, mut authority: Authority, options: &GameOptions) -> anyhow::Result<()> {
     let frames = options.frames.ok_or_else(|| anyhow::anyhow!("--headless needs --frames N"))?;
-    let before = authority.player()?.state;
+    let before = authority.player_now()?.state;
     let entries_before = authority.ledger_info().size;
     let mut app = play_app(level, authority, &options.data_dir);
     if options.autopilot {
@@ -172,7 +224,7 @@ fn run_headless(level: Level, mut authority: Authority, options: &GameOptions) -
     app.update();
     let car = app.world_mut().query_filtered::<&Transform, With<car::PlayerDriven>>().single(app.world()).map(|t| t.translation).unwrap_or_default();
     let link = app.world().resource::<AuthorityLink>();
-    let (after, entries_after) = link.call(|a| (a.player().map(|p| p.state), a.ledger_info().size));
+    let (after, entries_after) = link.call(|a| (a.player_now().map(|p| p.state), a.ledger_info().size));
     let after = after?;
     let progress = app.world().resource::<tasks::TaskProgress>();
     println!(
@@ -195,8 +247,9 @@ fn run_headless(level: Level, mut authority: Authority, options: &GameOptions) -
 /// The play loop headless: the real simulation and session plugins, without a window,
 /// renderer or assets. After it returns (one update in) the player's car stands at the
 /// level's spawn. For tests and `--headless`.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn play_app(level: Level, mut authority: Authority, data_dir: &std::path::Path) -> App {
-    let player = authority.player().expect("an enrolled player");
+    let player = authority.player_now().expect("an enrolled player");
     let mut app = headless();
     simulation(&mut app, &level, screens::Start::InValley);
     session(&mut app, authority, player, data_dir);

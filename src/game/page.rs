@@ -66,6 +66,7 @@ fn show_status(
     if let Some(link) = link {
         let _ = status.set_attribute("data-ledger-size", &link.ledger.size.to_string());
         let _ = status.set_attribute("data-ledger-origin", &link.ledger.origin);
+        let _ = status.set_attribute("data-server", link.server.as_deref().unwrap_or(""));
     }
     if let Ok((transform, speed)) = car.single() {
         let at = transform.translation;

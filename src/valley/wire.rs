@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use super::{BoxOpening, ImportReport, ValleyError};
 use crate::ledger::replay::Deposit;
 use crate::ledger::car::{Binding, Provision, SignedTrip, Statement};
-use crate::ledger::{NamedKey, Prize, PublicKey, Role};
+use crate::ledger::{Entry, NamedKey, Prize, PublicKey, Role};
 use crate::telemetry::car_signed::Pairing;
 use crate::telemetry::{CheckedTrip, TripSummary, Verdict};
 
@@ -210,6 +210,12 @@ pub struct OpenBoxRequest {
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct SubmitRequest {
     pub entry: String,
+}
+
+impl SubmitRequest {
+    pub fn new(entry: &Entry) -> Self {
+        SubmitRequest { entry: B64.encode(entry.to_bytes()) }
+    }
 }
 
 /// An entry's index in the ledger.

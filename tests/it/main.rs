@@ -10,6 +10,7 @@ mod crash;
 mod drive;
 mod economy;
 mod frames;
+mod joining;
 mod fuzz;
 mod level;
 mod merkle_kat;

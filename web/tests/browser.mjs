@@ -1,9 +1,10 @@
 // The browser game end to end, as a player meets it: Debian's Chromium (headless, WebGL2 on
 // SwiftShader, no GPU) loads the page from a real `horizon serve`, waits for the valley,
 // checks the picture (sky, land, the car), drives with W, lets the autopilot mine a
-// deposit, reloads and finds the stone still there, then exports the ledger the browser
-// wrote and has `horizon ledger verify` check it. Any console error or uncaught exception
-// fails the test. Usage: node web/tests/browser.mjs HORIZON_BINARY [SCREENSHOT_DIR]
+// deposit, reloads and finds the stone still there, exports the ledger the browser wrote
+// and has `horizon ledger verify` check it, then joins the server's shared valley from the
+// page's offer, mines there, finds the mint on the server, and goes back to its own valley.
+// Any console error or uncaught exception fails the test. Usage: node web/tests/browser.mjs HORIZON_BINARY [SCREENSHOT_DIR]
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
@@ -28,7 +29,7 @@ const log = (...a) => console.log(`[${seconds()} s]`, ...a);
 const figures = {};
 
 // A real server, on a port the system picks; it serves web/dist at /.
-const server = spawn(horizon, ['--data-dir', join(work, 'server'), 'serve', '--addr', '127.0.0.1:0', '--web', join(web, 'dist')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(horizon, ['--data-dir', join(work, 'server'), 'serve', '--addr', '127.0.0.1:0', '--trust-demo-maker', '--web', join(web, 'dist')], { stdio: ['ignore', 'pipe', 'inherit'] });
 const base = await new Promise((resolve, reject) => {
   let out = '';
   server.stdout.on('data', (d) => {
@@ -204,5 +205,43 @@ async function run() {
   check(Object.keys(files).length >= 2, `the browser's ledger files: ${Object.keys(files).join(', ')}`);
   const verified = execFileSync(horizon, ['ledger', 'verify', ledger], { encoding: 'utf8' });
   log('horizon ledger verify:', verified.trim().split('\n').slice(-2).join(' / '));
+
+  // The page came from a valley server: it offers to join that valley (same origin).
+  const local = reloaded;
+  const offer = page.locator('#valley-button');
+  await offer.waitFor({ state: 'visible', timeout: 60000 });
+  check((await offer.textContent()).includes('Join'), `the page offers to join: ${await offer.textContent()}`);
+  const clicked = Date.now();
+  await offer.click();
+  const joined = await waitFor('the shared valley', (s) => s.screen === 'title' && s.server === base, 240);
+  log('joined:', joined.text, 'ledger', joined.ledgerOrigin, joined.ledgerSize);
+  check(joined.ledgerOrigin !== local.ledgerOrigin, `a shared valley has the server's ledger, not the browser's: ${joined.ledgerOrigin}`);
+  check(joined.player === local.player, 'the same player key joins');
+  check(Number(joined.deposits) > 0 && Number(joined.stonesMilli) === 0, `the joined player's sample car dropped stones to mine there: ${JSON.stringify(joined)}`);
+  figures.join_s = (Date.now() - clicked) / 1000;
+
+  // It remembers the server: the autopilot mines in the shared valley.
+  await page.goto(`${base}/?autopilot`);
+  await waitFor('the shared valley (autopilot)', (s) => s.screen === 'title' && s.server === base, 240);
+  await page.locator('#game').click({ position: { x: 20, y: 20 } });
+  await page.keyboard.press('Enter');
+  const minedThere = await waitFor('a deposit mined in the shared valley', (s) => Number(s.stonesMilli) > 0, 900);
+  log('mined in the shared valley:', minedThere.text);
+  const onServer = await (await fetch(`${base}/v1/player/${joined.player}`)).json();
+  log('the server has the player as', JSON.stringify(onServer));
+  check(onServer.stones_milli >= Number(minedThere.stonesMilli) && onServer.stones_milli > 0,
+    `the server's ledger has the mint: ${onServer.stones_milli} milli-stones, the page showed ${minedThere.stonesMilli}`);
+  check(onServer.vehicle && onServer.vehicle.startsWith('DEMO-'), `the player brought a sample car of its own: ${onServer.vehicle}`);
+  await picture('shared-valley');
+
+  // And back to the browser's own valley, as it was.
+  await page.goto(`${base}/`);
+  const back = page.locator('#valley-button');
+  await back.waitFor({ state: 'visible', timeout: 240000 });
+  check((await back.textContent()).includes('this device'), `the page offers to leave: ${await back.textContent()}`);
+  await back.click();
+  const home = await waitFor('the browser\'s own valley', (s) => s.screen === 'title' && !s.server, 240);
+  check(home.ledgerOrigin === local.ledgerOrigin && Number(home.stonesMilli) >= Number(local.stonesMilli),
+    `the browser's own valley is as it was: ${JSON.stringify(home)}`);
   noErrors('at the end');
 }

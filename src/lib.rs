@@ -2,7 +2,8 @@
 //!
 //! Layers, lowest first; each imports only those below it (DESIGN 2):
 //! 1. the pure core, no Bevy: `ledger`, `economy`, `twin`, `telemetry`, `level`, and
-//!    `platform` (time and threads, swapped in the browser);
+//!    `platform` (time and threads, swapped in the browser), `kiosk` (a show machine's
+//!    configuration and rhythm);
 //! 2. the authority: `valley` (the contract and the embedded rules), `profile` and
 //!    `simulated_car` (a telematics unit in software);
 //! 3. `client` (the HTTP authority, verified replica, queue) and `server` (`horizon serve`);
@@ -11,6 +12,7 @@
 pub mod economy;
 pub mod ledger;
 pub mod level;
+pub mod kiosk;
 pub mod platform;
 pub mod telemetry;
 pub mod twin;

@@ -22,6 +22,9 @@ struct Cli {
 enum Command {
     /// Play (the default)
     Play(cli::PlayArgs),
+    /// Run a show machine: fullscreen, attract mode, visitors' drives (see the README's
+    /// "Show machines")
+    Kiosk(cli::KioskArgs),
     /// Create or show the player's key
     Keys,
     /// Import a file: a car's pairing or car-signed trips (from the car, or `horizon car`), an
@@ -108,6 +111,7 @@ pub fn main() -> ExitCode {
     let data_dir = horizon::profile::DataDir(args.data_dir.unwrap_or_else(horizon::profile::default_data_dir));
     let result = match args.command.unwrap_or(Command::Play(cli::PlayArgs::default())) {
         Command::Play(play) => cli::play(&data_dir, play),
+        Command::Kiosk(kiosk) => cli::kiosk(&data_dir, kiosk),
         Command::Keys => cli::keys(&data_dir),
         Command::Import { file, timezone, dry_run } => cli::sync::import(&data_dir, &file, timezone.as_deref(), dry_run),
         Command::Consent { change } => cli::sync::consent(&data_dir, change),

@@ -101,6 +101,45 @@ pub fn play(data_dir: &DataDir, args: PlayArgs) -> Result<ExitCode> {
     }
 }
 
+/// What `horizon kiosk` takes.
+#[derive(clap::Args, Default)]
+pub struct KioskArgs {
+    /// The show's configuration (RON) [default: every default: the Stone Valley, 45 s idle,
+    /// Chinese and English, fullscreen on the first monitor, Ctrl+Alt+O for the operator]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+    /// Check the configuration, print what it amounts to, and exit
+    #[arg(long)]
+    pub check: bool,
+    /// Run this many frames, then exit
+    #[arg(long, value_name = "N")]
+    pub frames: Option<u32>,
+    /// Save a screenshot of the last frame (needs --frames)
+    #[arg(long, value_name = "PATH", requires = "frames")]
+    pub screenshot: Option<std::path::PathBuf>,
+}
+
+pub fn kiosk(data_dir: &DataDir, args: KioskArgs) -> Result<ExitCode> {
+    let config = match &args.config {
+        Some(path) => horizon::kiosk::KioskConfig::load(path)?,
+        None => horizon::kiosk::KioskConfig::default(),
+    };
+    if args.check {
+        println!("{config:#?}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    #[cfg(feature = "game")]
+    {
+        let options = horizon::game::kiosk::KioskOptions { data_dir: data_dir.0.clone(), config, frames: args.frames, screenshot: args.screenshot };
+        Ok(ExitCode::from(horizon::game::kiosk::run(options)?))
+    }
+    #[cfg(not(feature = "game"))]
+    {
+        let _ = (data_dir, config);
+        anyhow::bail!("this build has no game (built without the `game` feature); `horizon kiosk --check` still checks a configuration")
+    }
+}
+
 pub fn keys(data_dir: &DataDir) -> Result<ExitCode> {
     let path = data_dir.player_key();
     let (key, created) = load_or_create_key(&path, "player")?;

@@ -13,6 +13,7 @@ use crate::ledger::car::demo_maker_key;
 use crate::ledger::{Body, PublicKey, Role, Scope};
 use crate::profile::DataDir;
 use crate::simulated_car::{SIMULATED_HISTORY_MS, SimulatedCar};
+pub use crate::valley::embedded::sample_car_for;
 use crate::valley::embedded::sample_week_ending;
 use crate::valley::wire::{EnrolRequest, SubmitRequest};
 use crate::valley::{ValleyError, ValleyService};
@@ -29,11 +30,6 @@ pub struct Joined {
     pub car: Option<String>,
     /// Stones (in milli) waiting in the deposits its sample week dropped.
     pub waiting_milli: u64,
-}
-
-/// The sample car's pseudonym for this player.
-pub fn sample_car_for(player: &PublicKey) -> String {
-    format!("DEMO-{}", player.to_hex()[..8].to_uppercase())
 }
 
 /// Joins the valley `valley` talks to as `name` (see the module's comment).

@@ -67,10 +67,15 @@ pub enum Link {
 pub struct Authority {
     pub link: Link,
     pub key: NamedKey,
+    /// A show machine's own player while a visitor has the controls (`horizon kiosk`).
+    host: Option<NamedKey>,
     /// Natively, the runtime the connected link's requests run on.
     #[cfg(not(target_arch = "wasm32"))]
     runtime: Option<std::sync::Arc<tokio::runtime::Runtime>>,
 }
+
+/// The name a show's visitors drive under (a claim; it mints nothing).
+pub const VISITOR_NAME: &str = "Visitor";
 
 /// What the screens show of the ledger.
 #[derive(Clone, Debug, Default)]
@@ -103,6 +108,7 @@ impl Authority {
         Authority {
             link,
             key,
+            host: None,
             #[cfg(not(target_arch = "wasm32"))]
             runtime: None,
         }
@@ -161,6 +167,49 @@ impl Authority {
             Link::Embedded(_) => Ok(Default::default()),
             Link::Connected(valley) => crate::client::joining::join(valley, data, name).await,
         }
+    }
+
+    /// A show machine (`horizon kiosk`): the controls go to a new visitor, a fresh key with
+    /// a simulated car of its own ([`EmbeddedValley::welcome_visitor`]); the show's own
+    /// player is kept to come back to. Its car's files live under `data` only while it is
+    /// paired and its week signed.
+    pub async fn welcome_visitor(&mut self, data: &crate::profile::DataDir) -> Result<PlayerView, ValleyError> {
+        let visitor = NamedKey::generate("visitor").map_err(|e| ValleyError::BadInput(e.to_string()))?;
+        let Link::Embedded(valley) = &mut self.link else {
+            return Err(ValleyError::BadInput("a show machine's visitors drive in its own valley, not a server's".to_string()));
+        };
+        valley.welcome_visitor(&visitor, VISITOR_NAME, &data.0.join("kiosk").join("visitor-car"))?;
+        let previous = std::mem::replace(&mut self.key, visitor);
+        // A visitor after a visitor (a result cut short) still comes back to the host.
+        self.host.get_or_insert(previous);
+        self.player().await
+    }
+
+    /// A show machine: the visitor's drive is over; the show's own player drives again.
+    pub async fn farewell_visitor(&mut self) -> Result<PlayerView, ValleyError> {
+        if let Some(host) = self.host.take() {
+            self.key = host;
+        }
+        self.player().await
+    }
+
+    /// Brings a show screen's `figures` up to the valley's newest entries, reading only those
+    /// added since their last look (a connected client's replica holds no entries: its
+    /// figures stay as they were).
+    pub fn follow_figures(&self, figures: &mut crate::kiosk::ValleyFigures) {
+        let Link::Embedded(valley) = &self.link else { return };
+        let ledger = valley.ledger();
+        let today = self.now() / crate::ledger::replay::DAY_MS;
+        for index in figures.size..ledger.size() {
+            match ledger.read_entry(index) {
+                Ok((entry, _)) => figures.add(index, &entry, today),
+                Err(e) => {
+                    warn!("the show's figures stop at entry {index}: {e}");
+                    break;
+                }
+            }
+        }
+        figures.root_hex = hex::encode(ledger.checkpoint().root.0);
     }
 
     /// Whether this authority is a server (and which).

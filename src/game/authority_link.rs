@@ -230,8 +230,11 @@ async fn answer(authority: &mut Authority, intent: Intent) -> Option<WorldUpdate
     }))
 }
 
-fn show_player(world: &mut World, view: PlayerView, ledger: LedgerInfo, trips: Vec<TripSummary>) {
+/// Shows the player as the authority answered: their car's parameters, profile, key, the
+/// ledger and their trips (also when the player changed: a show's visitor).
+pub fn show_player(world: &mut World, view: PlayerView, ledger: LedgerInfo, trips: Vec<TripSummary>) {
     let params = vehicle_params(&view.stats);
+    let view_key = view.key;
     if let Some(mut car) = world.get_resource_mut::<PlayerCar>() {
         car.0 = params;
     }
@@ -245,6 +248,7 @@ fn show_player(world: &mut World, view: PlayerView, ledger: LedgerInfo, trips: V
         profile.player = view;
     }
     let mut link = world.resource_mut::<AuthorityLink>();
+    link.key = view_key;
     link.ledger = ledger;
     link.accepted_trips = trips;
 }

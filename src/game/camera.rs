@@ -42,8 +42,13 @@ pub fn plugin(app: &mut App) {
         .add_systems(Startup, spawn_camera)
         .add_systems(PreUpdate, add_fog.run_if(resource_added::<CurrentLevel>))
         .add_systems(Update, steer_orbit.in_set(AppSystems::Input))
-        .add_systems(Update, (chase, orbit, fly_over).in_set(AppSystems::Presentation).run_if(resource_exists::<CurrentLevel>));
+        .add_systems(Update, (chase, orbit, fly_over).in_set(AppSystems::Presentation).run_if(resource_exists::<CurrentLevel>.and_then(not(resource_exists::<CameraDirected>))));
 }
+
+/// Present while something else moves the camera (the show's camera director): the chase,
+/// orbit and flyover cameras stand aside.
+#[derive(Resource, Default)]
+pub struct CameraDirected;
 
 fn steer_orbit(
     keys: Res<ButtonInput<KeyCode>>,
@@ -109,7 +114,7 @@ fn add_fog(mut commands: Commands, current: Res<CurrentLevel>, camera: Query<Ent
 }
 
 /// Keeps `position` at least the clearance above the terrain (and the water).
-fn above_ground(current: &CurrentLevel, mut position: Vec3) -> Vec3 {
+pub fn above_ground(current: &CurrentLevel, mut position: Vec3) -> Vec3 {
     let ground = current.field.height_at(position.x, position.z).max(current.level.terrain.water_level_m);
     position.y = position.y.max(ground + CAMERA_CLEARANCE_M);
     position

@@ -8,12 +8,16 @@ pub mod autopilot;
 pub mod camera;
 pub mod car;
 mod car_look;
+#[cfg(not(target_arch = "wasm32"))]
+mod chinese_font;
 mod deposit_look;
 pub mod deposits;
 pub mod drive_report;
 mod effects;
 mod hud;
 pub mod input;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod kiosk;
 #[cfg(target_arch = "wasm32")]
 mod page;
 pub mod panels;

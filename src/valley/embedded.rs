@@ -229,25 +229,55 @@ impl EmbeddedValley {
         }
         // The sample car: a simulated telematics unit, provisioned by the demo maker, paired
         // with the player, which signs the bundled sample week as if just driven.
-        let now = valley.now();
         let car_dir = data.0.join("car");
         // (A profile enrolled before cars signed their trips claimed the sample car at
         // enrolment; its first run, cut short, is completed the new way.)
         let sample_claimed = matches!(&state.role, Role::Owner { vehicle } if vehicle == SAMPLE_VEHICLE);
         if untouched && (state.role == Role::Guest || sample_claimed) && valley.ledger.state().car(SAMPLE_VEHICLE).is_none() {
-            let provisioned = now.saturating_sub(crate::simulated_car::SIMULATED_HISTORY_MS);
-            let mut car = SimulatedCar::open_or_create(&car_dir, SAMPLE_VEHICLE, &demo_maker_key(), provisioned).map_err(|e| car_error(&car_dir, e))?;
-            let pairing = car.pair(key, now).map_err(|e| car_error(&car_dir, e))?;
-            valley.pair(&key, pairing)?;
+            valley.pair_sample_car(key, SAMPLE_VEHICLE, &car_dir)?;
         }
         let owner_of_sample = matches!(&valley.enrolled(&key)?.role, Role::Owner { vehicle } if vehicle == SAMPLE_VEHICLE);
         if owner_of_sample && state.km_attested == 0 && valley.accepted_trips(&key).is_empty() && valley.enrolled(&key)?.consented(Scope::Mileage) {
-            let mut car = SimulatedCar::open(&car_dir).map_err(|e| car_error(&car_dir, e))?;
-            let trips = sample_week_ending((now / 1000) as i64 - 3600);
-            let signed = car.sign_trips(&trips, true).map_err(|e| car_error(&car_dir, e))?;
-            valley.import_car(&key, signed)?;
+            valley.drive_sample_week(&key, &car_dir)?;
         }
         Ok((valley, player))
+    }
+
+    /// A show's visitor (`horizon kiosk`): `visitor`, a fresh key, enrolled as a guest named
+    /// `name` with both consents (the visitor's data is a simulated car's, not theirs), and a
+    /// simulated car of its own whose sample week waits in the valley to be mined. The car's
+    /// files under `car_dir` are needed only for this; they are removed after. Returns the
+    /// stones (milli) waiting.
+    pub fn welcome_visitor(&mut self, visitor: &NamedKey, name: &str, car_dir: &std::path::Path) -> Result<u64, ValleyError> {
+        let key = visitor.public_key();
+        self.enrol(key, Role::Guest, name)?;
+        for scope in [Scope::Mileage, Scope::Behaviour] {
+            let consent = self.sign_for(visitor, Body::Consent { scope, granted: true })?;
+            self.record(consent)?;
+        }
+        remove_files_in(car_dir)?;
+        self.pair_sample_car(key, &sample_car_for(&key), car_dir)?;
+        let report = self.drive_sample_week(&key, car_dir)?;
+        remove_files_in(car_dir)?;
+        Ok(report.new_deposits.iter().map(|d| d.amount_milli).sum())
+    }
+
+    /// A simulated car `vehicle` (its key under `car_dir`), provisioned by the demo maker and
+    /// paired with `player`.
+    fn pair_sample_car(&mut self, player: PublicKey, vehicle: &str, car_dir: &std::path::Path) -> Result<u64, ValleyError> {
+        let now = self.now();
+        let provisioned = now.saturating_sub(crate::simulated_car::SIMULATED_HISTORY_MS);
+        let mut car = SimulatedCar::open_or_create(car_dir, vehicle, &demo_maker_key(), provisioned).map_err(|e| car_error(car_dir, e))?;
+        let pairing = car.pair(player, now).map_err(|e| car_error(car_dir, e))?;
+        self.pair(&player, pairing)
+    }
+
+    /// The car under `car_dir` signs the bundled sample week, ending an hour ago, for `player`.
+    fn drive_sample_week(&mut self, player: &PublicKey, car_dir: &std::path::Path) -> Result<ImportReport, ValleyError> {
+        let mut car = SimulatedCar::open(car_dir).map_err(|e| car_error(car_dir, e))?;
+        let trips = sample_week_ending((self.now() / 1000) as i64 - 3600);
+        let signed = car.sign_trips(&trips, true).map_err(|e| car_error(car_dir, e))?;
+        self.import_car(player, signed)
     }
 
     pub fn ledger(&self) -> &Ledger {
@@ -503,8 +533,28 @@ pub fn check_label(what: &str, text: &str) -> Result<(), ValleyError> {
     crate::ledger::entry::label_problem(what, text).map_or(Ok(()), |why| Err(ValleyError::BadInput(why)))
 }
 
+/// Removes the files directly in `dir` (none there is no error).
+fn remove_files_in(dir: &std::path::Path) -> Result<(), ValleyError> {
+    let paths = match crate::platform::files::list_dir(dir) {
+        Ok(paths) => paths,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(store_error(dir, e)),
+    };
+    for path in paths.iter().filter(|p| !p.is_dir()) {
+        crate::platform::files::remove_file(path).map_err(|e| store_error(path, e))?;
+    }
+    Ok(())
+}
+
 fn car_error(dir: &std::path::Path, e: crate::simulated_car::CarError) -> ValleyError {
     store_error(dir, e)
+}
+
+/// The pseudonym of a player's own sample car (`DEMO-` and the first 8 hex digits of their
+/// key): a shared valley gives a car one owner, so each joining profile or show visitor
+/// brings a car of its own.
+pub fn sample_car_for(player: &PublicKey) -> String {
+    format!("DEMO-{}", player.to_hex()[..8].to_uppercase())
 }
 
 /// The bundled sample week, moved in time so that its last trip ends at `end_s` (Unix s):

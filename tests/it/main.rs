@@ -11,6 +11,7 @@ mod drive;
 mod economy;
 mod frames;
 mod joining;
+mod kiosk;
 mod fuzz;
 mod level;
 mod merkle_kat;

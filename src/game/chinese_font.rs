@@ -1,0 +1,52 @@
+//! Chinese in egui: its bundled fonts have no CJK glyphs, so Chinese text would paint as
+//! empty boxes. Natively the system's Noto Sans CJK (Debian's `fonts-noto-cjk`, its
+//! Simplified Chinese face) is read before the app starts — never in a frame: it is 19 MB —
+//! and added as every family's fallback on the first egui pass. `HORIZON_CJK_FONT=FILE`
+//! names another font file (face 0).
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+/// Where Debian and Ubuntu put Noto Sans CJK, and the index of its SC face in that file.
+const SYSTEM_FONTS: [(&str, u32); 2] = [("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2), ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 2)];
+
+/// A font file's bytes and the face to use.
+#[derive(Resource)]
+pub struct ChineseFont {
+    bytes: Vec<u8>,
+    face: u32,
+    added: bool,
+}
+
+impl ChineseFont {
+    /// Reads the font (start-up only). None, with a warning, when the machine has none.
+    pub fn read() -> Option<ChineseFont> {
+        let named = std::env::var_os("HORIZON_CJK_FONT").map(|f| (std::path::PathBuf::from(f), 0));
+        let candidates = named.into_iter().chain(SYSTEM_FONTS.iter().map(|(p, i)| (std::path::PathBuf::from(p), *i)));
+        for (path, face) in candidates {
+            match std::fs::read(&path) {
+                Ok(bytes) => return Some(ChineseFont { bytes, face, added: false }),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => warn!("{}: {e}", path.display()),
+            }
+        }
+        warn!("no Chinese font found (install fonts-noto-cjk, or set HORIZON_CJK_FONT=FILE): Chinese text shows as boxes");
+        None
+    }
+}
+
+pub fn plugin(app: &mut App) {
+    app.add_systems(EguiPrimaryContextPass, add_font.run_if(resource_exists::<ChineseFont>));
+}
+
+fn add_font(mut contexts: EguiContexts, mut font: ResMut<ChineseFont>) -> Result {
+    if font.added {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    let data = egui::FontData { index: font.face, ..egui::FontData::from_owned(std::mem::take(&mut font.bytes)) };
+    let families = [egui::FontFamily::Proportional, egui::FontFamily::Monospace].map(|family| egui::epaint::text::InsertFontFamily { family, priority: egui::epaint::text::FontPriority::Lowest }).to_vec();
+    ctx.add_font(egui::epaint::text::FontInsert { name: "Noto Sans CJK SC".into(), data, families });
+    font.added = true;
+    Ok(())
+}

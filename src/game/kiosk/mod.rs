@@ -1,0 +1,129 @@
+//! The show floor (`horizon kiosk`): the game on a big screen, unattended for days. Borderless
+//! fullscreen, no cursor, drawing on when it loses focus, deaf to the window's close button:
+//! only the operator's combination leads out. Attract mode (the autopilot, the camera
+//! director, the overlays) invites visitors; each drives as a fresh guest. The rhythm and the
+//! configuration are the pure `crate::kiosk`; these plugins are their view.
+
+mod camera_director;
+mod operator;
+mod show_overlay;
+pub mod visitors;
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+
+pub use camera_director::{CameraDirector, Shot};
+pub use operator::RESTART_STATUS;
+use crate::kiosk::KioskConfig;
+use crate::kiosk::config::{Display, KioskValley, Quality};
+use crate::level::Level;
+use crate::profile::DataDir;
+use super::authority::Authority;
+use super::screens::{Screen, Start};
+
+/// What `horizon kiosk` runs with.
+#[derive(Clone, Debug)]
+pub struct KioskOptions {
+    pub data_dir: PathBuf,
+    pub config: KioskConfig,
+    /// Run this many frames of the valley, then exit (render tests).
+    pub frames: Option<u32>,
+    /// With `frames`: save a screenshot of the last one.
+    pub screenshot: Option<PathBuf>,
+}
+
+/// Runs the kiosk until the operator quits or restarts it; returns the exit status.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn run(options: KioskOptions) -> anyhow::Result<u8> {
+    use bevy::window::{CursorOptions, MonitorSelection, WindowMode};
+    use bevy::winit::{UpdateMode, WinitSettings};
+    let started = crate::platform::Instant::now();
+    let config = &options.config;
+    if let KioskValley::Server(url) = &config.valley {
+        anyhow::bail!("valley: Server({url:?}): in this version a show machine's visitors drive in its own valley (valley: Embedded); a server's valley is not supported yet");
+    }
+    let combination = config.operator_combination().map_err(|e| anyhow::anyhow!("operator_keys: {e}"))?;
+    let level = match &config.level {
+        Some(path) => Level::load(path)?,
+        None => Level::parse("levels/stone_valley.ron", super::DEFAULT_LEVEL)?,
+    };
+    let data = DataDir(options.data_dir.clone());
+    let mut authority = super::embedded(&data)?;
+    let player = authority.player_now()?;
+    let font = super::chinese_font::ChineseFont::read();
+    let (mode, (width, height)) = match config.display {
+        Display::Fullscreen(monitor) => (WindowMode::BorderlessFullscreen(MonitorSelection::Index(monitor)), (1280, 720)),
+        Display::Windowed(w, h) => (WindowMode::Windowed, (w, h)),
+    };
+    let mut app = App::new();
+    app.add_plugins(DefaultPlugins.set(WindowPlugin {
+        primary_window: Some(Window { title: format!("Crypto Horizon — {}", config.branding), mode, resolution: (width, height).into(), ..default() }),
+        primary_cursor_options: Some(CursorOptions { visible: false, ..default() }),
+        // Visitors cannot close it: the operator's overlay quits.
+        close_when_requested: false,
+        ..default()
+    }))
+    // A show screen behind another window, or never focused, keeps drawing.
+    .insert_resource(WinitSettings { focused_mode: UpdateMode::Continuous, unfocused_mode: UpdateMode::Continuous })
+    .add_plugins((bevy_egui::EguiPlugin::default(), bevy::diagnostic::FrameTimeDiagnosticsPlugin::default()));
+    super::simulation(&mut app, &level, Start::Loading);
+    super::session(&mut app, authority, player, &options.data_dir);
+    super::presentation(&mut app, &level);
+    show(&mut app, config, &options.data_dir);
+    app.add_plugins((show_overlay::plugin, operator::plugin(combination), super::chinese_font::plugin));
+    if let Some(font) = font {
+        app.insert_resource(font);
+    }
+    if config.quality == Quality::Low {
+        app.add_systems(Update, no_shadow_maps);
+    }
+    let automation = super::GameOptions {
+        data_dir: options.data_dir.clone(),
+        level: None,
+        frames: options.frames,
+        screenshot: options.screenshot.clone(),
+        screen: Screen::Valley,
+        panel: super::panels::Panel::None,
+        autopilot: false,
+        headless: false,
+        server: None,
+        join: false,
+    };
+    app.add_plugins(super::automation::plugin(&automation, started));
+    Ok(match app.run() {
+        AppExit::Success => 0,
+        AppExit::Error(code) => code.get(),
+    })
+}
+
+/// The show's own plugins, the same in the window and headless: visitors and the camera
+/// director.
+fn show(app: &mut App, config: &KioskConfig, data_dir: &std::path::Path) {
+    app.add_plugins((visitors::plugin(config.clone(), data_dir.to_path_buf()), camera_director::plugin));
+}
+
+/// `quality: Low`: no shadow maps (suns come and go with the screens).
+fn no_shadow_maps(mut suns: Query<&mut DirectionalLight, Changed<DirectionalLight>>) {
+    for mut sun in &mut suns {
+        if sun.shadow_maps_enabled {
+            sun.shadow_maps_enabled = false;
+        }
+    }
+}
+
+/// The kiosk headless: the real simulation, session and show plugins without a window,
+/// renderer or assets; input through `ButtonInput`s the caller presses; the clock moves
+/// 1/60 s an update. After it returns (one update in) attract mode has begun. For tests.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn kiosk_app(level: Level, mut authority: Authority, data_dir: &std::path::Path, config: &KioskConfig) -> App {
+    let player = authority.player_now().expect("the show's player");
+    let mut app = super::headless();
+    app.add_plugins(bevy::input::InputPlugin);
+    super::simulation(&mut app, &level, Start::InValley);
+    super::session(&mut app, authority, player, data_dir);
+    show(&mut app, config, data_dir);
+    super::ready(&mut app);
+    app.update();
+    app
+}

@@ -1,0 +1,125 @@
+//! What the show's screen says over the valley, in the configured languages: in attract
+//! mode the call to drive, the show's name, the valley's live figures and a ticker of its
+//! newest ledger entries; for a visitor the time left; the "still there?" countdown; and a
+//! visitor's result. Everything bright drifts slowly, so that no element stays put for
+//! minutes on a screen that runs for days (burn-in).
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::visitors::ShowFloor;
+use crate::economy::format_stones;
+use crate::kiosk::config::Language;
+use crate::kiosk::{DriveEnd, Phase};
+
+pub fn plugin(app: &mut App) {
+    app.add_systems(EguiPrimaryContextPass, overlay.run_if(in_state(crate::game::screens::Screen::Valley)));
+}
+
+/// The text in each configured language, one line each.
+fn say(languages: &[Language], chinese: &str, english: &str) -> String {
+    languages.iter().map(|l| if *l == Language::Chinese { chinese } else { english }).collect::<Vec<_>>().join("\n")
+}
+
+/// A slow drift (pixels) that takes minutes to repeat: burn-in protection.
+fn drift(t: f64, reach: f32) -> egui::Vec2 {
+    egui::vec2((t * 0.021).sin() as f32 * reach, (t * 0.013 + 1.0).cos() as f32 * reach * 0.5)
+}
+
+fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let now = time.elapsed_secs_f64();
+    let langs = &floor.config.languages;
+    let shade = egui::Frame::NONE.fill(egui::Color32::from_black_alpha(150)).corner_radius(10.0).inner_margin(14.0);
+    match floor.timeline.phase() {
+        Phase::Attract | Phase::Result { .. } => {
+            // The call to drive, pulsing gently, wandering over the lower middle.
+            let pulse = 0.82 + 0.18 * (now * 2.0).sin() as f32;
+            let gold = egui::Color32::from_rgb((255.0 * pulse) as u8, (214.0 * pulse) as u8, (120.0 * pulse) as u8);
+            if !matches!(floor.timeline.phase(), Phase::Result { .. }) {
+                egui::Area::new("show-call".into()).anchor(egui::Align2::CENTER_BOTTOM, drift(now, 60.0) + egui::vec2(0.0, -120.0)).show(ctx, |ui| {
+                    shade.show(ui, |ui| {
+                        ui.vertical_centered(|ui| {
+                            ui.label(egui::RichText::new(say(langs, "触摸、按键或扣动扳机，开始驾驶", "Touch, press or pull a trigger to drive")).size(34.0).color(gold).strong());
+                        });
+                    });
+                });
+            }
+            egui::Area::new("show-brand".into()).anchor(egui::Align2::CENTER_TOP, drift(now + 400.0, 40.0) + egui::vec2(0.0, 24.0)).show(ctx, |ui| {
+                ui.label(egui::RichText::new(&floor.config.branding).size(30.0).color(egui::Color32::from_rgb(235, 240, 250)).strong());
+            });
+            let f = &floor.figures;
+            egui::Area::new("show-figures".into()).anchor(egui::Align2::LEFT_TOP, drift(now + 900.0, 20.0) + egui::vec2(40.0, 90.0)).show(ctx, |ui| {
+                shade.show(ui, |ui| {
+                    let line = |ui: &mut egui::Ui, zh: &str, en: &str, value: String| {
+                        ui.label(egui::RichText::new(format!("{}  {value}", say(langs, zh, en).replace('\n', " · "))).size(18.0).color(egui::Color32::from_rgb(200, 230, 255)));
+                    };
+                    line(ui, "今日开采原石", "stones mined today", format_stones(f.stones_mined_today_milli));
+                    line(ui, "今日真实里程", "real km today", format!("{} km", f.km_today));
+                    line(ui, "今日访客", "visitors today", f.visitors_today.to_string());
+                    line(ui, "最新检查点", "latest checkpoint", format!("{} entries · {}", f.size, f.root_hex.chars().take(12).collect::<String>()));
+                });
+            });
+            ticker(ctx, now, &floor);
+            if let Phase::Result { why, .. } = floor.timeline.phase() {
+                result_card(ctx, &floor, why, shade);
+            }
+        }
+        Phase::Driving { .. } => {
+            let left = floor.timeline.session_left(now).unwrap_or(0.0).ceil() as u64;
+            egui::Area::new("show-time-left".into()).anchor(egui::Align2::RIGHT_TOP, [-24.0, 70.0]).show(ctx, |ui| {
+                ui.label(egui::RichText::new(format!("{} {}:{:02}", say(langs, "剩余", "left").replace('\n', " / "), left / 60, left % 60)).size(22.0).color(egui::Color32::WHITE));
+            });
+        }
+        Phase::StillThere { .. } => {
+            let left = floor.timeline.countdown_left(now).unwrap_or(0.0).ceil() as u64;
+            egui::Area::new("show-still-there".into()).anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0]).show(ctx, |ui| {
+                shade.show(ui, |ui| {
+                    ui.vertical_centered(|ui| {
+                        ui.label(egui::RichText::new(say(langs, "还在吗？", "Still there?")).size(44.0).color(egui::Color32::WHITE).strong());
+                        ui.label(egui::RichText::new(left.to_string()).size(72.0).color(egui::Color32::from_rgb(255, 214, 120)).strong());
+                        ui.label(egui::RichText::new(say(langs, "触摸任意按键继续驾驶", "Touch any control to keep driving")).size(22.0).color(egui::Color32::WHITE));
+                    });
+                });
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The newest ledger entries, rolling right to left along the bottom.
+fn ticker(ctx: &egui::Context, now: f64, floor: &ShowFloor) {
+    if floor.figures.ticker.is_empty() {
+        return;
+    }
+    let text = floor.figures.ticker.iter().rev().cloned().collect::<Vec<_>>().join("   ·   ");
+    let width = ctx.content_rect().width();
+    // About 7 px a character at this size; the strip comes round again once it has gone by.
+    let span = width + text.chars().count() as f32 * 7.5;
+    let x = width - ((now * 60.0) as f32 % span);
+    egui::Area::new("show-ticker".into()).fixed_pos([x, ctx.content_rect().height() - 34.0]).interactable(false).show(ctx, |ui| {
+        ui.add(egui::Label::new(egui::RichText::new(text).size(14.0).monospace().color(egui::Color32::from_rgb(170, 200, 190))).extend());
+    });
+}
+
+fn result_card(ctx: &egui::Context, floor: &ShowFloor, why: DriveEnd, shade: egui::Frame) {
+    let langs = &floor.config.languages;
+    egui::Area::new("show-result".into()).anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0]).show(ctx, |ui| {
+        shade.show(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                let title = match why {
+                    DriveEnd::TimeUp => say(langs, "时间到！感谢驾驶", "Time's up: thanks for driving"),
+                    DriveEnd::Idle => say(langs, "感谢驾驶", "Thanks for driving"),
+                };
+                ui.label(egui::RichText::new(title).size(34.0).color(egui::Color32::WHITE).strong());
+                if let Some(r) = &floor.result {
+                    let big = |ui: &mut egui::Ui, text: String| ui.label(egui::RichText::new(text).size(24.0).color(egui::Color32::from_rgb(255, 214, 120)));
+                    big(ui, format!("{} {}", say(langs, "原石", "stones").replace('\n', " / "), format_stones(r.stones_milli)));
+                    big(ui, format!("{} {}", say(langs, "水晶", "crystals").replace('\n', " / "), r.crystals));
+                    big(ui, format!("{:.2} km", r.km));
+                    ui.label(egui::RichText::new(format!("ledger entries #{}–#{} · visitor {}", r.first_entry, r.end_entry.saturating_sub(1), &r.key_hex[..16])).size(14.0).monospace().color(egui::Color32::LIGHT_GRAY));
+                }
+            });
+        });
+    });
+}

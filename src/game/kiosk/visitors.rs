@@ -1,0 +1,264 @@
+//! Visitors at a show machine: any key, button, touch or trigger in attract mode hands the
+//! car to a new visitor with a fresh guest identity and a simulated car of their own (its
+//! week's stones wait in the valley); the visitor drives until the session's time is up or
+//! nobody answers "still there?"; then the show's own player and the autopilot take over
+//! again, the visitor's result stays on screen for a while, and nothing else of theirs
+//! does. The rhythm is `kiosk::Timeline`'s; this plugin feeds it input and acts on it.
+
+use bevy::prelude::*;
+use bevy_rapier3d::prelude::Velocity;
+
+use crate::game::AppSystems;
+use crate::game::authority::Authority;
+use crate::game::authority_link::{AuthorityLink, WorldUpdate, show_player};
+use crate::game::autopilot::Autopilot;
+use crate::game::car::{Car, CarControls, PlayerDriven};
+use crate::game::deposits::DepositCrystal;
+use crate::game::panels::Panel;
+use crate::game::screens::{Profile, Screen};
+use crate::game::tasks::TaskProgress;
+use crate::game::world::CurrentLevel;
+use crate::kiosk::{Change, DriveEnd, KioskConfig, Timeline, Timeouts, ValleyFigures};
+use crate::profile::DataDir;
+
+/// The show's state: its rhythm, the visitor under way and the last one's result.
+#[derive(Resource)]
+pub struct ShowFloor {
+    pub timeline: Timeline,
+    pub config: KioskConfig,
+    data_dir: std::path::PathBuf,
+    /// The visitor driving now, once the authority has enrolled them.
+    pub visitor: Option<Visit>,
+    /// The latest visitor's result, shown after their drive.
+    pub result: Option<VisitResult>,
+    /// Visitors since the kiosk started.
+    pub visitors: u64,
+    /// The valley's live figures, as of the latest look.
+    pub figures: ValleyFigures,
+    figures_asked_s: f64,
+    /// The latest error the authority reported (for the operator).
+    pub last_error: Option<String>,
+}
+
+/// A visitor's drive under way.
+#[derive(Clone, Debug)]
+pub struct Visit {
+    pub name: String,
+    pub key_hex: String,
+    /// The ledger's size when they arrived: their entries come after.
+    pub first_entry: u64,
+}
+
+/// What a visitor did, as the authority confirmed it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VisitResult {
+    pub key_hex: String,
+    pub stones_milli: u64,
+    pub crystals: u64,
+    pub km: f64,
+    /// Their entries in the ledger: `first_entry..end_entry`.
+    pub first_entry: u64,
+    pub end_entry: u64,
+    pub why: DriveEnd,
+}
+
+/// How often the valley's figures are refreshed (s).
+const FIGURES_EVERY_S: f64 = 5.0;
+
+pub fn plugin(config: KioskConfig, data_dir: std::path::PathBuf) -> impl Fn(&mut App) {
+    move |app: &mut App| {
+        app.insert_resource(ShowFloor {
+            timeline: Timeline::new(Timeouts::of(&config)),
+            config: config.clone(),
+            data_dir: data_dir.clone(),
+            visitor: None,
+            result: None,
+            visitors: 0,
+            figures: ValleyFigures::default(),
+            figures_asked_s: f64::NEG_INFINITY,
+            last_error: None,
+        })
+        .add_message::<ShowChange>()
+        .add_systems(OnEnter(Screen::Title), straight_into_the_valley)
+        .add_systems(OnEnter(Screen::Valley), attract_drives)
+        .add_systems(Update, (watch_controls, keep_time).chain().in_set(AppSystems::Input).run_if(in_state(Screen::Valley)))
+        .add_systems(Update, ask_for_figures.run_if(in_state(Screen::Valley)));
+    }
+}
+
+/// A show has no title screen: the valley, with the autopilot driving, is the invitation.
+fn straight_into_the_valley(mut next: ResMut<NextState<Screen>>) {
+    next.set(Screen::Valley);
+}
+
+fn attract_drives(mut commands: Commands, floor: Res<ShowFloor>) {
+    if !floor.timeline.visitor_present() {
+        commands.insert_resource(Autopilot::on_route(0));
+    }
+}
+
+/// Whether anyone touched a control this frame: a key (not a lone modifier, which the
+/// operator's combination begins with), a mouse button, the screen, a gamepad's button or
+/// stick. Held controls count: a visitor holding the accelerator is not idle.
+fn touched(keys: &ButtonInput<KeyCode>, mouse: &ButtonInput<MouseButton>, touches: &Touches, pads: &Query<&Gamepad>) -> bool {
+    let modifier = |k: &&KeyCode| matches!(k, KeyCode::ControlLeft | KeyCode::ControlRight | KeyCode::AltLeft | KeyCode::AltRight | KeyCode::ShiftLeft | KeyCode::ShiftRight | KeyCode::SuperLeft | KeyCode::SuperRight);
+    keys.get_pressed().any(|k| !modifier(&k))
+        || mouse.get_pressed().next().is_some()
+        || touches.iter().next().is_some()
+        || pads.iter().any(|pad| pad.get_pressed().next().is_some() || pad.get_analog_axes().any(|a| pad.get(*a).is_some_and(|v| v.abs() > 0.25)))
+}
+
+fn watch_controls(
+    time: Res<Time>,
+    keys: Res<ButtonInput<KeyCode>>,
+    mouse: Res<ButtonInput<MouseButton>>,
+    touches: Res<Touches>,
+    pads: Query<&Gamepad>,
+    operator: Option<Res<super::operator::OperatorOverlay>>,
+    mut floor: ResMut<ShowFloor>,
+    mut changes: MessageWriter<ShowChange>,
+) {
+    // The operator at work is no visitor.
+    if operator.is_some() || !touched(&keys, &mouse, &touches, &pads) {
+        return;
+    }
+    if let Some(change) = floor.timeline.input(time.elapsed_secs_f64()) {
+        changes.write(ShowChange(change));
+    }
+}
+
+/// A change of the show's rhythm, for the overlays (and tests) to follow.
+#[derive(Message, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShowChange(pub Change);
+
+#[allow(clippy::too_many_arguments)]
+fn keep_time(
+    mut commands: Commands,
+    time: Res<Time>,
+    mut floor: ResMut<ShowFloor>,
+    mut changes: ParamSet<(MessageReader<ShowChange>, MessageWriter<ShowChange>)>,
+    link: Res<AuthorityLink>,
+    profile: Res<Profile>,
+    progress: Res<TaskProgress>,
+    // Panels are the window's (headless there are none).
+    mut next_panel: Option<ResMut<NextState<Panel>>>,
+    deposits: Query<Entity, With<DepositCrystal>>,
+) {
+    let mut happened: Vec<Change> = changes.p0().read().map(|c| c.0).collect();
+    if let Some(change) = floor.timeline.tick(time.elapsed_secs_f64()) {
+        changes.p1().write(ShowChange(change));
+        happened.push(change);
+    }
+    for change in happened {
+        match change {
+            Change::VisitorArrived => {
+                commands.remove_resource::<Autopilot>();
+                if let Some(next) = next_panel.as_mut() {
+                    next.set(Panel::None);
+                }
+                clear_deposits(&mut commands, &deposits);
+                floor.result = None;
+                floor.visitors += 1;
+                let data = DataDir(floor.data_dir.clone());
+                let first_entry = link.ledger.size;
+                link.send_async(move |authority| Box::pin(welcome(authority, data, first_entry)));
+            }
+            Change::DriveEnded(why) => {
+                // What the authority confirmed of the visitor, before the show's player is back.
+                if let Some(visit) = floor.visitor.take() {
+                    let state = &profile.player.state;
+                    floor.result = Some(VisitResult {
+                        key_hex: visit.key_hex,
+                        stones_milli: state.stones_milli,
+                        crystals: state.crystals,
+                        km: progress.km_today,
+                        first_entry: visit.first_entry,
+                        end_entry: link.ledger.size,
+                        why,
+                    });
+                }
+                if let Some(next) = next_panel.as_mut() {
+                    next.set(Panel::None);
+                }
+                clear_deposits(&mut commands, &deposits);
+                commands.insert_resource(Autopilot::on_route(0));
+                let data_dir = floor.data_dir.clone();
+                link.send_async(move |authority| Box::pin(farewell(authority, data_dir)));
+            }
+            Change::AskedStillThere | Change::StillHere => {}
+            Change::AttractResumed => floor.result = None,
+        }
+    }
+}
+
+fn clear_deposits(commands: &mut Commands, deposits: &Query<Entity, With<DepositCrystal>>) {
+    for entity in deposits {
+        commands.entity(entity).despawn();
+    }
+}
+
+/// On the authority: a fresh visitor; in the world: their profile, an empty day of tasks
+/// (kept in memory only), and the car back at the start, standing.
+async fn welcome(authority: &mut Authority, data: DataDir, first_entry: u64) -> Option<WorldUpdate> {
+    let answer = authority.welcome_visitor(&data).await.map(|view| (view, authority.ledger_info(), authority.accepted_trips()));
+    Some(Box::new(move |world: &mut World| match answer {
+        Ok((view, ledger, trips)) => {
+            let visit = Visit { name: view.state.name.clone(), key_hex: view.key.to_hex(), first_entry };
+            info!("a visitor drives: {}", visit.key_hex);
+            show_player(world, view, ledger, trips);
+            world.insert_resource(TaskProgress::default());
+            back_to_start(world);
+            world.resource_mut::<ShowFloor>().visitor = Some(visit);
+        }
+        Err(e) => {
+            // The visitor drives the show's own car; nothing is recorded for them.
+            error!("could not welcome a visitor: {e}");
+            world.resource_mut::<ShowFloor>().last_error = Some(format!("welcoming a visitor: {e}"));
+        }
+    }))
+}
+
+/// On the authority: the show's own player again; in the world: their profile, their
+/// tasks, and the car back at the start for the autopilot.
+async fn farewell(authority: &mut Authority, data_dir: std::path::PathBuf) -> Option<WorldUpdate> {
+    let answer = authority.farewell_visitor().await.map(|view| (view, authority.ledger_info(), authority.accepted_trips()));
+    Some(Box::new(move |world: &mut World| match answer {
+        Ok((view, ledger, trips)) => {
+            show_player(world, view, ledger, trips);
+            world.insert_resource(TaskProgress::load(&data_dir));
+            back_to_start(world);
+        }
+        Err(e) => {
+            error!("could not bring the show's player back: {e}");
+            world.resource_mut::<ShowFloor>().last_error = Some(format!("ending a visit: {e}"));
+        }
+    }))
+}
+
+/// The player's car at the level's spawn, standing, controls released.
+fn back_to_start(world: &mut World) {
+    let Some(current) = world.get_resource::<CurrentLevel>() else { return };
+    let spawn = &current.level.spawn;
+    let (x, z) = spawn.position;
+    let at = Transform::from_xyz(x, current.field.height_at(x, z) + 1.4, z).with_rotation(Quat::from_rotation_y(spawn.heading_deg.to_radians()));
+    let mut cars = world.query_filtered::<(&mut Transform, &mut Velocity, &mut CarControls), (With<Car>, With<PlayerDriven>)>();
+    for (mut transform, mut velocity, mut controls) in cars.iter_mut(world) {
+        *transform = at;
+        *velocity = Velocity::zero();
+        *controls = CarControls::default();
+    }
+}
+
+/// Every few seconds, the valley's newest entries into the show's figures.
+fn ask_for_figures(time: Res<Time>, mut floor: ResMut<ShowFloor>, link: Res<AuthorityLink>) {
+    let now = time.elapsed_secs_f64();
+    if now - floor.figures_asked_s < FIGURES_EVERY_S {
+        return;
+    }
+    floor.figures_asked_s = now;
+    let mut figures = floor.figures.clone();
+    link.send(move |authority| {
+        authority.follow_figures(&mut figures);
+        Some(Box::new(move |world: &mut World| world.resource_mut::<ShowFloor>().figures = figures))
+    });
+}

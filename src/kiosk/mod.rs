@@ -1,0 +1,12 @@
+//! The show floor's pure parts (no Bevy, no I/O but reading the configuration): the
+//! kiosk's configuration, the rhythm of attract mode and visitors' drives, and the
+//! valley's live figures it shows. The game's
+//! `game::kiosk` is their view.
+
+pub mod config;
+pub mod figures;
+pub mod timeline;
+
+pub use config::{ConfigError, KioskConfig};
+pub use figures::ValleyFigures;
+pub use timeline::{Change, DriveEnd, Phase, Timeline, Timeouts};

@@ -1,0 +1,225 @@
+//! The show machine (`horizon kiosk`): its configuration refuses what it does not know and
+//! says where; its rhythm (attract → a visitor's drive → "still there?" → the result →
+//! attract) on a fake clock; and the real kiosk plugins headless, where a key press hands
+//! the car to a fresh guest and idling gives it back to the autopilot and the show's player.
+
+use std::process::Command;
+
+use bevy::prelude::*;
+use horizon::game::authority::Authority;
+use horizon::game::authority_link::AuthorityLink;
+use horizon::game::autopilot::Autopilot;
+use horizon::game::camera::GameCamera;
+use horizon::game::car::PlayerDriven;
+use horizon::game::deposits::DepositCrystal;
+use horizon::game::kiosk::visitors::ShowFloor;
+use horizon::game::kiosk::{CameraDirector, Shot, kiosk_app};
+use horizon::game::screens::Profile;
+use horizon::game::world::CurrentLevel;
+use horizon::game::DEFAULT_LEVEL;
+use horizon::kiosk::config::{Display, Language, OperatorKey};
+use horizon::kiosk::{Change, DriveEnd, KioskConfig, Phase, Timeline, Timeouts};
+use horizon::ledger::{Body, Role};
+use horizon::level::Level;
+use horizon::profile::DataDir;
+use horizon::valley::EmbeddedValley;
+use horizon::valley::embedded::system_clock;
+
+#[test]
+fn an_empty_configuration_is_a_working_kiosk_and_a_full_one_is_read() {
+    let config = KioskConfig::parse("show.ron", "").unwrap();
+    assert_eq!(config, KioskConfig::default());
+    assert_eq!((config.idle_s, config.languages.as_slice()), (45, &[Language::Chinese, Language::English][..]));
+    assert_eq!(config.operator_combination().unwrap(), vec![OperatorKey::Ctrl, OperatorKey::Alt, OperatorKey::Letter('O')]);
+    let text = r#"(
+        level: Some("levels/quarry.ron"),
+        idle_s: 30,
+        session_s: 180,
+        branding: "Auto Shanghai 2027 · 上海车展",
+        languages: [English],
+        quality: Low,
+        display: Windowed(1280, 720),
+        operator_keys: "Ctrl+Shift+F12",
+    )"#;
+    let config = KioskConfig::parse("show.ron", text).unwrap();
+    assert_eq!((config.idle_s, config.session_s, config.display), (30, 180, Display::Windowed(1280, 720)));
+    assert_eq!(config.branding, "Auto Shanghai 2027 · 上海车展");
+}
+
+#[test]
+fn a_wrong_configuration_names_the_file_line_and_field() {
+    let cases: [(&str, usize, &str); 7] = [
+        ("(\n  idle_s: 45,\n  idel_s: 30,\n)", 3, "idel_s"),
+        ("(\n  idle_s: 5,\n)", 2, "idle_s: 5 s is outside 10–600 s"),
+        ("(\n  session_s: 60,\n  idle_s: 90,\n)", 3, "idle_s: 90 s is not shorter than the session (60 s)"),
+        ("(\n  languages: [],\n)", 2, "languages: name at least one"),
+        ("(\n\n  operator_keys: \"O\",\n)", 3, "needs at least two of Ctrl, Alt and Shift"),
+        ("(\n  operator_keys: \"Ctrl+Alt+Enter\",\n)", 2, "\"Enter\" is not a key the combination can use"),
+        ("(\n  valley: Server(\"ftp://valley\"),\n)", 2, "is not an http:// or https:// address"),
+    ];
+    for (text, line, words) in cases {
+        let e = KioskConfig::parse("show.ron", text).unwrap_err();
+        assert_eq!((e.path.as_str(), e.line), ("show.ron", line), "{text:?}: {e}");
+        assert!(e.to_string().contains(words), "{text:?}: {e} should say {words:?}");
+        assert!(e.to_string().starts_with(&format!("show.ron:{line}:")), "{e}");
+    }
+}
+
+#[test]
+fn horizon_kiosk_check_prints_the_configuration_or_where_it_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("show.ron");
+    std::fs::write(&file, "(\n  idle_s: 30,\n  goodbye_s: 500,\n)\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_horizon")).args(["kiosk", "--check", "--config", file.to_str().unwrap()]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(said.contains("show.ron:3:3: goodbye_s: 500 s is outside 3–120 s"), "{said}");
+    std::fs::write(&file, "(idle_s: 30)").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_horizon")).args(["kiosk", "--check", "--config", file.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("idle_s: 30"));
+}
+
+fn timeouts() -> Timeouts {
+    Timeouts::of(&KioskConfig::default())
+}
+
+#[test]
+fn the_rhythm_of_a_show_on_a_fake_clock() {
+    let mut show = Timeline::new(timeouts());
+    assert_eq!(show.tick(1000.0), None, "attract waits for visitors, however long");
+    assert_eq!(show.input(1000.0), Some(Change::VisitorArrived));
+    assert_eq!(show.input(1020.0), None, "driving");
+    assert_eq!(show.tick(1064.9), None, "44.9 s without input is not idle yet");
+    assert_eq!(show.tick(1065.0), Some(Change::AskedStillThere));
+    assert_eq!(show.countdown_left(1068.0), Some(7.0));
+    assert_eq!(show.input(1068.0), Some(Change::StillHere), "any input answers");
+    assert!(matches!(show.phase(), Phase::Driving { .. }));
+    assert_eq!(show.tick(1112.0), None);
+    assert_eq!(show.tick(1113.0), Some(Change::AskedStillThere));
+    assert_eq!(show.tick(1122.9), None);
+    assert_eq!(show.tick(1123.0), Some(Change::DriveEnded(DriveEnd::Idle)), "nobody answered in 10 s");
+    assert!(!show.visitor_present());
+    assert_eq!(show.input(1124.0), None, "the leaving visitor's touches start nothing");
+    assert_eq!(show.tick(1135.0), Some(Change::AttractResumed), "the result stays 12 s");
+    assert_eq!(show.phase(), Phase::Attract);
+}
+
+#[test]
+fn a_busy_visitor_is_stopped_when_the_session_is_over_and_the_next_can_start_from_the_result() {
+    let mut show = Timeline::new(timeouts());
+    show.input(0.0);
+    for t in 1..240 {
+        show.input(f64::from(t));
+        assert_eq!(show.tick(f64::from(t)), None);
+    }
+    assert_eq!(show.session_left(239.5), Some(0.5));
+    assert_eq!(show.tick(240.0), Some(Change::DriveEnded(DriveEnd::TimeUp)));
+    assert_eq!(show.input(243.0), Some(Change::VisitorArrived), "after 3 s a touch is the next visitor");
+    assert!(show.visitor_present());
+}
+
+/// The kiosk headless on a first-run profile in `dir` with the default configuration.
+fn kiosk(dir: &std::path::Path) -> App {
+    let (valley, key) = EmbeddedValley::open_with_player(&DataDir(dir.to_path_buf()), system_clock).unwrap();
+    let level = Level::parse("levels/stone_valley.ron", DEFAULT_LEVEL).unwrap();
+    let mut app = kiosk_app(level, Authority::embedded(valley, key), dir, &KioskConfig::default());
+    // The camera the director moves (the window's presentation spawns it).
+    app.world_mut().spawn((GameCamera, Transform::default()));
+    app
+}
+
+fn seconds(app: &mut App, s: f64) {
+    for _ in 0..(s * 60.0).round() as u32 {
+        app.update();
+    }
+    app.world().resource::<AuthorityLink>().wait_idle();
+    app.update();
+}
+
+fn phase(app: &App) -> Phase {
+    app.world().resource::<ShowFloor>().timeline.phase()
+}
+
+fn profile_key(app: &App) -> horizon::ledger::PublicKey {
+    app.world().resource::<Profile>().player.key
+}
+
+fn car_at(app: &mut App) -> Vec3 {
+    app.world_mut().query_filtered::<&Transform, With<PlayerDriven>>().single(app.world()).unwrap().translation
+}
+
+#[test]
+fn a_key_hands_the_car_to_a_fresh_guest_and_idling_gives_it_back_to_the_autopilot() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = kiosk(dir.path());
+    let host = profile_key(&app);
+    let start = car_at(&mut app);
+
+    // Attract: the autopilot drives, the director cuts between shots every 6–10 s.
+    let mut shots = Vec::new();
+    for _ in 0..30 {
+        seconds(&mut app, 1.0);
+        let d = app.world().resource::<CameraDirector>();
+        if shots.last().map(|(n, _, _)| *n) != Some(d.cuts) {
+            shots.push((d.cuts, d.shot, d.length_s));
+        }
+        let cam = app.world_mut().query_filtered::<&Transform, With<GameCamera>>().single(app.world()).unwrap().translation;
+        let current = app.world().resource::<CurrentLevel>();
+        assert!(cam.y > current.field.height_at(cam.x, cam.z), "the camera stays above the ground: {cam}");
+    }
+    assert!(app.world().get_resource::<Autopilot>().is_some());
+    assert!(car_at(&mut app).distance(start) > 100.0, "the autopilot drove off: {} m", car_at(&mut app).distance(start));
+    assert!(shots.len() >= 3 && shots.len() <= 6, "30 s of attract is 3–5 shots: {shots:?}");
+    assert!(shots.iter().all(|(_, _, len)| (6.0..=10.0).contains(len)), "{shots:?}");
+    let kinds: Vec<Shot> = shots.iter().map(|(_, s, _)| *s).collect();
+    assert_eq!(kinds[..3], [Shot::DroneOrbit, Shot::Chase, Shot::Trackside], "{shots:?}");
+
+    // A visitor presses W: a fresh guest with a car of its own, the car back at the start.
+    let size_before = app.world().resource::<AuthorityLink>().ledger.size;
+    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(KeyCode::KeyW);
+    seconds(&mut app, 0.5);
+    assert!(matches!(phase(&app), Phase::Driving { .. }));
+    assert!(app.world().get_resource::<Autopilot>().is_none(), "the visitor drives, not the autopilot");
+    assert!(app.world().get_resource::<CameraDirector>().is_none(), "the chase camera is back");
+    let visitor = profile_key(&app);
+    assert_ne!(visitor, host);
+    let view = app.world().resource::<Profile>().player.clone();
+    assert_eq!((view.state.role.clone(), view.state.stones_milli), (Role::Owner { vehicle: horizon::valley::embedded::sample_car_for(&visitor) }, 0));
+    assert!(view.state.unmined_milli() > 50_000, "the visitor's car week waits to be mined: {}", view.state.unmined_milli());
+    let deposits = app.world_mut().query::<&DepositCrystal>().iter(app.world()).count();
+    assert_eq!(deposits, view.state.deposits.len(), "the crystals on screen are the visitor's");
+    assert!(car_at(&mut app).distance(start) < 30.0, "the visitor starts at the start");
+    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().release(KeyCode::KeyW);
+
+    // 45 s without input: "still there?"; 10 s more: the result, and the show's player back.
+    seconds(&mut app, 44.0);
+    assert!(matches!(phase(&app), Phase::Driving { .. }), "{:?}", phase(&app));
+    seconds(&mut app, 1.5);
+    assert!(matches!(phase(&app), Phase::StillThere { .. }), "{:?}", phase(&app));
+    seconds(&mut app, 10.0);
+    assert!(matches!(phase(&app), Phase::Result { why: DriveEnd::Idle, .. }), "{:?}", phase(&app));
+    assert_eq!(profile_key(&app), host, "nothing of the visitor's stays: the show's player is back");
+    assert!(app.world().get_resource::<Autopilot>().is_some());
+    let floor = app.world().resource::<ShowFloor>();
+    let result = floor.result.clone().expect("the visitor's result");
+    assert_eq!(result.key_hex, visitor.to_hex());
+    assert_eq!(floor.visitors, 1);
+    // The visitor's entries are in the ledger: enrolment, consents, their car, its week.
+    let (first, end) = (result.first_entry, result.end_entry);
+    assert_eq!(first, size_before);
+    let theirs = app.world().resource::<AuthorityLink>().call(move |a| {
+        let ledger = a.embedded_ledger().unwrap();
+        (first..end).map(|i| ledger.read_entry(i).unwrap().0).collect::<Vec<_>>()
+    });
+    assert!(theirs.iter().any(|e| matches!(&e.body, Body::Enrol { player, role: Role::Guest, .. } if *player == visitor)), "{} entries", theirs.len());
+    assert!(theirs.iter().filter(|e| matches!(e.body, Body::CarTrip { .. })).count() >= 5);
+
+    // The result goes after 12 s: attract, and the figures count today's visitor.
+    seconds(&mut app, 12.5);
+    assert_eq!(phase(&app), Phase::Attract);
+    assert!(app.world().resource::<ShowFloor>().result.is_none());
+    let figures = app.world().resource::<ShowFloor>().figures.clone();
+    assert!(figures.visitors_today >= 2 && figures.km_today > 0 && figures.size >= end, "{figures:?}");
+    assert_eq!(figures.ticker.len(), horizon::kiosk::figures::TICKER_ENTRIES);
+}

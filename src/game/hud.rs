@@ -16,7 +16,7 @@ pub fn plugin(app: &mut App) {
     app.init_resource::<Notices>()
         .init_resource::<ShownBalances>()
         .add_systems(Update, (collect_notices, count_up).in_set(super::AppSystems::Presentation))
-        .add_systems(EguiPrimaryContextPass, (hud, notices).run_if(in_state(Screen::Valley)));
+        .add_systems(EguiPrimaryContextPass, (hud, notices).run_if(in_state(Screen::Valley).and_then(super::screens::hud_shown)));
 }
 
 /// How long a notice stays (s).

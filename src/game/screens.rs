@@ -41,6 +41,16 @@ pub struct CurrentLevel {
     pub field: crate::level::Heightfield,
 }
 
+/// Present while nobody plays (a show's attract mode): the HUD, the task list and the panel
+/// bar stand aside for the show's own overlays.
+#[derive(Resource, Default)]
+pub struct HudHidden;
+
+/// Whether the player's HUD is on screen.
+pub fn hud_shown(hidden: Option<Res<HudHidden>>) -> bool {
+    hidden.is_none()
+}
+
 /// The player's profile, as the title screen and the HUD show it.
 #[derive(Resource, Clone, Debug)]
 pub struct Profile {

@@ -11,7 +11,7 @@ use super::world::CurrentLevel;
 
 pub fn plugin(app: &mut App) {
     // A screen open over the valley (the valley paused) covers the list.
-    app.add_systems(EguiPrimaryContextPass, task_list.run_if(in_state(Play::Running)));
+    app.add_systems(EguiPrimaryContextPass, task_list.run_if(in_state(Play::Running).and_then(super::screens::hud_shown)));
 }
 
 fn task_list(

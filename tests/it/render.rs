@@ -211,3 +211,44 @@ fn the_ledger_screen_renders() {
 fn the_profile_screen_renders() {
     screen_shot("profile");
 }
+
+/// The show machine in attract mode (`horizon kiosk`, in a 1280×720 window): the call to
+/// drive in Chinese and English over the lower middle, the show's name, the valley's
+/// figures, no player HUD, the valley behind.
+#[test]
+fn the_kiosk_attract_mode_invites_visitors_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("show.ron");
+    std::fs::write(&config, "(display: Windowed(1280, 720), branding: \"Auto Shanghai 2027 · 上海车展\")").unwrap();
+    let shot = screenshot_dir().join("kiosk-attract.png");
+    let _ = std::fs::remove_file(&shot);
+    let out = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x720x24", env!("CARGO_BIN_EXE_horizon"), "--data-dir", dir.path().to_str().unwrap(), "kiosk", "--config", config.to_str().unwrap()])
+        .args(["--frames", "40", "--screenshot", shot.to_str().unwrap()])
+        .env("WGPU_BACKEND", "vulkan")
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the kiosk failed: {}", log.lines().rev().take(30).collect::<Vec<_>>().join("\n"));
+    assert!(!log.contains("no Chinese font found"), "the Chinese font is there (fonts-noto-cjk)");
+    eprintln!("screenshot: {}", shot.display());
+    let img = image::open(&shot).unwrap().to_rgba8();
+    let painted = std::fs::read_to_string(shot.with_extension("txt")).unwrap();
+    for words in ["触摸、按键或扣动扳机，开始驾驶", "Touch, press or pull a trigger to drive", "Auto Shanghai 2027 · 上海车展", "stones mined today", "今日访客"] {
+        assert!(painted.contains(words), "attract paints {words:?}: {painted}");
+    }
+    for hud in ["km/h", "Tasks", "Twin", "Garage"] {
+        assert!(!painted.lines().any(|l| l.split_once(' ').and_then(|(_, r)| r.split_once(' ')).is_some_and(|(_, t)| t.contains(hud))), "no player HUD in attract: {hud:?} in {painted}");
+    }
+    let call = painted.lines().find(|l| l.contains("Touch, press")).unwrap();
+    let y: f32 = call.split(' ').nth(1).unwrap().parse().unwrap();
+    assert!((400.0..700.0).contains(&y), "the call to drive sits low: {call}");
+    // Gold letters: bright, much redder than blue, in the lower middle.
+    let gold = (400..700).flat_map(|y| (200..1080).map(move |x| (x, y))).filter(|&(x, y)| {
+        let p = img.get_pixel(x, y);
+        p[0] > 200 && i32::from(p[0]) - i32::from(p[2]) > 80
+    });
+    assert!(gold.count() > 2000, "the call to drive is written in gold");
+    let sky = mean_color(&img, 0, 20);
+    assert!(sky[2] > sky[0] + 30.0, "the valley's sky: {sky:?}");
+}

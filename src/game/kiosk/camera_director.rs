@@ -10,6 +10,7 @@ use crate::game::AppSystems;
 use crate::game::camera::{CameraDirected, GameCamera, above_ground};
 use crate::game::car::{Car, PlayerDriven};
 use crate::game::deposits::DepositCrystal;
+use crate::game::screens::HudHidden;
 use crate::game::world::CurrentLevel;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,14 +47,16 @@ fn length_of(n: u64) -> f64 {
     6.0 + (n.wrapping_mul(2_654_435_761) >> 7) as f64 % 4.0
 }
 
-/// The director has the camera while no visitor drives.
+/// The director has the camera while no visitor drives (and the player's HUD stands aside).
 fn take_or_give_camera(mut commands: Commands, floor: Res<ShowFloor>, directed: Option<Res<CameraDirected>>) {
     let attract = !floor.timeline.visitor_present();
     if attract && directed.is_none() {
         commands.insert_resource(CameraDirected);
+        commands.insert_resource(HudHidden);
     } else if !attract && directed.is_some() {
         commands.remove_resource::<CameraDirected>();
         commands.remove_resource::<CameraDirector>();
+        commands.remove_resource::<HudHidden>();
     }
 }
 

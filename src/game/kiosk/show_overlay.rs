@@ -30,12 +30,12 @@ fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>) -
     let ctx = contexts.ctx_mut()?;
     let now = time.elapsed_secs_f64();
     let langs = &floor.config.languages;
-    let shade = egui::Frame::NONE.fill(egui::Color32::from_black_alpha(150)).corner_radius(10.0).inner_margin(14.0);
+    let shade = egui::Frame::NONE.fill(egui::Color32::from_black_alpha(170)).corner_radius(12.0).inner_margin(egui::Margin::symmetric(22, 14));
     match floor.timeline.phase() {
         Phase::Attract | Phase::Result { .. } => {
             // The call to drive, pulsing gently, wandering over the lower middle.
-            let pulse = 0.82 + 0.18 * (now * 2.0).sin() as f32;
-            let gold = egui::Color32::from_rgb((255.0 * pulse) as u8, (214.0 * pulse) as u8, (120.0 * pulse) as u8);
+            let pulse = 0.92 + 0.08 * (now * 2.0).sin() as f32;
+            let gold = egui::Color32::from_rgb(255, (222.0 * pulse) as u8, (130.0 * pulse) as u8);
             if !matches!(floor.timeline.phase(), Phase::Result { .. }) {
                 egui::Area::new("show-call".into()).anchor(egui::Align2::CENTER_BOTTOM, drift(now, 60.0) + egui::vec2(0.0, -120.0)).show(ctx, |ui| {
                     shade.show(ui, |ui| {
@@ -57,7 +57,7 @@ fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>) -
                     line(ui, "今日开采原石", "stones mined today", format_stones(f.stones_mined_today_milli));
                     line(ui, "今日真实里程", "real km today", format!("{} km", f.km_today));
                     line(ui, "今日访客", "visitors today", f.visitors_today.to_string());
-                    line(ui, "最新检查点", "latest checkpoint", format!("{} entries · {}", f.size, f.root_hex.chars().take(12).collect::<String>()));
+                    line(ui, "最新检查点", "latest checkpoint", format!("#{} · {}", f.size, f.root_hex.chars().take(12).collect::<String>()));
                 });
             });
             ticker(ctx, now, &floor);

@@ -64,7 +64,7 @@ pub fn plugin(app: &mut App) {
         .add_plugins((twin::plugin, garage::plugin, blind_box::plugin, ledger::plugin, profile::plugin))
         .add_systems(Update, (switch_panels, pause_under_panel).chain().run_if(in_state(Screen::Valley)))
         .add_systems(PreUpdate, gamepad_to_egui.in_set(EguiInputSet::ReadBevyMessages))
-        .add_systems(EguiPrimaryContextPass, menu_bar.run_if(in_state(Screen::Valley)));
+        .add_systems(EguiPrimaryContextPass, menu_bar.run_if(in_state(Screen::Valley).and_then(super::screens::hud_shown)));
 }
 
 fn switch_panels(keys: Res<ButtonInput<KeyCode>>, pads: Query<&Gamepad>, panel: Res<State<Panel>>, mut next: ResMut<NextState<Panel>>) {

@@ -223,3 +223,9 @@ fn a_key_hands_the_car_to_a_fresh_guest_and_idling_gives_it_back_to_the_autopilo
     assert!(figures.visitors_today >= 2 && figures.km_today > 0 && figures.size >= end, "{figures:?}");
     assert_eq!(figures.ticker.len(), horizon::kiosk::figures::TICKER_ENTRIES);
 }
+
+#[test]
+fn the_documented_show_configuration_is_the_default() {
+    let config = KioskConfig::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/show.ron"))).unwrap();
+    assert_eq!(config, KioskConfig::default(), "deploy/show.ron documents the defaults");
+}

@@ -252,3 +252,97 @@ fn the_kiosk_attract_mode_invites_visitors_in_both_languages() {
     let sky = mean_color(&img, 0, 20);
     assert!(sky[2] > sky[0] + 30.0, "the valley's sky: {sky:?}");
 }
+
+/// A display of our own for tests that need the kiosk's process itself (xvfb-run would stand
+/// between): Xvfb on the first free display number.
+struct OwnDisplay {
+    server: std::process::Child,
+    name: String,
+}
+
+impl OwnDisplay {
+    fn start() -> OwnDisplay {
+        let n = (100..400).find(|n| !std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists()).unwrap();
+        let name = format!(":{n}");
+        let server = Command::new("Xvfb").args([name.as_str(), "-screen", "0", "1280x720x24", "-nolisten", "tcp"]).stderr(std::process::Stdio::null()).spawn().expect("Xvfb (scripts/setup-debian.sh --render)");
+        let socket = format!("/tmp/.X11-unix/X{n}");
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !std::path::Path::new(&socket).exists() {
+            assert!(std::time::Instant::now() < until, "Xvfb did not start on {name}");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        OwnDisplay { server, name }
+    }
+}
+
+impl Drop for OwnDisplay {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+/// Waits for a supervisor message containing `what` on `socket`; returns all it received.
+fn hear(socket: &std::os::unix::net::UnixDatagram, what: &str, within: std::time::Duration, kiosk: &mut std::process::Child) -> Vec<String> {
+    let until = std::time::Instant::now() + within;
+    let mut heard = Vec::new();
+    let mut buf = [0u8; 4096];
+    socket.set_read_timeout(Some(std::time::Duration::from_millis(200))).unwrap();
+    loop {
+        if let Ok(n) = socket.recv(&mut buf) {
+            heard.push(String::from_utf8_lossy(&buf[..n]).to_string());
+            if heard.last().unwrap().contains(what) {
+                return heard;
+            }
+        }
+        if let Ok(Some(status)) = kiosk.try_wait() {
+            panic!("the kiosk exited ({status}) before saying {what:?}; it said {heard:?}");
+        }
+        assert!(std::time::Instant::now() < until, "no {what:?} from the kiosk within {within:?}; it said {heard:?}");
+    }
+}
+
+/// The kiosk under a supervisor (this test, standing in for systemd's notify socket): it says
+/// READY=1 in attract mode and feeds the watchdog; killed with SIGKILL and started again, as
+/// `Restart=always` does, it is back in attract within 5 s on the same valley.
+#[test]
+fn a_killed_kiosk_is_back_in_attract_within_five_seconds() {
+    let display = OwnDisplay::start();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("show.ron");
+    std::fs::write(&config, "(display: Windowed(1280, 720))").unwrap();
+    let socket_path = dir.path().join("notify.sock");
+    let socket = std::os::unix::net::UnixDatagram::bind(&socket_path).unwrap();
+    let data = dir.path().join("data");
+    let start = || {
+        Command::new(env!("CARGO_BIN_EXE_horizon"))
+            .args(["--data-dir", data.to_str().unwrap(), "kiosk", "--config", config.to_str().unwrap()])
+            .env("DISPLAY", &display.name)
+            .env("WGPU_BACKEND", "vulkan")
+            .env("NOTIFY_SOCKET", &socket_path)
+            .env("WATCHDOG_USEC", "2000000")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut kiosk = start();
+    // The first start compiles the shaders into Mesa's cache.
+    let heard = hear(&socket, "READY=1", std::time::Duration::from_secs(120), &mut kiosk);
+    assert!(heard.concat().contains("STATUS=attract"), "{heard:?}");
+    let fed = hear(&socket, "WATCHDOG=1", std::time::Duration::from_secs(10), &mut kiosk);
+    eprintln!("the kiosk said {heard:?}, then {fed:?}");
+    assert!(data.join("ledger").is_dir(), "the kiosk's valley is on disk");
+
+    kiosk.kill().unwrap(); // SIGKILL
+    kiosk.wait().unwrap();
+    let killed = std::time::Instant::now();
+    let mut again = start();
+    hear(&socket, "READY=1", std::time::Duration::from_secs(30), &mut again);
+    let back = killed.elapsed();
+    eprintln!("back in attract {:.2} s after SIGKILL", back.as_secs_f64());
+    hear(&socket, "WATCHDOG=1", std::time::Duration::from_secs(10), &mut again);
+    again.kill().unwrap();
+    again.wait().unwrap();
+    assert!(back < std::time::Duration::from_secs(5), "back in attract after {back:?}");
+}

@@ -7,6 +7,8 @@
 mod camera_director;
 mod operator;
 mod show_overlay;
+#[cfg(unix)]
+mod supervisor;
 pub mod visitors;
 
 use std::path::PathBuf;
@@ -72,9 +74,18 @@ pub fn run(options: KioskOptions) -> anyhow::Result<u8> {
     super::presentation(&mut app, &level);
     show(&mut app, config, &options.data_dir);
     app.add_plugins((show_overlay::plugin, operator::plugin(combination), super::chinese_font::plugin));
+    #[cfg(unix)]
+    app.add_plugins(supervisor::plugin);
     if let Some(font) = font {
         app.insert_resource(font);
     }
+    // Whatever panics, on any thread, ends the process: the supervisor restarts it into
+    // attract, rather than a kiosk running on without its authority's worker.
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        report(info);
+        std::process::abort();
+    }));
     if config.quality == Quality::Low {
         app.add_systems(Update, no_shadow_maps);
     }

@@ -262,7 +262,10 @@ struct OwnDisplay {
 
 impl OwnDisplay {
     fn start() -> OwnDisplay {
-        let n = (100..400).find(|n| !std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists()).unwrap();
+        // Tests run at once: each takes its own numbers to try (by process and by a count).
+        static TAKEN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let first = 100 + (std::process::id() % 50) * 8 + TAKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 8;
+        let n = (0..40).map(|k| first + k * 400).find(|n| !std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists()).unwrap();
         let name = format!(":{n}");
         let server = Command::new("Xvfb").args([name.as_str(), "-screen", "0", "1280x720x24", "-nolisten", "tcp"]).stderr(std::process::Stdio::null()).spawn().expect("Xvfb (scripts/setup-debian.sh --render)");
         let socket = format!("/tmp/.X11-unix/X{n}");
@@ -345,4 +348,59 @@ fn a_killed_kiosk_is_back_in_attract_within_five_seconds() {
     again.kill().unwrap();
     again.wait().unwrap();
     assert!(back < std::time::Duration::from_secs(5), "back in attract after {back:?}");
+}
+
+/// A visitor presses W at the kiosk (xdotool, on a display of the test's own): the show's
+/// overlays give way to the player's HUD and the time left, and the car is theirs. The test
+/// stops reading the notify socket meanwhile: the kiosk must not wait on its supervisor.
+#[test]
+fn a_visitor_pressing_a_key_at_the_kiosk_gets_the_hud_and_the_time_left() {
+    let display = OwnDisplay::start();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("show.ron");
+    std::fs::write(&config, "(display: Windowed(1280, 720))").unwrap();
+    let socket_path = dir.path().join("notify.sock");
+    let socket = std::os::unix::net::UnixDatagram::bind(&socket_path).unwrap();
+    let shot = screenshot_dir().join("kiosk-visitor.png");
+    let _ = std::fs::remove_file(&shot);
+    let mut kiosk = Command::new(env!("CARGO_BIN_EXE_horizon"))
+        .args(["--data-dir", dir.path().join("data").to_str().unwrap(), "kiosk", "--config", config.to_str().unwrap()])
+        .args(["--frames", "60", "--screenshot", shot.to_str().unwrap()])
+        .env("DISPLAY", &display.name)
+        .env("WGPU_BACKEND", "vulkan")
+        .env("NOTIFY_SOCKET", &socket_path)
+        .env("WATCHDOG_USEC", "200000")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    hear(&socket, "READY=1", std::time::Duration::from_secs(120), &mut kiosk);
+    let xdotool = |args: &[&str]| {
+        let out = Command::new("xdotool").args(args).env("DISPLAY", &display.name).output().expect("xdotool (scripts/setup-debian.sh --render)");
+        assert!(out.status.success(), "xdotool {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    xdotool(&["search", "--name", "Crypto Horizon", "windowfocus", "--sync", "keydown", "w"]);
+    let heard = hear(&socket, "STATUS=visitor 1 driving", std::time::Duration::from_secs(30), &mut kiosk);
+    eprintln!("the kiosk said {heard:?}");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(240);
+    let status = loop {
+        if let Some(status) = kiosk.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > until {
+            let _ = kiosk.kill();
+            panic!("the kiosk stopped drawing while its supervisor was not reading");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    xdotool(&["keyup", "w"]);
+    assert!(status.success(), "the kiosk ran its frames: {status}");
+    let painted = std::fs::read_to_string(shot.with_extension("txt")).unwrap();
+    eprintln!("screenshot: {}", shot.display());
+    assert!(painted.contains("km/h") && painted.contains("Tasks"), "the visitor has the HUD: {painted}");
+    assert!(painted.contains("剩余") && painted.contains("left"), "and the time left: {painted}");
+    assert!(!painted.contains("Touch, press"), "the call to drive is gone: {painted}");
+    let img = image::open(&shot).unwrap().to_rgba8();
+    let car = mean_color_rect(&img, 560, 720, 420, 540);
+    assert!(car[2] > car[1], "the visitor's blue car is in the chase camera's view: {car:?}");
 }

@@ -67,7 +67,7 @@ fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>) -
         }
         Phase::Driving { .. } => {
             let left = floor.timeline.session_left(now).unwrap_or(0.0).ceil() as u64;
-            egui::Area::new("show-time-left".into()).anchor(egui::Align2::RIGHT_TOP, [-24.0, 70.0]).show(ctx, |ui| {
+            egui::Area::new("show-time-left".into()).anchor(egui::Align2::CENTER_TOP, [0.0, 62.0]).show(ctx, |ui| {
                 ui.label(egui::RichText::new(format!("{} {}:{:02}", say(langs, "剩余", "left").replace('\n', " / "), left / 60, left % 60)).size(22.0).color(egui::Color32::WHITE));
             });
         }

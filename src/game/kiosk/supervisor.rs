@@ -51,8 +51,7 @@ fn tell(floor: Res<ShowFloor>, mut said: ResMut<Supervised>) {
     if states.is_empty() {
         return;
     }
-    // A datagram to a local socket: it does not wait.
-    if let Err(e) = sd_notify::notify(&states) {
+    if let Err(e) = send(&states) {
         warn!("could not tell the supervisor: {e}");
     }
     said.ready = true;
@@ -60,4 +59,24 @@ fn tell(floor: Res<ShowFloor>, mut said: ResMut<Supervised>) {
         said.fed = Some(crate::platform::Instant::now());
     }
     said.status = status;
+}
+
+/// Sends the states as one datagram without ever waiting: a supervisor that stops reading
+/// fills the socket's queue, and a blocking send would then freeze the frame loop
+/// (`sd_notify::notify` blocks). A message that does not fit now is dropped.
+fn send(states: &[sd_notify::NotifyState]) -> std::io::Result<()> {
+    use std::os::unix::net::UnixDatagram;
+    let Some(path) = std::env::var_os("NOTIFY_SOCKET") else { return Ok(()) };
+    let message: String = states.iter().map(|s| format!("{s}\n")).collect();
+    let socket = UnixDatagram::unbound()?;
+    socket.set_nonblocking(true)?;
+    let path = std::path::PathBuf::from(path);
+    // "@name" is a socket in Linux's abstract namespace.
+    #[cfg(target_os = "linux")]
+    if let Some(name) = path.to_str().and_then(|p| p.strip_prefix('@')) {
+        use std::os::linux::net::SocketAddrExt;
+        let address = std::os::unix::net::SocketAddr::from_abstract_name(name)?;
+        return socket.send_to_addr(message.as_bytes(), &address).map(drop);
+    }
+    socket.send_to(message.as_bytes(), &path).map(drop)
 }

@@ -6,13 +6,9 @@ use bevy::diagnostic::{DiagnosticsStore, FrameTimeDiagnosticsPlugin};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::visitors::ShowFloor;
+use super::visitors::{OperatorOverlay, ShowFloor};
 use crate::game::authority_link::AuthorityLink;
 use crate::kiosk::config::OperatorKey;
-
-/// Open while the operator works.
-#[derive(Resource)]
-pub struct OperatorOverlay;
 
 /// The combination's keys, each as the key codes that count for it (left or right Ctrl).
 #[derive(Resource, Clone)]

@@ -40,6 +40,10 @@ pub struct ShowFloor {
     pub last_error: Option<String>,
 }
 
+/// Present while the operator's overlay is open: the operator at work is no visitor.
+#[derive(Resource)]
+pub struct OperatorOverlay;
+
 /// A visitor's drive under way.
 #[derive(Clone, Debug)]
 pub struct Visit {
@@ -114,7 +118,7 @@ fn watch_controls(
     mouse: Res<ButtonInput<MouseButton>>,
     touches: Res<Touches>,
     pads: Query<&Gamepad>,
-    operator: Option<Res<super::operator::OperatorOverlay>>,
+    operator: Option<Res<OperatorOverlay>>,
     mut floor: ResMut<ShowFloor>,
     mut changes: MessageWriter<ShowChange>,
 ) {

@@ -117,6 +117,11 @@ pub struct KioskArgs {
     /// Save a screenshot of the last frame (needs --frames)
     #[arg(long, value_name = "PATH", requires = "frames")]
     pub screenshot: Option<std::path::PathBuf>,
+    /// Rehearse HOURS of the show headless, as fast as the machine goes, with scripted
+    /// visitors, reporting memory and entities every simulated hour (needs a new --data-dir:
+    /// it enrols thousands of visitors)
+    #[arg(long, value_name = "HOURS", conflicts_with_all = ["frames", "check"])]
+    pub soak: Option<f64>,
 }
 
 pub fn kiosk(data_dir: &DataDir, args: KioskArgs) -> Result<ExitCode> {
@@ -129,6 +134,10 @@ pub fn kiosk(data_dir: &DataDir, args: KioskArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     #[cfg(feature = "game")]
+    if let Some(hours) = args.soak {
+        return soak(data_dir, &config, hours);
+    }
+    #[cfg(feature = "game")]
     {
         let options = horizon::game::kiosk::KioskOptions { data_dir: data_dir.0.clone(), config, frames: args.frames, screenshot: args.screenshot };
         Ok(ExitCode::from(horizon::game::kiosk::run(options)?))
@@ -138,6 +147,35 @@ pub fn kiosk(data_dir: &DataDir, args: KioskArgs) -> Result<ExitCode> {
         let _ = (data_dir, config);
         anyhow::bail!("this build has no game (built without the `game` feature); `horizon kiosk --check` still checks a configuration")
     }
+}
+
+#[cfg(feature = "game")]
+fn soak(data_dir: &DataDir, config: &horizon::kiosk::KioskConfig, hours: f64) -> Result<ExitCode> {
+    if !(hours > 0.0 && hours <= 24.0 * 30.0) {
+        anyhow::bail!("--soak {hours}: give 0 < HOURS ≤ 720");
+    }
+    if data_dir.0.join("ledger").exists() {
+        anyhow::bail!("--soak enrols thousands of scripted visitors into the valley of {}: give it a new --data-dir, not a show's", data_dir.0.display());
+    }
+    let started = std::time::Instant::now();
+    let report = horizon::game::kiosk::soak::soak(&data_dir.0, config, hours, |sample| println!("{sample}"))?;
+    let (fewest, most) = report.entity_range();
+    let last = report.samples.last().expect("a sample at the start and the end");
+    let spent = started.elapsed().as_secs();
+    println!(
+        "{hours} simulated hours in {} min {} s ({:.0}× a show's pace): {} visitors, {} to {} entities after the first hour",
+        spent / 60,
+        spent % 60,
+        report.speed,
+        last.visitors,
+        fewest,
+        most
+    );
+    match report.resident_growth_mib_per_day() {
+        Some(growth) => println!("resident memory grows {growth:.2} MiB a simulated day after the first hour"),
+        None => println!("resident memory growth: unknown (needs Linux's /proc and over an hour)"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn keys(data_dir: &DataDir) -> Result<ExitCode> {

@@ -193,6 +193,21 @@ impl Authority {
         self.player().await
     }
 
+    /// A show machine, before the visitor leaves: the receipt of their drive's newest mint
+    /// (else of their newest entry), looked for from entry `first_entry` on. None when no
+    /// visitor drives or they left no entry.
+    pub fn visitor_receipt(&self, first_entry: u64) -> Result<Option<(u64, Receipt)>, String> {
+        if self.host.is_none() {
+            return Ok(None);
+        }
+        let Link::Embedded(valley) = &self.link else { return Ok(None) };
+        let ledger = valley.ledger();
+        let visitor = self.key.public_key();
+        let entries = (first_entry..ledger.size()).map(|i| ledger.read_entry(i).map(|(entry, _)| (i, entry))).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
+        let Some(index) = crate::kiosk::keepsake::receipt_entry(&visitor, entries.iter().map(|(i, e)| (*i, e))) else { return Ok(None) };
+        ledger.receipt(index).map(|r| Some((index, r))).map_err(|e| e.to_string())
+    }
+
     /// Brings a show screen's `figures` up to the valley's newest entries, reading only those
     /// added since their last look (a connected client's replica holds no entries: its
     /// figures stay as they were).

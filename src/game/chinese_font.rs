@@ -13,7 +13,8 @@ const SYSTEM_FONTS: [(&str, u32); 2] = [("/usr/share/fonts/opentype/noto/NotoSan
 /// A font file's bytes and the face to use.
 #[derive(Resource)]
 pub struct ChineseFont {
-    bytes: Vec<u8>,
+    /// Kept for the process's life: every egui context (the screen's, a stream's) shares it.
+    bytes: &'static [u8],
     face: u32,
     added: bool,
 }
@@ -25,7 +26,7 @@ impl ChineseFont {
         let candidates = named.into_iter().chain(SYSTEM_FONTS.iter().map(|(p, i)| (std::path::PathBuf::from(p), *i)));
         for (path, face) in candidates {
             match std::fs::read(&path) {
-                Ok(bytes) => return Some(ChineseFont { bytes, face, added: false }),
+                Ok(bytes) => return Some(ChineseFont { bytes: Box::leak(bytes.into_boxed_slice()), face, added: false }),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => warn!("{}: {e}", path.display()),
             }
@@ -43,10 +44,16 @@ fn add_font(mut contexts: EguiContexts, mut font: ResMut<ChineseFont>) -> Result
     if font.added {
         return Ok(());
     }
-    let ctx = contexts.ctx_mut()?;
-    let data = egui::FontData { index: font.face, ..egui::FontData::from_owned(std::mem::take(&mut font.bytes)) };
-    let families = [egui::FontFamily::Proportional, egui::FontFamily::Monospace].map(|family| egui::epaint::text::InsertFontFamily { family, priority: egui::epaint::text::FontPriority::Lowest }).to_vec();
-    ctx.add_font(egui::epaint::text::FontInsert { name: "Noto Sans CJK SC".into(), data, families });
+    font.add_to(contexts.ctx_mut()?);
     font.added = true;
     Ok(())
+}
+
+impl ChineseFont {
+    /// Adds the font to a context as every family's fallback.
+    pub fn add_to(&self, ctx: &egui::Context) {
+        let data = egui::FontData { index: self.face, ..egui::FontData::from_static(self.bytes) };
+        let families = [egui::FontFamily::Proportional, egui::FontFamily::Monospace].map(|family| egui::epaint::text::InsertFontFamily { family, priority: egui::epaint::text::FontPriority::Lowest }).to_vec();
+        ctx.add_font(egui::epaint::text::FontInsert { name: "Noto Sans CJK SC".into(), data, families });
+    }
 }

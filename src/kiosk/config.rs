@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::stream::StreamConfig;
+
 /// The languages the kiosk's words come in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 pub enum Language {
@@ -76,6 +78,8 @@ pub struct KioskConfig {
     /// The operator's combination, e.g. "Ctrl+Alt+O": it opens the operator's overlay
     /// (figures, restart, quit). Visitors cannot leave the game any other way.
     pub operator_keys: String,
+    /// A program feed of the show (HLS, RTMP or SRT through ffmpeg); None: no stream.
+    pub stream: Option<StreamConfig>,
 }
 
 impl Default for KioskConfig {
@@ -92,6 +96,7 @@ impl Default for KioskConfig {
             valley: KioskValley::Embedded,
             display: Display::Fullscreen(0),
             operator_keys: "Ctrl+Alt+O".to_string(),
+            stream: None,
         }
     }
 }
@@ -239,6 +244,9 @@ impl KioskConfig {
             return Err(("display", format!("a {w}×{h} window is outside 320×180 … 7680×4320")));
         }
         self.operator_combination().map_err(|e| ("operator_keys", e))?;
+        if let Some(stream) = &self.stream {
+            stream.check()?;
+        }
         Ok(())
     }
 }

@@ -5,8 +5,11 @@
 
 pub mod config;
 pub mod figures;
+pub mod keepsake;
+pub mod stream;
 pub mod timeline;
 
 pub use config::{ConfigError, KioskConfig};
 pub use figures::ValleyFigures;
+pub use stream::{StreamConfig, StreamOverlay, StreamTo};
 pub use timeline::{Change, DriveEnd, Phase, Timeline, Timeouts};

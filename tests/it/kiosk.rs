@@ -18,7 +18,8 @@ use horizon::game::screens::Profile;
 use horizon::game::world::CurrentLevel;
 use horizon::game::DEFAULT_LEVEL;
 use horizon::kiosk::config::{Display, Language, OperatorKey};
-use horizon::kiosk::{Change, DriveEnd, KioskConfig, Phase, Timeline, Timeouts};
+use horizon::kiosk::stream::packed_rows;
+use horizon::kiosk::{Change, DriveEnd, KioskConfig, Phase, StreamConfig, StreamOverlay, StreamTo, Timeline, Timeouts};
 use horizon::ledger::{Body, Role};
 use horizon::level::Level;
 use horizon::profile::DataDir;
@@ -214,6 +215,15 @@ fn a_key_hands_the_car_to_a_fresh_guest_and_idling_gives_it_back_to_the_autopilo
     });
     assert!(theirs.iter().any(|e| matches!(&e.body, Body::Enrol { player, role: Role::Guest, .. } if *player == visitor)), "{} entries", theirs.len());
     assert!(theirs.iter().filter(|e| matches!(e.body, Body::CarTrip { .. })).count() >= 5);
+    // Their keepsake: a receipt of one of their entries that checks with the show's key alone,
+    // and a QR code that scans back to it.
+    let floor = app.world().resource::<ShowFloor>();
+    let keepsake = result.keepsake.clone().unwrap_or_else(|| panic!("a receipt on the result card (last error: {:?})", floor.last_error));
+    assert!((first..end).contains(&keepsake.index), "entry #{} is the visitor's drive's", keepsake.index);
+    let key = horizon::ledger::VerifierKey::parse(&keepsake.verifier_key).unwrap();
+    let checked = horizon::ledger::Receipt::parse(&keepsake.receipt).unwrap().verify(&key).expect("the receipt checks offline");
+    assert!(checked.entry.actor == visitor || checked.entry.body.subject() == Some(visitor), "the receipt is of the visitor's entry");
+    assert_eq!(scan(&keepsake.qr), keepsake.receipt, "the QR code scans back to the receipt");
 
     // The result goes after 12 s: attract, and the figures count today's visitor.
     seconds(&mut app, 12.5);
@@ -224,8 +234,110 @@ fn a_key_hands_the_car_to_a_fresh_guest_and_idling_gives_it_back_to_the_autopilo
     assert_eq!(figures.ticker.len(), horizon::kiosk::figures::TICKER_ENTRIES);
 }
 
+/// What a phone's camera reads from a QR code drawn 4 pixels a module with its quiet zone.
+fn scan(qr: &horizon::kiosk::keepsake::QrModules) -> String {
+    let (scale, quiet) = (4, 4);
+    let side = (qr.width + 2 * quiet) * scale;
+    let mut picture = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
+        let (mx, my) = ((x / scale).wrapping_sub(quiet), (y / scale).wrapping_sub(quiet));
+        if mx < qr.width && my < qr.width && qr.dark[my * qr.width + mx] { 0 } else { 255 }
+    });
+    let grids = picture.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the picture");
+    grids[0].decode().expect("the code decodes").1
+}
+
 #[test]
 fn the_documented_show_configuration_is_the_default() {
     let config = KioskConfig::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/show.ron"))).unwrap();
     assert_eq!(config, KioskConfig::default(), "deploy/show.ron documents the defaults");
+}
+
+#[test]
+fn a_stream_is_configured_and_becomes_ffmpegs_command_line() {
+    let text = "(\n  stream: Some((\n    to: Hls(\"feed\"),\n    size: (640, 360),\n    fps: 25,\n  )),\n)";
+    let config = KioskConfig::parse("show.ron", text).unwrap();
+    let stream = config.stream.clone().expect("a stream");
+    assert_eq!((stream.size, stream.fps, stream.kbps, stream.overlay), ((640, 360), 25, 4500, StreamOverlay::Broadcast), "unset fields keep their defaults");
+    let data = std::path::Path::new("/srv/show");
+    let args = stream.ffmpeg_args(data).join(" ");
+    for part in ["-f rawvideo -pixel_format rgba -video_size 640x360 -framerate 25 -i pipe:0", "-c:v libx264", "-pix_fmt yuv420p", "-g 50", "-f hls", "/srv/show/feed/segment-%06d.ts /srv/show/feed/stream.m3u8"] {
+        assert!(args.contains(part), "{part:?} in {args}");
+    }
+    assert_eq!(stream.hls_folder(data), Some(data.join("feed")), "a relative folder is under the data directory");
+
+    let rtmp = StreamConfig { to: StreamTo::Rtmp("rtmp://live.example.com/app/SECRET-KEY".into()), ..StreamConfig::default() };
+    assert!(rtmp.ffmpeg_args(data).join(" ").ends_with("-f flv rtmp://live.example.com/app/SECRET-KEY"));
+    let told = rtmp.describe(data);
+    assert!(told.contains("RTMP to rtmp://live.example.com/") && !told.contains("SECRET"), "the stream key is not shown: {told}");
+    let srt = StreamConfig { to: StreamTo::Srt("srt://user:pass@203.0.113.5:9000?passphrase=x".into()), ..StreamConfig::default() };
+    assert!(srt.ffmpeg_args(data).join(" ").ends_with("-f mpegts srt://user:pass@203.0.113.5:9000?passphrase=x"));
+    assert!(!srt.describe(data).contains("pass"), "{}", srt.describe(data));
+}
+
+#[test]
+fn a_wrong_stream_names_its_line_and_field() {
+    let cases: [(&str, usize, &str); 5] = [
+        ("(\n  stream: Some((\n    size: (641, 360),\n  )),\n)", 3, "size: 641×360 is not an even size"),
+        ("(\n  stream: Some((\n    size: (3840, 2160),\n  )),\n)", 3, "within 320×180 … 1920×1080"),
+        ("(\n  stream: Some((\n    fps: 120,\n  )),\n)", 3, "fps: 120 frames a second is outside 10–60"),
+        ("(\n  stream: Some((\n    to: Rtmp(\"http://live\"),\n  )),\n)", 3, "is not an rtmp:// or rtmps:// address"),
+        ("(\n  stream: Some((\n    resolution: (1280, 720),\n  )),\n)", 3, "resolution"),
+    ];
+    for (text, line, words) in cases {
+        let e = KioskConfig::parse("show.ron", text).unwrap_err();
+        assert_eq!(e.line, line, "{text:?}: {e}");
+        assert!(e.to_string().contains(words), "{text:?}: {e} should say {words:?}");
+    }
+}
+
+#[test]
+fn frames_read_back_with_padded_rows_are_packed_for_ffmpeg() {
+    // 3 pixels of 4 bytes a row, padded to 16 bytes, 2 rows.
+    let mut padded = vec![0u8; 32];
+    padded[..12].copy_from_slice(&[1; 12]);
+    padded[16..28].copy_from_slice(&[2; 12]);
+    let packed = packed_rows(&padded, 3, 2).unwrap();
+    assert_eq!(packed, [[1u8; 12], [2u8; 12]].concat());
+    assert_eq!(packed_rows(&[0u8; 20], 3, 2), None, "short data is refused, not read past");
+}
+
+/// Hours of a show in seconds, headless, with scripted visitors (`horizon kiosk --soak`), in a
+/// process of its own so that its memory is its own: visitors keep coming, the entities stay
+/// within a narrow band, memory does not climb with them.
+#[test]
+fn two_hours_of_a_show_soak_without_growing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("show");
+    let out = Command::new(env!("CARGO_BIN_EXE_horizon")).args(["--data-dir", data.to_str().unwrap(), "kiosk", "--soak", "2"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    eprintln!("{said}");
+    let hours: Vec<&str> = said.lines().filter(|l| l.starts_with("hour")).collect();
+    assert_eq!(hours.len(), 3, "a sample at hours 0, 1 and 2: {said}");
+    let number_before = |line: &str, word: &str| -> f64 {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let at = words.iter().position(|w| w.trim_end_matches(',') == word).unwrap_or_else(|| panic!("{word:?} in {line}"));
+        words[at - 1].parse().unwrap_or_else(|e| panic!("{line}: {e}"))
+    };
+    let visitors = number_before(hours[2], "visitors");
+    assert!(visitors >= 60.0, "visitors kept coming: {visitors} in two hours");
+    let (one, two) = (number_before(hours[1], "entities"), number_before(hours[2], "entities"));
+    assert!((two - one).abs() <= 40.0, "entities stay level: {one} at hour 1, {two} at hour 2");
+    let resident = |line: &str| -> f64 { line.split("resident ").nth(1).and_then(|r| r.split(' ').next()).and_then(|m| m.parse().ok()).unwrap_or_else(|| panic!("resident memory in {line}")) };
+    let grew = resident(hours[2]) - resident(hours[1]);
+    assert!(grew < 8.0, "resident memory grew {grew:.1} MiB in the second hour");
+
+    // A show's own valley is never soaked.
+    let again = Command::new(env!("CARGO_BIN_EXE_horizon")).args(["--data-dir", data.to_str().unwrap(), "kiosk", "--soak", "1"]).output().unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("give it a new --data-dir"), "{}", String::from_utf8_lossy(&again.stderr));
+}
+
+#[test]
+fn a_receipt_sized_text_fits_a_qr_code_that_scans_back() {
+    let text: String = (0..900).map(|i| char::from(b'A' + (i % 26) as u8)).collect();
+    let qr = horizon::kiosk::keepsake::qr_code(&text).expect("900 bytes fit a QR code");
+    assert_eq!(scan(&qr), text);
+    assert!(horizon::kiosk::keepsake::qr_code(&"x".repeat(4000)).is_none(), "4 kB is too long for any QR code");
 }

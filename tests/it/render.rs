@@ -404,3 +404,87 @@ fn a_visitor_pressing_a_key_at_the_kiosk_gets_the_hud_and_the_time_left() {
     let car = mean_color_rect(&img, 560, 720, 420, 540);
     assert!(car[2] > car[1], "the visitor's blue car is in the chase camera's view: {car:?}");
 }
+
+/// The seconds of media an HLS playlist lists (the sum of its segments' #EXTINF).
+fn listed_seconds(playlist: &std::path::Path) -> f64 {
+    std::fs::read_to_string(playlist).unwrap_or_default().lines().filter_map(|l| l.strip_prefix("#EXTINF:")).filter_map(|d| d.trim_end_matches(',').split(',').next()?.parse::<f64>().ok()).sum()
+}
+
+/// The show's program feed as HLS, from the real renderer (lavapipe) at 640×360: ten
+/// seconds and more of H.264 that `ffprobe` reads back at the size asked, frames that
+/// change (the valley moves), a picture that is not black; stopped as systemd stops it
+/// (SIGTERM), the kiosk has ffmpeg write the playlist's end.
+#[test]
+fn the_kiosk_streams_its_program_feed_as_hls_that_ffprobe_reads() {
+    let display = OwnDisplay::start();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("show.ron");
+    std::fs::write(&config, "(\n  display: Windowed(640, 360),\n  quality: Low,\n  stream: Some((to: Hls(\"feed\"), size: (640, 360), fps: 30)),\n)\n").unwrap();
+    let data = dir.path().join("data");
+    let log = std::fs::File::create(dir.path().join("kiosk.log")).unwrap();
+    let mut kiosk = Command::new(env!("CARGO_BIN_EXE_horizon"))
+        .args(["--data-dir", data.to_str().unwrap(), "kiosk", "--config", config.to_str().unwrap()])
+        .env("DISPLAY", &display.name)
+        .env("WGPU_BACKEND", "vulkan")
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let said = || std::fs::read_to_string(dir.path().join("kiosk.log")).unwrap_or_default().lines().rev().take(30).collect::<Vec<_>>().join("\n");
+    let playlist = data.join("feed").join("stream.m3u8");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    while listed_seconds(&playlist) < 10.5 {
+        if let Some(status) = kiosk.try_wait().unwrap() {
+            panic!("the kiosk exited ({status}) before streaming 10 s: {}", said());
+        }
+        if std::time::Instant::now() > until {
+            let _ = kiosk.kill();
+            panic!("no 10 s of stream within 5 minutes ({:.1} s listed): {}", listed_seconds(&playlist), said());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    unsafe { libc::kill(kiosk.id() as i32, libc::SIGTERM) };
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = kiosk.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < until, "the kiosk did not end within 60 s of SIGTERM");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    eprintln!("the kiosk ended ({status}) after SIGTERM: {}", said());
+    let listed = std::fs::read_to_string(&playlist).unwrap();
+    assert!(listed.contains("#EXT-X-ENDLIST"), "ffmpeg wrote the playlist's end:\n{listed}");
+
+    let probe = Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height:format=duration", "-of", "default=noprint_wrappers=1"])
+        .arg(&playlist)
+        .output()
+        .expect("ffprobe (scripts/setup-debian.sh --render)");
+    let probed = String::from_utf8_lossy(&probe.stdout).to_string();
+    eprintln!("ffprobe: {probed}");
+    let field = |name: &str| probed.lines().find_map(|l| l.strip_prefix(&format!("{name}="))).unwrap_or_else(|| panic!("ffprobe says no {name}: {probed}")).to_string();
+    assert_eq!((field("codec_name").as_str(), field("width").as_str(), field("height").as_str()), ("h264", "640", "360"));
+    let duration: f64 = field("duration").parse().unwrap();
+    assert!(duration >= 9.0, "{duration} s of stream");
+
+    // Every frame's checksum: the valley moves, so many differ.
+    let frames = Command::new("ffmpeg").args(["-v", "error", "-i"]).arg(&playlist).args(["-f", "framemd5", "-"]).output().unwrap();
+    let sums: std::collections::HashSet<String> = String::from_utf8_lossy(&frames.stdout).lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.rsplit(',').next().map(|s| s.trim().to_string())).collect();
+    eprintln!("{} different frames in {duration:.1} s", sums.len());
+    assert!(sums.len() >= 5, "only {} different frames: the feed is frozen", sums.len());
+
+    // A frame from the middle: the valley under the sky, not black, not one colour.
+    let still = screenshot_dir().join("kiosk-stream.png");
+    let _ = std::fs::remove_file(&still);
+    let out = Command::new("ffmpeg").args(["-v", "error", "-sseof", "-4", "-i"]).arg(&playlist).args(["-frames:v", "1", "-y"]).arg(&still).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    eprintln!("a frame of the stream: {}", still.display());
+    let img = image::open(&still).unwrap().to_rgba8();
+    assert_eq!(img.dimensions(), (640, 360));
+    let luma: Vec<f64> = img.pixels().map(|p| 0.299 * f64::from(p[0]) + 0.587 * f64::from(p[1]) + 0.114 * f64::from(p[2])).collect();
+    let mean = luma.iter().sum::<f64>() / luma.len() as f64;
+    let spread = (luma.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / luma.len() as f64).sqrt();
+    assert!(mean > 40.0, "the stream is not black: mean luma {mean:.0}");
+    assert!(spread > 12.0, "the stream shows a scene, not one colour: luma spread {spread:.1}");
+}

@@ -5,8 +5,12 @@
 //! configuration are the pure `crate::kiosk`; these plugins are their view.
 
 mod camera_director;
+mod encoder;
 mod operator;
 mod show_overlay;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod soak;
+pub mod stream_output;
 #[cfg(unix)]
 mod supervisor;
 pub mod visitors;
@@ -78,6 +82,9 @@ pub fn run(options: KioskOptions) -> anyhow::Result<u8> {
     app.add_plugins(supervisor::plugin);
     if let Some(font) = font {
         app.insert_resource(font);
+    }
+    if let Some(stream) = &config.stream {
+        app.add_plugins(stream_output::plugin(stream.clone(), options.data_dir.clone()));
     }
     // Whatever panics, on any thread, ends the process: the supervisor restarts it into
     // attract, rather than a kiosk running on without its authority's worker.

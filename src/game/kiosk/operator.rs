@@ -6,6 +6,7 @@ use bevy::diagnostic::{DiagnosticsStore, FrameTimeDiagnosticsPlugin};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
+use super::stream_output::ProgramFeed;
 use super::visitors::{OperatorOverlay, ShowFloor};
 use crate::game::authority_link::AuthorityLink;
 use crate::kiosk::config::OperatorKey;
@@ -66,7 +67,7 @@ fn toggle(mut commands: Commands, keys: Res<ButtonInput<KeyCode>>, combination: 
 }
 
 /// Resident memory of this process (Linux), in MiB.
-fn resident_mib() -> Option<f64> {
+pub(super) fn resident_mib() -> Option<f64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: f64 = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages * 4096.0 / (1024.0 * 1024.0))
@@ -79,6 +80,7 @@ fn overlay(
     started: Res<Started>,
     floor: Res<ShowFloor>,
     link: Res<AuthorityLink>,
+    feed: Option<Res<ProgramFeed>>,
     mut exit: MessageWriter<AppExit>,
 ) -> Result {
     let fps = diagnostics.get(&FrameTimeDiagnosticsPlugin::FPS).and_then(|d| d.smoothed());
@@ -98,6 +100,12 @@ fn overlay(
             row("ledger", format!("{} entries, {}", link.ledger.size, link.ledger.origin));
             row("checkpoint root", floor.figures.root_hex.chars().take(16).collect());
             row("last error", floor.last_error.clone().unwrap_or_else(|| "none".into()));
+            if let Some(feed) = &feed {
+                let s = feed.status();
+                row("stream", feed.description.clone());
+                row("stream frames", format!("{} sent ({} repeated), {} rendered, ffmpeg {} ({} starts)", s.frames_sent, s.frames_repeated, s.frames_offered, if s.running { "running" } else { "stopped" }, s.starts));
+                row("stream error", s.last_error.unwrap_or_else(|| "none".into()));
+            }
         });
         ui.add_space(8.0);
         ui.horizontal(|ui| {

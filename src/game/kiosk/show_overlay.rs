@@ -10,6 +10,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::visitors::ShowFloor;
 use crate::economy::format_stones;
 use crate::kiosk::config::Language;
+use crate::kiosk::keepsake::QrModules;
 use crate::kiosk::{DriveEnd, Phase};
 
 pub fn plugin(app: &mut App) {
@@ -26,7 +27,7 @@ fn drift(t: f64, reach: f32) -> egui::Vec2 {
     egui::vec2((t * 0.021).sin() as f32 * reach, (t * 0.013 + 1.0).cos() as f32 * reach * 0.5)
 }
 
-fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>) -> Result {
+fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>, mut qr: Local<Option<(u64, egui::TextureHandle)>>) -> Result {
     let ctx = contexts.ctx_mut()?;
     let now = time.elapsed_secs_f64();
     let langs = &floor.config.languages;
@@ -62,7 +63,14 @@ fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>) -
             });
             ticker(ctx, now, &floor);
             if let Phase::Result { why, .. } = floor.timeline.phase() {
-                result_card(ctx, &floor, why, shade);
+                let keepsake = floor.result.as_ref().and_then(|r| r.keepsake.as_ref());
+                let texture = keepsake.map(|k| {
+                    if qr.as_ref().is_none_or(|(index, _)| *index != k.index) {
+                        *qr = Some((k.index, ctx.load_texture("visitor-receipt", qr_image(&k.qr), egui::TextureOptions::NEAREST)));
+                    }
+                    qr.as_ref().expect("loaded above").1.clone()
+                });
+                result_card(ctx, &floor, why, shade, texture);
             }
         }
         Phase::Driving { .. } => {
@@ -102,10 +110,26 @@ fn ticker(ctx: &egui::Context, now: f64, floor: &ShowFloor) {
     });
 }
 
-fn result_card(ctx: &egui::Context, floor: &ShowFloor, why: DriveEnd, shade: egui::Frame) {
+/// Modules of quiet zone around a QR code (the standard's four).
+const QUIET_MODULES: usize = 4;
+
+/// A QR code as an image, one pixel a module, black on white with its quiet zone.
+fn qr_image(qr: &QrModules) -> egui::ColorImage {
+    let side = qr.width + 2 * QUIET_MODULES;
+    let mut pixels = vec![egui::Color32::WHITE; side * side];
+    for (i, dark) in qr.dark.iter().enumerate() {
+        if *dark {
+            pixels[(i / qr.width + QUIET_MODULES) * side + i % qr.width + QUIET_MODULES] = egui::Color32::BLACK;
+        }
+    }
+    egui::ColorImage::new([side, side], pixels)
+}
+
+fn result_card(ctx: &egui::Context, floor: &ShowFloor, why: DriveEnd, shade: egui::Frame, qr: Option<egui::TextureHandle>) {
     let langs = &floor.config.languages;
     egui::Area::new("show-result".into()).anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0]).show(ctx, |ui| {
         shade.show(ui, |ui| {
+          ui.horizontal(|ui| {
             ui.vertical_centered(|ui| {
                 let title = match why {
                     DriveEnd::TimeUp => say(langs, "时间到！感谢驾驶", "Time's up: thanks for driving"),
@@ -120,6 +144,19 @@ fn result_card(ctx: &egui::Context, floor: &ShowFloor, why: DriveEnd, shade: egu
                     ui.label(egui::RichText::new(format!("ledger entries #{}–#{} · visitor {}", r.first_entry, r.end_entry.saturating_sub(1), &r.key_hex[..16])).size(14.0).monospace().color(egui::Color32::LIGHT_GRAY));
                 }
             });
+            if let (Some(texture), Some(k)) = (qr, floor.result.as_ref().and_then(|r| r.keepsake.as_ref())) {
+                ui.add_space(24.0);
+                ui.vertical(|ui| {
+                    // Whole pixels a module, the code about a third of the screen's height.
+                    let side = texture.size()[0] as f32;
+                    let scale = ((ctx.content_rect().height() * 0.36) / side).floor().max(1.0);
+                    ui.add(egui::Image::new((texture.id(), egui::vec2(side * scale, side * scale))));
+                    ui.label(egui::RichText::new(say(langs, "扫码保存你的收据", "Scan to keep your receipt")).size(18.0).color(egui::Color32::WHITE));
+                    ui.label(egui::RichText::new(format!("#{} · horizon ledger check-receipt FILE --key", k.index)).size(11.0).monospace().color(egui::Color32::LIGHT_GRAY));
+                    ui.label(egui::RichText::new(&k.verifier_key).size(11.0).monospace().color(egui::Color32::LIGHT_GRAY));
+                });
+            }
+          });
         });
     });
 }

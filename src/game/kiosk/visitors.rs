@@ -18,6 +18,7 @@ use crate::game::panels::Panel;
 use crate::game::screens::{Profile, Screen};
 use crate::game::tasks::TaskProgress;
 use crate::game::world::CurrentLevel;
+use crate::kiosk::keepsake::{QrModules, qr_code};
 use crate::kiosk::{Change, DriveEnd, KioskConfig, Timeline, Timeouts, ValleyFigures};
 use crate::profile::DataDir;
 
@@ -64,6 +65,18 @@ pub struct VisitResult {
     pub first_entry: u64,
     pub end_entry: u64,
     pub why: DriveEnd,
+    /// Their receipt, to scan from the result card; it comes a moment after the result.
+    pub keepsake: Option<Keepsake>,
+}
+
+/// A visitor's receipt (the ledger's C2SP tlog-proof of entry `index`) and its QR code.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Keepsake {
+    pub index: u64,
+    pub receipt: String,
+    pub qr: QrModules,
+    /// The show's verifier key, to check the receipt with.
+    pub verifier_key: String,
 }
 
 /// How often the valley's figures are refreshed (s).
@@ -148,7 +161,10 @@ fn keep_time(
     mut next_panel: Option<ResMut<NextState<Panel>>>,
     deposits: Query<Entity, With<DepositCrystal>>,
 ) {
-    let mut happened: Vec<Change> = changes.p0().read().map(|c| c.0).collect();
+    // Changes from input (watch_controls); the clock's own are handled below as they happen,
+    // and written for the overlays, so they come back through this reader next frame: once
+    // is enough (a drive ended twice would bring the show's player back twice).
+    let mut happened: Vec<Change> = changes.p0().read().map(|c| c.0).filter(|c| matches!(c, Change::VisitorArrived | Change::StillHere)).collect();
     if let Some(change) = floor.timeline.tick(time.elapsed_secs_f64()) {
         changes.p1().write(ShowChange(change));
         happened.push(change);
@@ -169,7 +185,9 @@ fn keep_time(
             }
             Change::DriveEnded(why) => {
                 // What the authority confirmed of the visitor, before the show's player is back.
-                if let Some(visit) = floor.visitor.take() {
+                let visit = floor.visitor.take();
+                let first_entry = visit.as_ref().map(|v| v.first_entry);
+                if let Some(visit) = visit {
                     let state = &profile.player.state;
                     floor.result = Some(VisitResult {
                         key_hex: visit.key_hex,
@@ -179,6 +197,7 @@ fn keep_time(
                         first_entry: visit.first_entry,
                         end_entry: link.ledger.size,
                         why,
+                        keepsake: None,
                     });
                 }
                 if let Some(next) = next_panel.as_mut() {
@@ -187,7 +206,7 @@ fn keep_time(
                 clear_deposits(&mut commands, &deposits);
                 commands.insert_resource(Autopilot::on_route(0));
                 let data_dir = floor.data_dir.clone();
-                link.send_async(move |authority| Box::pin(farewell(authority, data_dir)));
+                link.send_async(move |authority| Box::pin(farewell(authority, data_dir, first_entry)));
             }
             Change::AskedStillThere | Change::StillHere => {}
             Change::AttractResumed => floor.result = None,
@@ -222,21 +241,53 @@ async fn welcome(authority: &mut Authority, data: DataDir, first_entry: u64) -> 
     }))
 }
 
-/// On the authority: the show's own player again; in the world: their profile, their
-/// tasks, and the car back at the start for the autopilot.
-async fn farewell(authority: &mut Authority, data_dir: std::path::PathBuf) -> Option<WorldUpdate> {
+/// On the authority: the visitor's receipt, then the show's own player again; in the world:
+/// the receipt on the result card, the show's player's profile and tasks, and the car back
+/// at the start for the autopilot.
+async fn farewell(authority: &mut Authority, data_dir: std::path::PathBuf, first_entry: Option<u64>) -> Option<WorldUpdate> {
+    let keepsake = first_entry.map(|first| authority.visitor_receipt(first));
+    let verifier_key = authority.ledger_info().verifier_key;
     let answer = authority.farewell_visitor().await.map(|view| (view, authority.ledger_info(), authority.accepted_trips()));
-    Some(Box::new(move |world: &mut World| match answer {
+    Some(Box::new(move |world: &mut World| {
+        let keepsake = match keepsake {
+            Some(Ok(Some((index, receipt)))) => {
+                let receipt = receipt.to_text();
+                match qr_code(&receipt) {
+                    Some(qr) => Some(Keepsake { index, receipt, qr, verifier_key }),
+                    None => {
+                        warn!("the receipt of entry {index} ({} bytes) is too long for a QR code", receipt.len());
+                        None
+                    }
+                }
+            }
+            Some(Err(e)) => {
+                error!("no receipt for the visitor: {e}");
+                world.resource_mut::<ShowFloor>().last_error = Some(format!("a visitor's receipt: {e}"));
+                None
+            }
+            _ => None,
+        };
+        if let Some(result) = world.resource_mut::<ShowFloor>().result.as_mut() {
+            result.keepsake = keepsake;
+        }
+        farewell_done(world, answer, &data_dir);
+    }))
+}
+
+type Answer = Result<(crate::valley::PlayerView, crate::game::authority::LedgerInfo, Vec<crate::telemetry::TripSummary>), crate::valley::ValleyError>;
+
+fn farewell_done(world: &mut World, answer: Answer, data_dir: &std::path::Path) {
+    match answer {
         Ok((view, ledger, trips)) => {
             show_player(world, view, ledger, trips);
-            world.insert_resource(TaskProgress::load(&data_dir));
+            world.insert_resource(TaskProgress::load(data_dir));
             back_to_start(world);
         }
         Err(e) => {
             error!("could not bring the show's player back: {e}");
             world.resource_mut::<ShowFloor>().last_error = Some(format!("ending a visit: {e}"));
         }
-    }))
+    }
 }
 
 /// The player's car at the level's spawn, standing, controls released.

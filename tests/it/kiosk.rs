@@ -323,7 +323,7 @@ fn two_hours_of_a_show_soak_without_growing() {
     let visitors = number_before(hours[2], "visitors");
     assert!(visitors >= 60.0, "visitors kept coming: {visitors} in two hours");
     let (one, two) = (number_before(hours[1], "entities"), number_before(hours[2], "entities"));
-    assert!((two - one).abs() <= 40.0, "entities stay level: {one} at hour 1, {two} at hour 2");
+    assert!((two - one).abs() <= 60.0, "entities stay level: {one} at hour 1, {two} at hour 2");
     let resident = |line: &str| -> f64 { line.split("resident ").nth(1).and_then(|r| r.split(' ').next()).and_then(|m| m.parse().ok()).unwrap_or_else(|| panic!("resident memory in {line}")) };
     let grew = resident(hours[2]) - resident(hours[1]);
     assert!(grew < 8.0, "resident memory grew {grew:.1} MiB in the second hour");

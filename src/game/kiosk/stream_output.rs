@@ -173,7 +173,8 @@ fn broadcast_overlay(
     egui::Area::new("feed-floor".into()).anchor(egui::Align2::LEFT_BOTTOM, [28.0, -24.0]).interactable(false).show(ctx, |ui| {
         shade.show(ui, |ui| {
             ui.label(egui::RichText::new(happening).size(20.0).color(egui::Color32::from_rgb(255, 214, 120)).strong());
-            ui.label(
+            // One line, however narrow the feed's overlay area.
+            ui.add(egui::Label::new(
                 egui::RichText::new(format!(
                     "{} {}  ·  {} {}  ·  {} #{}",
                     say(langs, "今日原石", "stones today"),
@@ -185,7 +186,7 @@ fn broadcast_overlay(
                 ))
                 .size(15.0)
                 .color(egui::Color32::from_rgb(200, 230, 255)),
-            );
+            ).extend());
         });
     });
 }

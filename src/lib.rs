@@ -12,6 +12,7 @@
 pub mod economy;
 pub mod ledger;
 pub mod level;
+pub mod keepsake;
 pub mod kiosk;
 pub mod platform;
 pub mod telemetry;

@@ -78,6 +78,12 @@ enum Command {
     /// Redeem one of your vouchers (a real-car entitlement bought with stones): signed by
     /// you, recorded once
     Redeem { voucher: String },
+    /// Your twin card and share cards (PNGs that carry their proof), and checking them
+    #[command(subcommand)]
+    Card(cli::keepsakes::CardCommand),
+    /// The merch shop (周边商店): the catalogue, orders, your shipping address, redemptions
+    #[command(subcommand)]
+    Merch(cli::keepsakes::MerchCommand),
     /// Write everything this device holds about the player as JSON
     Export {
         #[arg(long, value_name = "FILE")]
@@ -120,6 +126,8 @@ pub fn main() -> ExitCode {
         Command::Car(cmd) => cli::car::run(cmd, &data_dir),
         Command::Organiser(cmd) => cli::organiser::run(cmd),
         Command::Redeem { voucher } => cli::sync::redeem(&data_dir, &voucher),
+        Command::Card(cmd) => cli::keepsakes::card(cmd, &data_dir),
+        Command::Merch(cmd) => cli::keepsakes::merch(cmd, &data_dir),
         Command::Export { out } => cli::sync::export(&data_dir, out),
         Command::Forget { yes } => cli::sync::forget(&data_dir, yes),
         Command::Ledger(cmd) => cli::ledger::run(cmd, &data_dir),

@@ -88,7 +88,7 @@ pub fn run(cmd: LedgerCommand, data_dir: &DataDir) -> Result<ExitCode> {
 }
 
 /// A verifier key given as text, or as the path of a file holding it.
-fn parse_key(arg: &str) -> Result<VerifierKey> {
+pub(super) fn parse_key(arg: &str) -> Result<VerifierKey> {
     let text = if Path::new(arg).is_file() {
         std::fs::read_to_string(arg).with_context(|| format!("reading verifier key file {arg}"))?
     } else {

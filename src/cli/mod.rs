@@ -9,6 +9,7 @@ pub mod car;
 pub mod chart;
 pub mod command_line;
 pub mod economy;
+pub mod keepsakes;
 pub mod ledger;
 pub mod level;
 pub mod organiser;
@@ -31,7 +32,7 @@ pub struct PlayArgs {
     /// Save a screenshot of the last frame (needs --frames)
     #[arg(long, value_name = "PATH", requires = "frames")]
     pub screenshot: Option<std::path::PathBuf>,
-    /// With --frames: the screen to run them on (twin, garage, box, ledger and profile open
+    /// With --frames: the screen to run them on (twin, garage, box, ledger, profile and shop open
     /// over the valley)
     #[arg(long, value_enum, default_value_t = ScreenArg::Valley)]
     pub screen: ScreenArg,
@@ -64,6 +65,7 @@ pub enum ScreenArg {
     BlindBox,
     Ledger,
     Profile,
+    Shop,
 }
 
 pub fn play(data_dir: &DataDir, args: PlayArgs) -> Result<ExitCode> {
@@ -78,6 +80,7 @@ pub fn play(data_dir: &DataDir, args: PlayArgs) -> Result<ExitCode> {
             ScreenArg::BlindBox => (Screen::Valley, Panel::BlindBox),
             ScreenArg::Ledger => (Screen::Valley, Panel::Ledger),
             ScreenArg::Profile => (Screen::Valley, Panel::Profile),
+            ScreenArg::Shop => (Screen::Valley, Panel::Shop),
         };
         let options = horizon::game::GameOptions {
             data_dir: data_dir.0.clone(),

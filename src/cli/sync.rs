@@ -19,7 +19,7 @@ use horizon::telemetry::car_signed::{CAR_PAIRING_FORMAT, is_car_trips_file, pars
 use horizon::valley::wire::{CarTripsRequest, EnrolRequest, PairRequest, SubmitRequest, TripsRequest, player_json};
 use horizon::valley::{EmbeddedValley, ImportReport, ValleyError, ValleyService, block_on_ready};
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(super) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime")
 }
 
@@ -154,7 +154,7 @@ async fn flush_waiting_when_busy(valley: &mut HttpValley) -> Result<horizon::cli
 }
 
 /// The connected client of this profile, when it has a server.
-fn client(data: &DataDir, server: Option<&str>) -> Result<Option<HttpValley>> {
+pub(super) fn client(data: &DataDir, server: Option<&str>) -> Result<Option<HttpValley>> {
     let Some(url) = server.map(str::to_string).or_else(|| saved_server(data)) else { return Ok(None) };
     let (key, _) = load_or_create_key(&data.player_key(), "player")?;
     Ok(Some(HttpValley::open(data, &url, key, system_clock)?))
@@ -594,7 +594,7 @@ pub fn export(data: &DataDir, out: Option<PathBuf>) -> Result<ExitCode> {
             "entries_verified": valley.replica.size(),
         });
     }
-    for (name, path) in [("task_progress", data.0.join("game").join("progress.json"))] {
+    for (name, path) in [("task_progress", data.0.join("game").join("progress.json")), ("shipping_address", data.0.join("merch").join("address.json"))] {
         if let Ok(bytes) = std::fs::read(&path) {
             doc[name] = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
         }
@@ -619,6 +619,8 @@ pub fn forget(data: &DataDir, yes: bool) -> Result<ExitCode> {
         data.0.join("valley").join("trips"),
         data.0.join("game"),
         data.0.join("receipts"),
+        data.0.join("merch"),
+        horizon::valley::embedded::fulfilment_path(data),
         sync_dir(data),
     ];
     if !yes {

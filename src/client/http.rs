@@ -331,7 +331,7 @@ impl HttpValley {
             task_xp: state.task_xp,
             game_km: 0.0,
         });
-        Ok(PlayerView { key: *key, state, stats })
+        Ok(PlayerView { key: *key, state, stats, merch_sold: self.replica.state().merch_sold.clone() })
     }
 }
 
@@ -358,6 +358,18 @@ impl HttpValley {
 #[cfg(not(target_arch = "wasm32"))]
 fn native_client(timeout: std::time::Duration) -> reqwest::Client {
     reqwest::Client::builder().timeout(timeout).pool_idle_timeout(std::time::Duration::from_secs(5)).build().expect("an HTTP client")
+}
+
+/// A replica of the log at `base`, verified under `key`, kept in `dir`: what an auditor
+/// reads a server's ledger through (nothing is trusted that the key did not sign).
+pub async fn verified_replica(base: &str, dir: &std::path::Path, key: VerifierKey) -> Result<Replica, ValleyError> {
+    let base = base.trim_end_matches('/').to_string();
+    let client = reqwest::Client::new();
+    let mut replica = Replica::open(dir)?;
+    replica.pin_key(key)?;
+    let note = get_from(client.clone(), base.clone(), "checkpoint".into()).await?;
+    replica.sync(&note, |path| get_from(client.clone(), base.clone(), path)).await?;
+    Ok(replica)
 }
 
 async fn get_from(client: reqwest::Client, base: String, path: String) -> Result<Vec<u8>, ValleyError> {
@@ -472,6 +484,16 @@ impl ValleyService for HttpValley {
 
     async fn submit(&mut self, entry: Entry) -> Result<u64, ValleyError> {
         let a: IndexAnswer = self.post_json("submit", &SubmitRequest { entry: B64.encode(entry.to_bytes()) }).await?;
+        Ok(a.index)
+    }
+
+    async fn issue_card(&mut self, _key: &PublicKey) -> Result<u64, ValleyError> {
+        let a: IndexAnswer = self.post_json("card", &serde_json::json!({})).await?;
+        Ok(a.index)
+    }
+
+    async fn redeem_merch(&mut self, entry: Entry, address: crate::valley::shipping::ShippingAddress) -> Result<u64, ValleyError> {
+        let a: IndexAnswer = self.post_json("merch/redeem", &MerchRedeemRequest { entry: B64.encode(entry.to_bytes()), address }).await?;
         Ok(a.index)
     }
 }

@@ -163,6 +163,11 @@ impl Replica {
         self.replay.state()
     }
 
+    /// The tree root at `size` entries (≤ the replica's), to check an older checkpoint.
+    pub fn root_at(&self, size: u64) -> Option<tlog_tiles::Hash> {
+        self.replay.tree().root_at(size).ok()
+    }
+
     pub fn size(&self) -> u64 {
         self.replay.index()
     }

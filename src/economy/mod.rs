@@ -3,6 +3,7 @@
 //! command line.
 
 pub mod boxes;
+pub mod merch;
 pub mod mileage;
 pub mod simulate;
 pub mod tasks;

@@ -16,10 +16,12 @@ pub const BASIS_POINTS: u32 = 10_000;
 pub const BLIND_BOX_FILE: &str = "assets/economy/blind_box.ron";
 pub const UPGRADES_FILE: &str = "assets/economy/upgrades.ron";
 pub const TASKS_FILE: &str = "assets/economy/tasks.ron";
+pub const MERCH_FILE: &str = "assets/economy/merch.ron";
 
 const BUNDLED_BLIND_BOX: &str = include_str!("../../assets/economy/blind_box.ron");
 const BUNDLED_UPGRADES: &str = include_str!("../../assets/economy/upgrades.ron");
 const BUNDLED_TASKS: &str = include_str!("../../assets/economy/tasks.ron");
+const BUNDLED_MERCH: &str = include_str!("../../assets/economy/merch.ron");
 
 /// What a blind box held (as a box-draw entry records it).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -192,12 +194,14 @@ pub struct EconomyTables {
     pub boxes: BlindBoxTable,
     pub upgrades: Vec<Upgrade>,
     pub tasks: Vec<Task>,
+    /// The merch shop's catalogue.
+    pub merch: Vec<super::merch::MerchItem>,
     /// SHA-256 of the blind-box file as published: box-draw entries name it.
     pub box_table_digest: [u8; 32],
 }
 
 static BUNDLED: LazyLock<Arc<EconomyTables>> = LazyLock::new(|| {
-    let tables = EconomyTables::from_texts(BUNDLED_BLIND_BOX, BUNDLED_UPGRADES, BUNDLED_TASKS);
+    let tables = EconomyTables::from_texts(BUNDLED_BLIND_BOX, BUNDLED_UPGRADES, BUNDLED_TASKS, BUNDLED_MERCH);
     Arc::new(tables.unwrap_or_else(|e| panic!("the bundled economy tables are invalid: {e}")))
 });
 
@@ -221,12 +225,13 @@ impl EconomyTables {
         BUNDLED.clone()
     }
 
-    /// Parses and validates the three tables from their texts.
-    pub fn from_texts(blind_box: &str, upgrades: &str, tasks: &str) -> Result<EconomyTables, TableError> {
+    /// Parses and validates the four tables from their texts.
+    pub fn from_texts(blind_box: &str, upgrades: &str, tasks: &str, merch: &str) -> Result<EconomyTables, TableError> {
         let tables = EconomyTables {
             boxes: parse(BLIND_BOX_FILE, blind_box)?,
             upgrades: parse(UPGRADES_FILE, upgrades)?,
             tasks: parse(TASKS_FILE, tasks)?,
+            merch: parse(MERCH_FILE, merch)?,
             box_table_digest: Sha256::digest(blind_box.as_bytes()).into(),
         };
         tables.validate()?;
@@ -242,7 +247,7 @@ impl EconomyTables {
                 problem: e.to_string(),
             })
         };
-        EconomyTables::from_texts(&read(BLIND_BOX_FILE)?, &read(UPGRADES_FILE)?, &read(TASKS_FILE)?)
+        EconomyTables::from_texts(&read(BLIND_BOX_FILE)?, &read(UPGRADES_FILE)?, &read(TASKS_FILE)?, &read(MERCH_FILE)?)
     }
 
     pub fn upgrade(&self, id: &str) -> Option<&Upgrade> {
@@ -253,10 +258,15 @@ impl EconomyTables {
         self.tasks.iter().find(|t| t.id == id)
     }
 
+    pub fn merch_item(&self, id: &str) -> Option<&super::merch::MerchItem> {
+        self.merch.iter().find(|m| m.id == id)
+    }
+
     fn validate(&self) -> Result<(), TableError> {
         self.validate_boxes()?;
         self.validate_upgrades()?;
-        self.validate_tasks()
+        self.validate_tasks()?;
+        self.validate_merch()
     }
 
     fn validate_boxes(&self) -> Result<(), TableError> {
@@ -365,6 +375,28 @@ impl EconomyTables {
             }
             if t.crystals == 0 {
                 return err(TASKS_FILE, entry, "a task must pay crystals".into());
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_merch(&self) -> Result<(), TableError> {
+        let err = |entry: String, problem: String| Err(TableError { file: MERCH_FILE.into(), entry, problem });
+        if self.merch.len() > super::merch::MAX_MERCH_ITEMS {
+            return err(String::new(), format!("{} items; at most {}", self.merch.len(), super::merch::MAX_MERCH_ITEMS));
+        }
+        let mut seen = HashSet::new();
+        for m in &self.merch {
+            let entry = format!("item {:?}", m.id);
+            if !seen.insert(m.id.as_str()) {
+                return err(entry, "the id is used twice".into());
+            }
+            // Vouchers name their item: one id must not mean both a merch item and an upgrade.
+            if self.upgrade(&m.id).is_some() {
+                return err(entry, format!("the id is an upgrade's too (in {UPGRADES_FILE})"));
+            }
+            if let Some(problem) = super::merch::item_problem(m) {
+                return err(entry, problem);
             }
         }
         Ok(())

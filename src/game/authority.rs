@@ -38,6 +38,25 @@ pub enum Intent {
     StartDrive { level: String },
     /// Samples of the drive under way: a shared valley's evidence for tasks.
     ReportDrive { samples: Vec<DriveSample> },
+    /// Order an item of the merch shop at its catalogue price.
+    OrderMerch { item: String },
+    /// Redeem a merch voucher, shipped to this address (kept off the ledger).
+    RedeemMerch { voucher: String, address: crate::valley::shipping::ShippingAddress },
+    /// Record the twin card (a new one only when its facts changed) and give its receipt.
+    IssueCard,
+    /// The receipt of the player's newest entry, for a share card.
+    ShareReceipt,
+}
+
+/// A keepsake's ledger entry and its receipt, for the picture.
+#[derive(Clone, Debug)]
+pub struct ProvenEntry {
+    pub index: u64,
+    pub entry: Entry,
+    /// The C2SP tlog-proof text.
+    pub receipt: String,
+    pub origin: String,
+    pub verifier_key: String,
 }
 
 /// What the authority answered.
@@ -52,6 +71,10 @@ pub enum Outcome {
     Combined { fragments: u32 },
     DriveStarted,
     DriveReported(DriveProgress),
+    MerchOrdered { item: String, voucher: String },
+    MerchRedeemed { voucher: String },
+    CardIssued(ProvenEntry),
+    ShareReady(ProvenEntry),
     Refused { intent: Intent, reason: String },
 }
 
@@ -344,10 +367,47 @@ impl Authority {
         }
     }
 
+    /// The entry at `index` with its receipt (from the ledger, or the verified replica once
+    /// synced to include it).
+    async fn proven(&mut self, index: u64) -> Result<ProvenEntry, ValleyError> {
+        if let Link::Connected(valley) = &mut self.link {
+            valley.sync_replica().await?;
+        }
+        let receipt = self.receipt(index).map_err(ValleyError::Remote)?;
+        let entry = Entry::from_bytes(&receipt.entry_bytes).map_err(|e| ValleyError::BadAnswer(format!("entry {index}: {e}")))?;
+        let info = self.ledger_info();
+        Ok(ProvenEntry { index, entry, receipt: receipt.to_text(), origin: info.origin, verifier_key: info.verifier_key })
+    }
+
     /// Carries out one intent; Ok is what to report.
     pub async fn apply(&mut self, intent: &Intent) -> Result<Outcome, ValleyError> {
         let key = self.key.public_key();
+        match intent {
+            Intent::IssueCard => {
+                let index = match &mut self.link {
+                    Link::Embedded(v) => v.issue_card(&key).await?,
+                    Link::Connected(v) => v.issue_card(&key).await?,
+                };
+                return Ok(Outcome::CardIssued(self.proven(index).await?));
+            }
+            Intent::ShareReceipt => {
+                if let Link::Connected(valley) = &mut self.link {
+                    valley.sync_replica().await?;
+                }
+                let entries = self.entries().map_err(ValleyError::Remote)?;
+                let index = crate::kiosk::keepsake::receipt_entry(&key, entries.iter().enumerate().map(|(i, e)| (i as u64, e)))
+                    .ok_or_else(|| ValleyError::BadInput("the ledger has no entry of yours to prove yet".into()))?;
+                return Ok(Outcome::ShareReady(self.proven(index).await?));
+            }
+            _ => {}
+        }
         let signed = match intent {
+            Intent::OrderMerch { item } => {
+                let tables = self.tables();
+                let m = tables.merch_item(item).ok_or_else(|| ValleyError::BadInput(format!("{item:?} is not in the merch shop")))?;
+                Some(self.sign(Body::MerchOrder { item: item.clone(), price: m.price })?)
+            }
+            Intent::RedeemMerch { voucher, .. } => Some(self.sign(Body::Redeem { voucher: voucher.clone() })?),
             Intent::Buy { item } => {
                 let price_milli = self.tables().upgrade(item).map_or(0, |u| u.price_milli);
                 Some(self.sign(Body::Purchase { item: item.clone(), price_milli })?)
@@ -369,6 +429,8 @@ impl Authority {
                         let queued = match (intent, signed) {
                             (Intent::Mine { km_index }, _) => Some(QueuedIntent::Mine(MineRequest { km_index: *km_index })),
                             (Intent::CompleteTask { task }, _) => Some(QueuedIntent::Task(TaskRequest { task: task.clone() })),
+                            // A redemption goes with its address, asked again by the player.
+                            (Intent::RedeemMerch { .. }, _) => None,
                             (_, Some(entry)) => Some(QueuedIntent::Submit(SubmitRequest::new(&entry))),
                             _ => None,
                         };
@@ -419,5 +481,16 @@ async fn apply_on<V: ValleyService>(valley: &mut V, key: &crate::ledger::PublicK
             valley.submit(entry).await?;
             Outcome::Combined { fragments }
         }
+        Intent::OrderMerch { item } => {
+            let entry = signed.expect("signed above");
+            let voucher = crate::ledger::state::voucher_id(&entry.actor, item, entry.nonce);
+            valley.submit(entry).await?;
+            Outcome::MerchOrdered { item: item.clone(), voucher }
+        }
+        Intent::RedeemMerch { voucher, address } => {
+            valley.redeem_merch(signed.expect("signed above"), address.clone()).await?;
+            Outcome::MerchRedeemed { voucher: voucher.clone() }
+        }
+        Intent::IssueCard | Intent::ShareReceipt => unreachable!("answered by Authority::apply"),
     })
 }

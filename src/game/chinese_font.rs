@@ -7,9 +7,6 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-/// Where Debian and Ubuntu put Noto Sans CJK, and the index of its SC face in that file.
-const SYSTEM_FONTS: [(&str, u32); 2] = [("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2), ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 2)];
-
 /// A font file's bytes and the face to use.
 #[derive(Resource)]
 pub struct ChineseFont {
@@ -22,14 +19,11 @@ pub struct ChineseFont {
 impl ChineseFont {
     /// Reads the font (start-up only). None, with a warning, when the machine has none.
     pub fn read() -> Option<ChineseFont> {
-        let named = std::env::var_os("HORIZON_CJK_FONT").map(|f| (std::path::PathBuf::from(f), 0));
-        let candidates = named.into_iter().chain(SYSTEM_FONTS.iter().map(|(p, i)| (std::path::PathBuf::from(p), *i)));
-        for (path, face) in candidates {
-            match std::fs::read(&path) {
-                Ok(bytes) => return Some(ChineseFont { bytes: Box::leak(bytes.into_boxed_slice()), face, added: false }),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => warn!("{}: {e}", path.display()),
-            }
+        #[cfg(not(target_arch = "wasm32"))]
+        match crate::platform::cjk_font::read_cjk_font() {
+            Some(Ok((bytes, face))) => return Some(ChineseFont { bytes: Box::leak(bytes.into_boxed_slice()), face, added: false }),
+            Some(Err(e)) => warn!("{e}"),
+            None => {}
         }
         warn!("no Chinese font found (install fonts-noto-cjk, or set HORIZON_CJK_FONT=FILE): Chinese text shows as boxes");
         None

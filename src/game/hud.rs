@@ -56,7 +56,12 @@ fn collect_notices(time: Res<Time>, tables: Res<GameTables>, mut notices: ResMut
             // What the drive's evidence was refused for shows when a task is refused for it.
             Outcome::Refused { intent: Intent::StartDrive { .. } | Intent::ReportDrive { .. }, .. } => continue,
             Outcome::Refused { reason, .. } => (format!("Refused: {reason}"), egui::Color32::from_rgb(255, 150, 120)),
-            Outcome::BoxCommitted(_) | Outcome::BoxOpened(_) | Outcome::DriveStarted | Outcome::DriveReported(_) => continue,
+            Outcome::MerchOrdered { item, voucher } => {
+                let name = tables.merch_item(item).map_or(item.as_str(), |m| m.name.as_str());
+                (format!("Ordered {name}: voucher {voucher} (redeem it in the shop)"), good)
+            }
+            Outcome::MerchRedeemed { voucher } => (format!("Voucher {voucher} redeemed: your address went to the shop, not the ledger"), good),
+            Outcome::BoxCommitted(_) | Outcome::BoxOpened(_) | Outcome::DriveStarted | Outcome::DriveReported(_) | Outcome::CardIssued(_) | Outcome::ShareReady(_) => continue,
         };
         notices.0.push((text, colour, 0.0));
         if notices.0.len() > 4 {

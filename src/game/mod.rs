@@ -15,6 +15,7 @@ pub mod deposits;
 pub mod drive_report;
 mod effects;
 mod hud;
+pub mod keepsakes;
 pub mod input;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod kiosk;
@@ -205,7 +206,7 @@ fn session(app: &mut App, authority: Authority, player: crate::valley::PlayerVie
 /// effects, the camera, the HUD and screens, the title, and the controls.
 fn presentation(app: &mut App, level: &Level) {
     app.add_plugins((scenery::plugin(level), car_look::plugin, deposit_look::plugin, effects::plugin, camera::plugin))
-        .add_plugins((hud::plugin, task_list::plugin, title::plugin, panels::plugin, input::plugin));
+        .add_plugins((hud::plugin, task_list::plugin, title::plugin, panels::plugin, input::plugin, keepsakes::plugin));
 }
 
 /// `horizon play --headless --frames N`: the play loop without a window, one fixed 1/60 s

@@ -59,7 +59,7 @@ impl LedgerState {
     /// The car binds `b.owner`: whoever owned it before (by an earlier binding, or by a
     /// claim at enrolment before the car was provisioned) no longer does, and a car the new
     /// owner had before is left without one.
-    pub(super) fn bind(&mut self, entry: &Entry, b: &Binding) -> Result<(), Violation> {
+    pub(super) fn bind(&mut self, index: u64, entry: &Entry, b: &Binding) -> Result<(), Violation> {
         let key = vehicle_key(&b.vehicle);
         let car = self.cars.get(&key).ok_or_else(|| Violation::UnprovisionedCar(b.vehicle.clone()))?;
         if !b.signature_is_valid(&car.key) {
@@ -82,6 +82,8 @@ impl LedgerState {
         {
             p.role = Role::Guest;
             p.draws_as_owner = false;
+            // The twin goes with the car: the previous owner's card no longer stands.
+            self.end_card_on_transfer(&previous, index);
         }
         if let Some(earlier) = earlier_car {
             self.owners.remove(&earlier);

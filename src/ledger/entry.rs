@@ -18,9 +18,11 @@ use ed25519_dalek::{Signature, Signer, SigningKey};
 
 use super::car::{Binding, CarTrip, Provision};
 use super::grant::Grant;
+use super::twin_card::TwinCard;
 use super::statement::Statement;
 use super::codec::{DecodeError, MAX_STRING_LEN, Reader, Writer};
 use crate::economy::format_stones;
+use crate::economy::merch::MerchPrice;
 
 /// Domain-separating prefix of every entry.
 pub const ENTRY_MAGIC: &[u8; 4] = b"CHE1";
@@ -78,10 +80,12 @@ pub enum Kind {
     TrustOrganiser,
     GrantAward,
     BoxOpen,
+    MerchOrder,
+    TwinCard,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 20] = [
         Kind::Genesis,
         Kind::Enrol,
         Kind::Consent,
@@ -100,6 +104,8 @@ impl Kind {
         Kind::TrustOrganiser,
         Kind::GrantAward,
         Kind::BoxOpen,
+        Kind::MerchOrder,
+        Kind::TwinCard,
     ];
 
     pub fn name(self) -> &'static str {
@@ -122,6 +128,8 @@ impl Kind {
             Kind::TrustOrganiser => "trust-organiser",
             Kind::GrantAward => "grant-award",
             Kind::BoxOpen => "box-open",
+            Kind::MerchOrder => "merch-order",
+            Kind::TwinCard => "twin-card",
         }
     }
 
@@ -135,7 +143,7 @@ impl Kind {
 
     /// Kinds only the valley authority may sign; the rest are signed by the player.
     pub fn signed_by_authority(self) -> bool {
-        !matches!(self, Kind::Consent | Kind::Purchase | Kind::Combine | Kind::Redeem | Kind::BoxOpen)
+        !matches!(self, Kind::Consent | Kind::Purchase | Kind::Combine | Kind::Redeem | Kind::BoxOpen | Kind::MerchOrder)
     }
 }
 
@@ -203,6 +211,11 @@ pub enum Body {
     /// The player opens their committed box with a seed of their own, signed, so that
     /// replay knows the draw used the player's seed.
     BoxOpen { commitment: [u8; 32], client_seed: [u8; 32] },
+    /// The player orders an item of the merch shop at its catalogue price: a voucher,
+    /// redeemed by its owner once, with the shipping address kept off the ledger.
+    MerchOrder { item: String, price: MerchPrice },
+    /// The authority records a twin card of the player: facts replay checks.
+    TwinCard(TwinCard),
 }
 
 impl Body {
@@ -226,6 +239,8 @@ impl Body {
             Body::TrustOrganiser { .. } => Kind::TrustOrganiser,
             Body::GrantAward { .. } => Kind::GrantAward,
             Body::BoxOpen { .. } => Kind::BoxOpen,
+            Body::MerchOrder { .. } => Kind::MerchOrder,
+            Body::TwinCard(_) => Kind::TwinCard,
         }
     }
 
@@ -241,6 +256,7 @@ impl Body {
             | Body::BoxCommit { player, .. }
             | Body::GrantAward { player, .. } => Some(*player),
             Body::Bind(b) => Some(b.owner),
+            Body::TwinCard(c) => Some(c.player),
             _ => None,
         }
     }
@@ -260,6 +276,8 @@ impl Body {
             Body::Redeem { voucher } => vec![voucher.as_str()],
             Body::TrustOrganiser { name, .. } => vec![name.as_str()],
             Body::GrantAward { task, grant, .. } => vec![task.as_str(), grant.event.as_str(), grant.valley.as_str()],
+            Body::MerchOrder { item, .. } => vec![item.as_str()],
+            Body::TwinCard(c) => c.strings(),
             _ => vec![],
         }
     }
@@ -370,6 +388,20 @@ impl Body {
                 w.bytes32(commitment);
                 w.bytes32(client_seed);
             }
+            Body::MerchOrder { item, price } => {
+                w.string(item);
+                match price {
+                    MerchPrice::Stones { milli } => {
+                        w.u8(0);
+                        w.u64(*milli);
+                    }
+                    MerchPrice::Crystals { count } => {
+                        w.u8(1);
+                        w.u64(*count);
+                    }
+                }
+            }
+            Body::TwinCard(c) => c.encode(w),
         }
     }
 
@@ -460,6 +492,15 @@ impl Body {
                 grant: Grant::decode_signed(r)?,
             },
             Kind::BoxOpen => Body::BoxOpen { commitment: r.bytes32("commitment")?, client_seed: r.bytes32("client seed")? },
+            Kind::MerchOrder => Body::MerchOrder {
+                item: r.string("merch item id")?,
+                price: match r.u8("currency")? {
+                    0 => MerchPrice::Stones { milli: r.u64("price in milli-stones")? },
+                    1 => MerchPrice::Crystals { count: r.u64("price in crystals")? },
+                    _ => return Err(r.error("currency 0 (stones) or 1 (crystals)")),
+                },
+            },
+            Kind::TwinCard => Body::TwinCard(TwinCard::decode(r)?),
         })
     }
 }
@@ -569,6 +610,16 @@ impl Entry {
             Body::TrustOrganiser { organiser, name } => format!("trusts event organiser {} ({organiser})", printable(name)),
             Body::BoxOpen { commitment, .. } => format!("opens box {}", hex::encode(&commitment[..8])),
             Body::GrantAward { player, amount, grant, .. } => format!("{player}: {amount} crystals for event {} granted by {}", printable(&grant.event), grant.organiser),
+            Body::MerchOrder { item, price } => format!("orders {} for {}", printable(item), price.describe()),
+            Body::TwinCard(c) => format!(
+                "{}: twin card, level {}, {} km, {} stones, {} upgrades{}",
+                c.player,
+                c.level,
+                c.km,
+                format_stones(c.stones_milli),
+                c.upgrades.len(),
+                c.supersedes.map(|i| format!(", replaces the card of entry {i}")).unwrap_or_default()
+            ),
         };
         format!("{} by {} (nonce {}): {gist}", self.kind(), self.actor, self.nonce)
     }

@@ -2,8 +2,8 @@
 //! actors, an RFC 6962 Merkle log, C2SP checkpoints and receipts, crash-safe storage, and a
 //! replay that recomputes every balance and checks every invariant.
 //!
-//! Lowest first: `codec`, `public_key`, `statement` (what outsiders sign), `car` (what cars and makers sign), `grant` (what event organisers sign) and `entry` (the canonical entry), `merkle`, `checkpoint`,
-//! `signatures`; `state`, `rules`, `car_rules` and `grant_rules` (what the log replays to, one rule per entry kind);
+//! Lowest first: `codec`, `public_key`, `statement` (what outsiders sign), `car` (what cars and makers sign), `grant` (what event organisers sign), `twin_card` (the certificate of a twin) and `entry` (the canonical entry), `merkle`, `checkpoint`,
+//! `signatures`; `state`, `rules`, `car_rules`, `grant_rules` and `keepsake_rules` (what the log replays to, one rule per entry kind);
 //! `error`; `replay` (the one replay core); `framing`, `files`, `storage` (bytes on disk);
 //! `store` (the ledger's life cycle) and `verify` (streaming verification); `receipt`,
 //! `simulate`.
@@ -18,6 +18,7 @@ pub mod files;
 pub mod framing;
 pub mod grant;
 pub mod grant_rules;
+pub mod keepsake_rules;
 pub mod merkle;
 pub mod public_key;
 pub mod receipt;
@@ -29,6 +30,7 @@ pub mod state;
 pub mod statement;
 pub mod storage;
 pub mod store;
+pub mod twin_card;
 pub mod verify;
 
 pub use checkpoint::{NamedKey, SignedCheckpoint, VerifierKey};

@@ -64,13 +64,15 @@ impl LedgerState {
             Body::Combine { fragments } => self.combine(&at, *fragments),
             Body::TrustMaker { maker, name } => self.trust_maker(*maker, name),
             Body::Provision(p) => self.provision(entry, p),
-            Body::Bind(b) => self.bind(entry, b),
+            Body::Bind(b) => self.bind(index, entry, b),
             Body::CarTrip { player, trip, km, first_km } => self.car_trip(index, entry, player, trip, *km, *first_km),
             Body::BoxCommit { player, commitment } => self.box_commit(tables, index, player, commitment),
             Body::Redeem { voucher } => self.redeem(&at, voucher),
             Body::TrustOrganiser { organiser, name } => self.trust_organiser(*organiser, name),
             Body::GrantAward { player, task, amount, grant } => self.grant_award(tables, &at, player, task, *amount, grant),
             Body::BoxOpen { commitment, client_seed } => self.box_open(&at, commitment, client_seed),
+            Body::MerchOrder { item, price } => self.merch_order(tables, &at, item, price),
+            Body::TwinCard(card) => self.twin_card(&at, card),
         }?;
         let kind = entry.kind();
         self.nonces.insert(entry.actor, entry.nonce);

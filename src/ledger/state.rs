@@ -161,6 +161,22 @@ pub enum Violation {
     NoRecordedCommitment(PublicKey),
     #[error("the box draw reveals commitment {found}, but the one recorded for {player} is {recorded}")]
     CommitmentNotRecorded { player: PublicKey, recorded: String, found: String },
+    #[error("{0:?} is not in the merch shop's catalogue")]
+    UnknownMerch(String),
+    #[error("{item} costs {expected}, not {found}")]
+    WrongMerchPrice { item: String, expected: String, found: String },
+    #[error("{item} is sold out: all {stock} were ordered")]
+    SoldOut { item: String, stock: u32 },
+    #[error("{player} already ordered {item} {limit} time(s), the most one player may")]
+    MerchLimit { player: PublicKey, item: String, limit: u32 },
+    #[error("the twin card of {player} states {what} {found}, but the ledger has {expected}")]
+    CardFact { player: PublicKey, what: &'static str, expected: String, found: String },
+    #[error("the twin card of {player} says it replaces {found:?}, but the player's card is {current:?}")]
+    CardChain { player: PublicKey, current: Option<u64>, found: Option<u64> },
+    #[error("the twin card of {0} states the same facts as the card it replaces")]
+    CardUnchanged(PublicKey),
+    #[error("{player} already has {limit} twin cards recorded today, the most a day")]
+    CardsPerDay { player: PublicKey, limit: u32 },
 }
 
 /// Stones earned by mileage, waiting in the valley to be mined (or credited after the grace
@@ -221,6 +237,12 @@ pub struct PlayerState {
     pub task_xp: u64,
     /// Day each task was last rewarded.
     pub tasks: BTreeMap<String, u32>,
+    /// The player's current twin card (its entry), while it stands.
+    pub card: Option<u64>,
+    /// Twin cards recorded on a UTC day: (day, count), for the daily limit.
+    pub cards_on_day: (u32, u32),
+    /// Merch items ordered, by id: how many of each.
+    pub merch: BTreeMap<String, u32>,
     /// Digests of the trip summaries attested, so that no trip is paid twice.
     pub trips: BTreeSet<[u8; 32]>,
     /// Km attested by self-reported trips per day of the trip, for the daily cap (only a
@@ -248,6 +270,9 @@ impl PlayerState {
             deposits: BTreeMap::new(),
             task_xp: 0,
             tasks: BTreeMap::new(),
+            card: None,
+            cards_on_day: (0, 0),
+            merch: BTreeMap::new(),
             trips: BTreeSet::new(),
             day_km: BTreeMap::new(),
         }
@@ -332,6 +357,14 @@ pub struct LedgerState {
     pub redeemed: HashMap<String, u64>,
     /// Whether self-reported trips may mint (a local valley, see [`is_local_origin`]).
     pub self_reported_mints: bool,
+    /// Merch items ordered across all players, by id (the stock check).
+    pub merch_sold: BTreeMap<String, u32>,
+    /// Every twin card: its entry → whose it is.
+    pub cards: BTreeMap<u64, PublicKey>,
+    /// Cards that no longer stand, and why.
+    pub card_ends: BTreeMap<u64, super::twin_card::CardEnd>,
+    /// The facts of each card that stands (a new one is recorded only when they change).
+    pub(super) card_facts: HashMap<u64, super::twin_card::TwinCard>,
 }
 
 /// A provisioned car as the ledger knows it.

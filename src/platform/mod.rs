@@ -7,6 +7,8 @@
 
 #[cfg(target_arch = "wasm32")]
 mod browser_files;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cjk_font;
 pub mod files;
 mod save;
 

@@ -272,7 +272,7 @@ impl ValleyServer {
                         return Err(format!("the entry is signed by {}, not by the requesting player", e.actor));
                     }
                     if matches!(e.body, Body::Genesis { .. }) || e.body.subject().is_some() {
-                        return Err("players submit only their own consents, purchases, combines and redemptions".into());
+                        return Err("players submit only their own consents, purchases, orders, combines and redemptions".into());
                     }
                     Ok(())
                 })?;
@@ -288,6 +288,25 @@ impl ValleyServer {
                 }
                 let index = block_on_ready(valley.submit(entry))?;
                 answer(&IndexAnswer { index })
+            }
+            "card" => answer(&IndexAnswer { index: valley.issue_card_now(player)? }),
+            "merch/redeem" => {
+                let request: MerchRedeemRequest = parse(body)?;
+                let entry = player_entry(&request.entry, |e| {
+                    if e.actor != *player || !matches!(e.body, Body::Redeem { .. }) {
+                        return Err("the entry is not your signed redemption".into());
+                    }
+                    Ok(())
+                })?;
+                // Recorded by this very request before a crash lost its answer.
+                let recorded = valley.ledger().state().last_entry_of(&entry.actor);
+                if let Some(index) = recorded.filter(|&i| valley.ledger().read_entry(i).is_ok_and(|(stored, _)| stored.signature == entry.signature)) {
+                    return answer(&IndexAnswer { index });
+                }
+                if let Some(why) = crate::valley::wire::entry_time_refusal(entry.time_ms, valley.now()) {
+                    return Err(Refusal::BadRequest(why));
+                }
+                answer(&IndexAnswer { index: valley.redeem_merch_now(entry, request.address)? })
             }
             _ => Err(Refusal::NotFound),
         }

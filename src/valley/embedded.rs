@@ -13,6 +13,7 @@
 //! DATA/valley/trips/KEY.json  accepted trip summaries and plausibility history, one file
 //!                           per player (so that an import rewrites only its player's file)
 //! DATA/valley/drive-days.json  the days each player drove in the valley (see `drives`)
+//! DATA/valley/fulfilment.jsonl  merch redemptions and their addresses (see `keepsakes`)
 //! ```
 //!
 //! (Over 400 lines: the authority's answer to each request, its first run and its batching
@@ -42,6 +43,9 @@ use crate::twin::{TwinInputs, TwinStats, twin_stats_with};
 
 mod cars;
 mod drives;
+mod keepsakes;
+
+pub use keepsakes::{Shipment, fulfilment_path, shipments};
 
 /// Origin (and log key name) of an embedded, single-player valley: the one kind of
 /// ledger where self-reported trips mint.
@@ -631,7 +635,7 @@ fn load_trip_files(data: &DataDir) -> Result<TripStore, ValleyError> {
 impl ValleyService for EmbeddedValley {
     async fn player(&mut self, key: &PublicKey) -> Result<PlayerView, ValleyError> {
         self.credit_expired_deposits()?;
-        Ok(PlayerView { key: *key, state: self.enrolled(key)?.clone(), stats: self.stats(key)? })
+        Ok(PlayerView { key: *key, state: self.enrolled(key)?.clone(), stats: self.stats(key)?, merch_sold: self.ledger.state().merch_sold.clone() })
     }
 
     async fn import_trips(&mut self, key: &PublicKey, trips: Vec<TripSummary>) -> Result<ImportReport, ValleyError> {
@@ -721,6 +725,21 @@ impl ValleyService for EmbeddedValley {
     }
 
     async fn submit(&mut self, entry: Entry) -> Result<u64, ValleyError> {
+        // Merchandise is shipped: its voucher is redeemed with an address (redeem_merch).
+        if let Body::Redeem { voucher } = &entry.body
+            && let Some(v) = self.ledger.state().player(&entry.actor).and_then(|p| p.vouchers.iter().find(|v| v.id == *voucher))
+            && self.tables.merch_item(&v.item).is_some()
+        {
+            return Err(ValleyError::BadInput(format!("voucher {voucher} is for merchandise ({}): redeem it with a shipping address (`horizon merch redeem`)", v.item)));
+        }
         self.record(entry)
+    }
+
+    async fn issue_card(&mut self, key: &PublicKey) -> Result<u64, ValleyError> {
+        self.issue_card_now(key)
+    }
+
+    async fn redeem_merch(&mut self, entry: Entry, address: super::shipping::ShippingAddress) -> Result<u64, ValleyError> {
+        self.redeem_merch_now(entry, address)
     }
 }

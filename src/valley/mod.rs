@@ -4,6 +4,7 @@
 //! the same trait against `horizon serve`.
 
 pub mod embedded;
+pub mod shipping;
 pub mod wire;
 
 use crate::ledger::replay::{Deposit, PlayerState};
@@ -22,6 +23,8 @@ pub struct PlayerView {
     /// The ledger's view: balances, pity, items, vouchers, deposits, consents.
     pub state: PlayerState,
     pub stats: TwinStats,
+    /// Merch items ordered across the valley, by id (the shop shows the stock left).
+    pub merch_sold: std::collections::BTreeMap<String, u32>,
 }
 
 /// What an import accepted and rejected, and the stones it dropped into the valley.
@@ -169,6 +172,12 @@ pub trait ValleyService {
     async fn claim_grant(&mut self, key: &PublicKey, grant: crate::ledger::grant::Grant) -> Result<u64, ValleyError>;
     /// Records an entry the player signed (consent, purchase, combine). Returns its index.
     async fn submit(&mut self, entry: Entry) -> Result<u64, ValleyError>;
+    /// Records the player's twin card, its facts the ledger's own; answers the standing
+    /// card when none changed. Returns the card's entry index.
+    async fn issue_card(&mut self, key: &PublicKey) -> Result<u64, ValleyError>;
+    /// Redeems a merch voucher: the player's signed redeem entry, with the address it ships
+    /// to (kept in the valley's fulfilment list, never in the ledger). Returns its index.
+    async fn redeem_merch(&mut self, entry: Entry, address: shipping::ShippingAddress) -> Result<u64, ValleyError>;
 }
 
 /// Runs a future of the embedded authority, which is ready at once (it never waits on I/O

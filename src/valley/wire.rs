@@ -218,6 +218,14 @@ impl SubmitRequest {
     }
 }
 
+/// A merch voucher's redemption: the player-signed redeem entry (base64) and the address
+/// it ships to, which the server keeps in its fulfilment list and never in the ledger.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct MerchRedeemRequest {
+    pub entry: String,
+    pub address: crate::valley::shipping::ShippingAddress,
+}
+
 /// An entry's index in the ledger.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
 pub struct IndexAnswer {

@@ -14,6 +14,7 @@ use rand_core::{RngCore, SeedableRng};
 const BOX: &str = include_str!("../../assets/economy/blind_box.ron");
 const UPGRADES: &str = include_str!("../../assets/economy/upgrades.ron");
 const TASKS: &str = include_str!("../../assets/economy/tasks.ron");
+const MERCH: &str = include_str!("../../assets/economy/merch.ron");
 
 fn seeds(rng: &mut ChaCha8Rng) -> ([u8; 32], [u8; 32]) {
     let (mut s, mut c) = ([0u8; 32], [0u8; 32]);
@@ -192,12 +193,12 @@ fn mileage_draws_pay_the_era_rate_and_halve_each_era() {
 }
 
 fn table_error(blind_box: &str, upgrades: &str) -> String {
-    EconomyTables::from_texts(blind_box, upgrades, TASKS).unwrap_err().to_string()
+    EconomyTables::from_texts(blind_box, upgrades, TASKS, MERCH).unwrap_err().to_string()
 }
 
 #[test]
 fn broken_tables_name_the_file_the_entry_and_the_problem() {
-    assert!(EconomyTables::from_texts(BOX, UPGRADES, TASKS).is_ok());
+    assert!(EconomyTables::from_texts(BOX, UPGRADES, TASKS, MERCH).is_ok());
     let e = table_error(&BOX.replacen("weight: 900", "weight: 899", 1), UPGRADES);
     assert_eq!(e, format!("{BLIND_BOX_FILE}: owner odds: weights sum to 9999 basis points, not exactly 10000 (100 %)"));
     let e = table_error(&BOX.replacen("\"horn-chime\"", "\"horn-missing\"", 1), UPGRADES);

@@ -11,6 +11,7 @@ mod drive;
 mod economy;
 mod frames;
 mod joining;
+mod keepsakes;
 mod kiosk;
 mod fuzz;
 mod level;

@@ -50,13 +50,14 @@ fn play_and_capture_with(name: &str, extra: &[&str], frames: u32, env: &[(&str, 
 
 /// What each screen alone paints: the test of one screen also checks that no other
 /// screen's words are there, so a panel drawn in the wrong place fails.
-const SCREEN_WORDS: [(&str, &[&str]); 6] = [
+const SCREEN_WORDS: [(&str, &[&str]); 7] = [
     ("title", &["CRYPTO HORIZON", "the Stone Valley"]),
     ("twin", &["real km from", "summaries only"]),
     ("garage", &["every purchase is signed with your key"]),
     ("box", &["Odds for", "Pity:"]),
     ("ledger", &["entries in the ledger", "verifier key"]),
     ("profile", &["key fingerprint", "Consent"]),
+    ("shop", &["every order is signed with your key", "Merch shop", "Make my twin card", "Crystal keyring"]),
 ];
 
 /// Asserts that the screen's own words are painted inside `area` (x0, x1, y0, y1) and no
@@ -210,6 +211,11 @@ fn the_ledger_screen_renders() {
 #[test]
 fn the_profile_screen_renders() {
     screen_shot("profile");
+}
+
+#[test]
+fn the_shop_screen_renders() {
+    screen_shot("shop");
 }
 
 /// The show machine in attract mode (`horizon kiosk`, in a 1280×720 window): the call to

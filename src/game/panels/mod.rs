@@ -1,5 +1,5 @@
 //! The valley's screens over the 3D view (bevy_egui): twin, garage, blind box, ledger
-//! explorer and profile. A menu bar opens them (keys 1–5, or the gamepad's bumpers and
+//! explorer, profile and shop. A menu bar opens them (keys 1–6, or the gamepad's bumpers and
 //! Select); Esc or the gamepad's East button closes them. Inside, Tab / the d-pad moves
 //! between buttons and Enter / the South button presses one. While a screen is open the
 //! valley's simulation is paused (`Play::Paused`).
@@ -14,6 +14,7 @@ pub mod blind_box;
 pub mod garage;
 pub mod ledger;
 pub mod profile;
+pub mod shop;
 pub mod twin;
 
 #[derive(States, Default, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,10 +26,11 @@ pub enum Panel {
     BlindBox,
     Ledger,
     Profile,
+    Shop,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 5] = [Panel::Twin, Panel::Garage, Panel::BlindBox, Panel::Ledger, Panel::Profile];
+    pub const ALL: [Panel; 6] = [Panel::Twin, Panel::Garage, Panel::BlindBox, Panel::Ledger, Panel::Profile, Panel::Shop];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -38,6 +40,7 @@ impl Panel {
             Panel::BlindBox => "Blind box",
             Panel::Ledger => "Ledger",
             Panel::Profile => "Profile",
+            Panel::Shop => "Shop",
         }
     }
 
@@ -48,6 +51,7 @@ impl Panel {
             Panel::BlindBox => KeyCode::Digit3,
             Panel::Ledger => KeyCode::Digit4,
             Panel::Profile => KeyCode::Digit5,
+            Panel::Shop => KeyCode::Digit6,
             Panel::None => return None,
         })
     }
@@ -61,7 +65,7 @@ impl Panel {
 
 pub fn plugin(app: &mut App) {
     app.init_state::<Panel>()
-        .add_plugins((twin::plugin, garage::plugin, blind_box::plugin, ledger::plugin, profile::plugin))
+        .add_plugins((twin::plugin, garage::plugin, blind_box::plugin, ledger::plugin, profile::plugin, shop::plugin))
         .add_systems(Update, (switch_panels, pause_under_panel).chain().run_if(in_state(Screen::Valley)))
         .add_systems(PreUpdate, gamepad_to_egui.in_set(EguiInputSet::ReadBevyMessages))
         .add_systems(EguiPrimaryContextPass, menu_bar.run_if(in_state(Screen::Valley).and_then(super::screens::hud_shown)));

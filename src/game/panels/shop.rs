@@ -1,0 +1,228 @@
+//! The shop: keepsakes (the twin card and the share card, pictures that carry their proof)
+//! and the merch shop (周边商店): the catalogue with prices and the stock left, orders signed
+//! with the player's key, and the player's merch vouchers, each redeemed once with a shipping
+//! address that stays on this device until then and never reaches the ledger.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::{Panel, crystals_colour, dim, screen_window, stones_colour};
+use crate::economy::merch::{MerchItem, MerchPrice};
+use crate::economy::{format_stones, format_stones_grouped};
+use crate::game::authority::{GameTables, Intent, Outcome};
+use crate::game::keepsakes::{Keepsakes, MakeKeepsake};
+use crate::game::screens::Profile;
+use crate::ledger::replay::PlayerState;
+use crate::profile::DataDir;
+use crate::valley::shipping::ShippingAddress;
+
+/// The address form, and which voucher it is for.
+#[derive(Resource, Default)]
+struct AddressForm {
+    address: ShippingAddress,
+    /// Read from this device once the shop opens.
+    loaded: bool,
+    /// The voucher being redeemed (the form is shown for it).
+    voucher: Option<String>,
+    problem: Option<String>,
+    /// The voucher sent and not yet answered.
+    sent: Option<String>,
+}
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<AddressForm>()
+        .add_systems(OnEnter(Panel::Shop), load_address)
+        .add_systems(Update, forget_sent)
+        .add_systems(EguiPrimaryContextPass, shop_screen.run_if(in_state(Panel::Shop)));
+}
+
+/// The saved address fills the form (a small file, read once as the shop opens).
+fn load_address(mut form: ResMut<AddressForm>, profile: Res<Profile>) {
+    if form.loaded {
+        return;
+    }
+    form.loaded = true;
+    match ShippingAddress::load(&DataDir(profile.data_dir.clone())) {
+        Ok(Some(a)) => form.address = a,
+        Ok(None) => {}
+        Err(e) => form.problem = Some(e),
+    }
+}
+
+fn forget_sent(mut outcomes: MessageReader<Outcome>, mut form: ResMut<AddressForm>) {
+    for outcome in outcomes.read() {
+        match outcome {
+            Outcome::MerchRedeemed { .. } => {
+                form.sent = None;
+                form.voucher = None;
+            }
+            Outcome::Refused { intent: Intent::RedeemMerch { .. }, reason } => {
+                form.sent = None;
+                form.problem = Some(reason.clone());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Why an item cannot be ordered now, or None when it can.
+pub fn blocker(m: &MerchItem, state: &PlayerState, sold: u32) -> Option<String> {
+    if sold >= m.stock {
+        return Some("sold out".into());
+    }
+    if state.merch.get(&m.id).copied().unwrap_or(0) >= m.per_player {
+        return Some(format!("you have the most one player may ({})", m.per_player));
+    }
+    match m.price {
+        MerchPrice::Stones { milli } if state.stones_milli < milli => Some(format!("{} more stones", format_stones(milli - state.stones_milli))),
+        MerchPrice::Crystals { count } if state.crystals < count => Some(format!("{} more crystals", count - state.crystals)),
+        _ => None,
+    }
+}
+
+fn price_text(price: &MerchPrice) -> egui::RichText {
+    match price {
+        MerchPrice::Stones { .. } => egui::RichText::new(price.describe()).color(stones_colour()),
+        MerchPrice::Crystals { .. } => egui::RichText::new(price.describe()).color(crystals_colour()),
+    }
+}
+
+fn shop_screen(
+    mut contexts: EguiContexts,
+    tables: Res<GameTables>,
+    profile: Res<Profile>,
+    keepsakes: Res<Keepsakes>,
+    mut form: ResMut<AddressForm>,
+    mut intents: MessageWriter<Intent>,
+    mut make: MessageWriter<MakeKeepsake>,
+    mut next: ResMut<NextState<Panel>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let state = &profile.player.state;
+    let good = egui::Color32::from_rgb(120, 220, 140);
+    let open = screen_window(ctx, Panel::Shop, |ui| {
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(format!("{} stones", format_stones_grouped(state.stones_milli))).size(18.0).color(stones_colour()));
+            ui.label(egui::RichText::new(format!("{} crystals", state.crystals)).size(18.0).color(crystals_colour()));
+            ui.label(dim("· every order is signed with your key and written to the ledger"));
+        });
+        ui.add_space(6.0);
+        ui.label(egui::RichText::new("Keepsakes").size(17.0).strong());
+        ui.horizontal(|ui| {
+            let idle = !keepsakes.busy();
+            if ui.add_enabled(idle, egui::Button::new(egui::RichText::new("Make my twin card").strong())).clicked() {
+                make.write(MakeKeepsake::TwinCard);
+            }
+            if ui.add_enabled(idle, egui::Button::new("Make a share card")).clicked() {
+                make.write(MakeKeepsake::ShareCard);
+            }
+            let card = state.card.map_or("no card yet".to_string(), |i| format!("your card: ledger entry {i}"));
+            ui.label(dim(format!("{card} · the picture is taken from the valley; the PNG carries its proof")));
+        });
+        match &keepsakes.last {
+            Some(Ok(saved)) => {
+                ui.label(egui::RichText::new(format!("✔ {saved}")).color(good));
+            }
+            Some(Err(e)) => {
+                ui.label(egui::RichText::new(format!("✘ {e}")).color(egui::Color32::from_rgb(255, 150, 120)));
+            }
+            None => {}
+        }
+        ui.add_space(8.0);
+        ui.label(egui::RichText::new("Merch shop").size(17.0).strong());
+        egui::ScrollArea::vertical().max_height(200.0).show(ui, |ui| {
+            egui::Grid::new("merch").num_columns(5).striped(true).spacing([14.0, 6.0]).show(ui, |ui| {
+                for m in &tables.merch {
+                    let sold = profile.player.merch_sold.get(&m.id).copied().unwrap_or(0);
+                    ui.label(egui::RichText::new(&m.name).size(14.0));
+                    ui.label(dim(&m.about));
+                    ui.label(price_text(&m.price));
+                    ui.label(dim(format!("{} of {} left", m.stock.saturating_sub(sold), m.stock)));
+                    match blocker(m, state, sold) {
+                        None => {
+                            if ui.button(egui::RichText::new("Order").strong()).clicked() {
+                                intents.write(Intent::OrderMerch { item: m.id.clone() });
+                            }
+                        }
+                        Some(why) => {
+                            ui.label(dim(why));
+                        }
+                    }
+                    ui.end_row();
+                }
+            });
+        });
+        let vouchers: Vec<_> = state.vouchers.iter().filter(|v| tables.merch_item(&v.item).is_some()).collect();
+        if !vouchers.is_empty() {
+            ui.add_space(8.0);
+            ui.label(egui::RichText::new("Your merch vouchers").size(17.0).strong());
+            for v in vouchers {
+                let name = tables.merch_item(&v.item).map_or(v.item.as_str(), |m| m.name.as_str());
+                ui.horizontal(|ui| {
+                    ui.label(format!("{name} · {}", v.id));
+                    match v.redeemed {
+                        Some(at) => {
+                            ui.label(egui::RichText::new(format!("✔ redeemed (entry {at}): on its way")).color(good));
+                        }
+                        None if form.sent.as_deref() == Some(v.id.as_str()) => {
+                            ui.label(dim("sending…"));
+                        }
+                        None => {
+                            if ui.button("Redeem…").clicked() {
+                                form.voucher = Some(v.id.clone());
+                                form.problem = None;
+                            }
+                        }
+                    }
+                });
+            }
+        }
+        if let Some(voucher) = form.voucher.clone() {
+            address_form(ui, &mut form, &voucher, &profile, &mut intents);
+        }
+    });
+    if !open {
+        next.set(Panel::None);
+    }
+    Ok(())
+}
+
+fn address_form(ui: &mut egui::Ui, form: &mut AddressForm, voucher: &str, profile: &Profile, intents: &mut MessageWriter<Intent>) {
+    ui.add_space(6.0);
+    egui::Frame::new().fill(egui::Color32::from_black_alpha(90)).corner_radius(8.0).inner_margin(8.0).show(ui, |ui| {
+        ui.label(egui::RichText::new(format!("Ship voucher {voucher} to")).strong());
+        egui::Grid::new("address").num_columns(2).spacing([10.0, 4.0]).show(ui, |ui| {
+            for (label, field) in [
+                ("Recipient", &mut form.address.name),
+                ("Phone", &mut form.address.phone),
+                ("Province, city, district", &mut form.address.region),
+                ("Street, building, flat", &mut form.address.street),
+                ("Postcode", &mut form.address.postcode),
+            ] {
+                ui.label(label);
+                ui.add(egui::TextEdit::singleline(field).desired_width(420.0));
+                ui.end_row();
+            }
+        });
+        ui.label(dim("The address stays on this device and goes only to the valley's shipping list with this redemption; the ledger records the voucher alone."));
+        ui.horizontal(|ui| {
+            if ui.button(egui::RichText::new("Redeem and ship").strong()).clicked() {
+                // Saved on a click (a small file), so the next order finds it filled in.
+                match form.address.save(&DataDir(profile.data_dir.clone())) {
+                    Ok(_) => {
+                        form.problem = None;
+                        form.sent = Some(voucher.to_string());
+                        intents.write(Intent::RedeemMerch { voucher: voucher.to_string(), address: form.address.clone() });
+                    }
+                    Err(e) => form.problem = Some(e),
+                }
+            }
+            if ui.button("Cancel").clicked() {
+                form.voucher = None;
+            }
+        });
+        if let Some(p) = &form.problem {
+            ui.label(egui::RichText::new(p).color(egui::Color32::from_rgb(255, 150, 120)));
+        }
+    });
+}

@@ -1,7 +1,7 @@
 //! A keepsake as a PNG that carries its proof: the C2SP tlog-proof (the card's signed entry
 //! in its `extra` line, the inclusion proof, the checkpoint) in a `tEXt` chunk whose keyword
-//! is the format's name, written before the image data so that a reader finds it without
-//! decoding the picture. The proof is ASCII, so `tEXt` holds it as it is.
+//! is the format's name (`iTXt`, UTF-8, uncompressed), written before the image data so that
+//! a reader finds it without decoding the picture.
 
 use super::canvas::Canvas;
 
@@ -28,8 +28,9 @@ pub fn encode(canvas: &Canvas, proof: &str, description: &str) -> Vec<u8> {
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
         encoder.set_compression(png::Compression::Best);
-        encoder.add_text_chunk(PROOF_KEYWORD.into(), proof.into()).expect("an ASCII proof is valid Latin-1");
-        // Descriptions may hold Chinese: iTXt is UTF-8.
+        // iTXt (UTF-8): a checkpoint's signature lines start with an em dash, which tEXt's
+        // Latin-1 cannot hold; descriptions may hold Chinese.
+        encoder.add_itxt_chunk(PROOF_KEYWORD.into(), proof.into()).expect("a valid keyword");
         encoder.add_itxt_chunk(DESCRIPTION_KEYWORD.into(), description.into()).expect("a valid keyword");
         let mut writer = encoder.write_header().expect("writing to memory");
         let rgb: Vec<u8> = canvas.pixels.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();

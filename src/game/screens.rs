@@ -64,6 +64,8 @@ pub struct Profile {
 pub struct Loading {
     pub level: Level,
     terrain: HeightfieldBuilder,
+    frames: u32,
+    building: std::time::Duration,
 }
 
 /// Time the loading screen spends building terrain in a frame: the rest of a 60 Hz frame
@@ -82,7 +84,7 @@ pub fn plugin(level: Level, start: Start) -> impl Fn(&mut App) {
         match start {
             Start::Loading => {
                 app.init_state::<Screen>()
-                    .insert_resource(Loading { level: level.clone(), terrain: level.heightfield_builder() })
+                    .insert_resource(Loading { level: level.clone(), terrain: level.heightfield_builder(), frames: 0, building: std::time::Duration::ZERO })
                     .add_systems(Update, finish_loading.run_if(in_state(Screen::Loading)));
             }
             Start::InValley => {
@@ -103,7 +105,10 @@ fn finish_loading(mut commands: Commands, loading: Option<ResMut<Loading>>, mut 
     while !built && started.elapsed().as_secs_f64() * 1000.0 < BUILD_SLICE_MS {
         built = loading.terrain.build_rows(4);
     }
+    loading.frames += 1;
+    loading.building += started.elapsed();
     if built {
+        info!("terrain built in {} frames ({:.0} ms of building)", loading.frames, loading.building.as_secs_f64() * 1000.0);
         commands.insert_resource(CurrentLevel { level: loading.level.clone(), field: loading.terrain.finish() });
         commands.remove_resource::<Loading>();
         next.set(Screen::Title);

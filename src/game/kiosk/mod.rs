@@ -73,7 +73,10 @@ pub fn run(options: KioskOptions) -> anyhow::Result<u8> {
     // A show screen behind another window, or never focused, keeps drawing.
     .insert_resource(WinitSettings { focused_mode: UpdateMode::Continuous, unfocused_mode: UpdateMode::Continuous })
     .add_plugins((bevy_egui::EguiPlugin::default(), bevy::diagnostic::FrameTimeDiagnosticsPlugin::default()));
-    super::simulation(&mut app, &level, Start::Loading);
+    // Nobody watches a loading bar at a show: the terrain is built before the window opens
+    // (about 0.1 s) and the kiosk starts in the valley, so a restart after a crash draws no
+    // loading or title frames, each slow on a software renderer, before attract.
+    super::simulation(&mut app, &level, Start::InValley);
     super::session(&mut app, authority, player, &options.data_dir);
     super::presentation(&mut app, &level);
     show(&mut app, config, &options.data_dir);

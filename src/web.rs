@@ -35,6 +35,7 @@ pub fn main() {
         headless: false,
         server: if join { origin } else { None },
         join,
+        keepsake: None,
     };
     // Opening a server's valley waits on the network: the start is a task of the page.
     wasm_bindgen_futures::spawn_local(async move {

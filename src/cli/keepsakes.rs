@@ -397,8 +397,13 @@ fn list(data: &DataDir) -> Result<ExitCode> {
     let valley = Valley::open(data)?;
     let state = valley.state();
     let me = state.player(&valley.me());
+    let Some(edition) = EconomyTables::bundled().merch.in_force(system_clock()) else {
+        println!("the merch shop has not opened yet");
+        return Ok(ExitCode::SUCCESS);
+    };
+    println!("catalogue edition {} (from {})", edition.short(), edition.from);
     println!("{:<20} {:<34} {:>16} {:>10} {:>6}", "item", "name", "price", "left", "yours");
-    for m in &EconomyTables::bundled().merch {
+    for m in &edition.items {
         let sold = state.merch_sold.get(&m.id).copied().unwrap_or(0);
         let mine = me.and_then(|p| p.merch.get(&m.id)).copied().unwrap_or(0);
         let name = format!("{} {}", m.name, m.name_zh);
@@ -411,11 +416,8 @@ fn list(data: &DataDir) -> Result<ExitCode> {
 }
 
 fn buy(data: &DataDir, item: &str) -> Result<ExitCode> {
-    let tables = EconomyTables::bundled();
-    let Some(m) = tables.merch_item(item) else {
-        bail!("{item:?} is not in the merch shop (see `horizon merch list`)");
-    };
     let mut valley = Valley::open(data)?;
+    let (edition, m) = EconomyTables::bundled().merch.order_terms(item, system_clock()).map_err(|e| anyhow::anyhow!("{e} (see `horizon merch list`)"))?;
     let p = valley.player()?;
     let (have, need) = match m.price {
         MerchPrice::Stones { milli } => (p.stones_milli, milli),
@@ -427,7 +429,7 @@ fn buy(data: &DataDir, item: &str) -> Result<ExitCode> {
             MerchPrice::Crystals { .. } => format!("{have} crystals"),
         });
     }
-    let entry = valley.sign(Body::MerchOrder { item: item.to_string(), price: m.price })?;
+    let entry = valley.sign(Body::MerchOrder { item: item.to_string(), price: m.price, edition: edition.digest })?;
     let voucher = voucher_id(&entry.actor, item, entry.nonce);
     let index = valley.ask(async move |v| v.submit_entry(entry).await)?;
     println!("ordered {} ({}) for {}: ledger entry {index}", m.name, m.name_zh, m.price.describe());

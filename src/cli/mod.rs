@@ -52,6 +52,16 @@ pub struct PlayArgs {
     /// where the server trusts the demo maker (as the browser page's "join")
     #[arg(long)]
     pub join: bool,
+    /// With --frames: after them, make this keepsake as the shop's button does (its picture
+    /// taken from the game's view), wait until it is saved under DATA/keepsakes, and exit
+    #[arg(long, value_enum, requires = "frames", conflicts_with = "headless")]
+    pub keepsake: Option<KeepsakeArg>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum KeepsakeArg {
+    TwinCard,
+    ShareCard,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Default, Debug)]
@@ -93,6 +103,10 @@ pub fn play(data_dir: &DataDir, args: PlayArgs) -> Result<ExitCode> {
             headless: args.headless,
             server: args.server,
             join: args.join,
+            keepsake: args.keepsake.map(|k| match k {
+                KeepsakeArg::TwinCard => horizon::game::keepsakes::MakeKeepsake::TwinCard,
+                KeepsakeArg::ShareCard => horizon::game::keepsakes::MakeKeepsake::ShareCard,
+            }),
         };
         horizon::game::run(options)?;
         Ok(ExitCode::SUCCESS)

@@ -74,3 +74,112 @@ pub fn item_problem(item: &MerchItem) -> Option<String> {
     }
     None
 }
+
+/// Most editions a catalogue keeps (every edition an order ever named stays, so that old
+/// ledgers still replay).
+pub const MAX_MERCH_EDITIONS: usize = 1000;
+
+/// One edition of the catalogue as the file writes it.
+#[derive(Deserialize, Clone, Debug)]
+pub struct EditionText {
+    /// When the edition comes into force: an RFC 3339 time, e.g. "2026-12-01T00:00:00+08:00".
+    pub from: String,
+    pub items: Vec<MerchItem>,
+}
+
+/// One edition of the catalogue: what is on sale, at what price and stock, from `from_ms`
+/// until the next edition's. Editions are only ever appended: an order names the edition it
+/// was priced from by its digest, and replay checks it against that edition, so editing an
+/// old one (a price, a stock) would make every order from it unverifiable, and says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MerchEdition {
+    pub from: String,
+    /// `from` in milliseconds since the Unix epoch.
+    pub from_ms: u64,
+    pub items: Vec<MerchItem>,
+    /// SHA-256 of the edition's canonical encoding ([`MerchEdition::digest_of`]): comments
+    /// and layout in the file may change, the terms may not.
+    pub digest: [u8; 32],
+}
+
+impl MerchEdition {
+    /// Reads an edition: its `from` parsed, its digest computed.
+    pub fn from_text(text: EditionText) -> Result<MerchEdition, String> {
+        let at: jiff::Timestamp = text.from.parse().map_err(|e| format!("from {:?} is not an RFC 3339 time with its offset ({e})", text.from))?;
+        let from_ms = u64::try_from(at.as_millisecond()).map_err(|_| format!("from {:?} is before 1970", text.from))?;
+        let digest = MerchEdition::digest_of(from_ms, &text.items);
+        Ok(MerchEdition { from: text.from, from_ms, items: text.items, digest })
+    }
+
+    /// The digest of an edition's terms: a domain tag, the start, then each item's fields,
+    /// strings length-prefixed, numbers big-endian.
+    pub fn digest_of(from_ms: u64, items: &[MerchItem]) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let string = |h: &mut Sha256, s: &str| {
+            h.update((s.len() as u64).to_be_bytes());
+            h.update(s.as_bytes());
+        };
+        h.update(b"crypto-horizon merch edition v1\n");
+        h.update(from_ms.to_be_bytes());
+        h.update((items.len() as u64).to_be_bytes());
+        for m in items {
+            for s in [&m.id, &m.name, &m.name_zh, &m.about] {
+                string(&mut h, s);
+            }
+            let (currency, amount) = match m.price {
+                MerchPrice::Stones { milli } => (0u8, milli),
+                MerchPrice::Crystals { count } => (1u8, count),
+            };
+            h.update([currency]);
+            h.update(amount.to_be_bytes());
+            h.update(m.stock.to_be_bytes());
+            h.update(m.per_player.to_be_bytes());
+        }
+        h.finalize().into()
+    }
+
+    pub fn item(&self, id: &str) -> Option<&MerchItem> {
+        self.items.iter().find(|m| m.id == id)
+    }
+
+    /// The first 8 bytes of the digest in hex: how the shop and errors name an edition.
+    pub fn short(&self) -> String {
+        short_digest(&self.digest)
+    }
+}
+
+pub fn short_digest(digest: &[u8; 32]) -> String {
+    hex::encode(&digest[..8])
+}
+
+/// The catalogue: its editions in the order they come into force.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MerchCatalogue {
+    pub editions: Vec<MerchEdition>,
+}
+
+impl MerchCatalogue {
+    /// The edition on sale at `time_ms`: the newest that has come into force.
+    pub fn in_force(&self, time_ms: u64) -> Option<&MerchEdition> {
+        self.editions.iter().rev().find(|e| e.from_ms <= time_ms)
+    }
+
+    pub fn edition(&self, digest: &[u8; 32]) -> Option<&MerchEdition> {
+        self.editions.iter().find(|e| e.digest == *digest)
+    }
+
+    /// An item as the newest edition listing it has it (for names of vouchers bought from an
+    /// older edition).
+    pub fn item(&self, id: &str) -> Option<&MerchItem> {
+        self.editions.iter().rev().find_map(|e| e.item(id))
+    }
+
+    /// What a player signs to order `id` at `time_ms`: the item, its price and the edition
+    /// in force; or why it cannot be ordered.
+    pub fn order_terms(&self, id: &str, time_ms: u64) -> Result<(&MerchEdition, &MerchItem), String> {
+        let edition = self.in_force(time_ms).ok_or("the merch shop has not opened yet")?;
+        let item = edition.item(id).ok_or_else(|| format!("{id:?} is not in the merch shop (edition {})", edition.short()))?;
+        Ok((edition, item))
+    }
+}

@@ -194,8 +194,8 @@ pub struct EconomyTables {
     pub boxes: BlindBoxTable,
     pub upgrades: Vec<Upgrade>,
     pub tasks: Vec<Task>,
-    /// The merch shop's catalogue.
-    pub merch: Vec<super::merch::MerchItem>,
+    /// The merch shop's catalogue, edition by edition.
+    pub merch: super::merch::MerchCatalogue,
     /// SHA-256 of the blind-box file as published: box-draw entries name it.
     pub box_table_digest: [u8; 32],
 }
@@ -211,6 +211,18 @@ fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, Ta
         entry: String::new(),
         problem: e.code.to_string(),
     })
+}
+
+/// The catalogue's editions read from the file's, each `from` parsed and digest computed.
+fn catalogue(texts: Vec<super::merch::EditionText>) -> Result<super::merch::MerchCatalogue, TableError> {
+    let editions = texts
+        .into_iter()
+        .enumerate()
+        .map(|(n, text)| {
+            super::merch::MerchEdition::from_text(text).map_err(|problem| TableError { file: MERCH_FILE.into(), entry: format!("edition {}", n + 1), problem })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(super::merch::MerchCatalogue { editions })
 }
 
 impl EconomyTables {
@@ -231,7 +243,7 @@ impl EconomyTables {
             boxes: parse(BLIND_BOX_FILE, blind_box)?,
             upgrades: parse(UPGRADES_FILE, upgrades)?,
             tasks: parse(TASKS_FILE, tasks)?,
-            merch: parse(MERCH_FILE, merch)?,
+            merch: catalogue(parse(MERCH_FILE, merch)?)?,
             box_table_digest: Sha256::digest(blind_box.as_bytes()).into(),
         };
         tables.validate()?;
@@ -258,8 +270,9 @@ impl EconomyTables {
         self.tasks.iter().find(|t| t.id == id)
     }
 
+    /// A merch item as the newest edition listing it has it.
     pub fn merch_item(&self, id: &str) -> Option<&super::merch::MerchItem> {
-        self.merch.iter().find(|m| m.id == id)
+        self.merch.item(id)
     }
 
     fn validate(&self) -> Result<(), TableError> {
@@ -381,22 +394,36 @@ impl EconomyTables {
     }
 
     fn validate_merch(&self) -> Result<(), TableError> {
+        use super::merch::{MAX_MERCH_EDITIONS, MAX_MERCH_ITEMS};
         let err = |entry: String, problem: String| Err(TableError { file: MERCH_FILE.into(), entry, problem });
-        if self.merch.len() > super::merch::MAX_MERCH_ITEMS {
-            return err(String::new(), format!("{} items; at most {}", self.merch.len(), super::merch::MAX_MERCH_ITEMS));
+        let editions = &self.merch.editions;
+        if editions.is_empty() {
+            return err(String::new(), "no edition: the shop needs one (from: \"…\", items: [...])".into());
         }
-        let mut seen = HashSet::new();
-        for m in &self.merch {
-            let entry = format!("item {:?}", m.id);
-            if !seen.insert(m.id.as_str()) {
-                return err(entry, "the id is used twice".into());
+        if editions.len() > MAX_MERCH_EDITIONS {
+            return err(String::new(), format!("{} editions; at most {MAX_MERCH_EDITIONS}", editions.len()));
+        }
+        for (n, edition) in editions.iter().enumerate() {
+            let named = format!("edition {} (from {})", n + 1, edition.from);
+            if n > 0 && edition.from_ms <= editions[n - 1].from_ms {
+                return err(named, format!("it must come into force after edition {} ({}): editions are only appended", n, editions[n - 1].from));
             }
-            // Vouchers name their item: one id must not mean both a merch item and an upgrade.
-            if self.upgrade(&m.id).is_some() {
-                return err(entry, format!("the id is an upgrade's too (in {UPGRADES_FILE})"));
+            if edition.items.len() > MAX_MERCH_ITEMS {
+                return err(named, format!("{} items; at most {MAX_MERCH_ITEMS}", edition.items.len()));
             }
-            if let Some(problem) = super::merch::item_problem(m) {
-                return err(entry, problem);
+            let mut seen = HashSet::new();
+            for m in &edition.items {
+                let entry = format!("{named}, item {:?}", m.id);
+                if !seen.insert(m.id.as_str()) {
+                    return err(entry, "the id is used twice".into());
+                }
+                // Vouchers name their item: one id must not mean both a merch item and an upgrade.
+                if self.upgrade(&m.id).is_some() {
+                    return err(entry, format!("the id is an upgrade's too (in {UPGRADES_FILE})"));
+                }
+                if let Some(problem) = super::merch::item_problem(m) {
+                    return err(entry, problem);
+                }
             }
         }
         Ok(())

@@ -404,8 +404,8 @@ impl Authority {
         let signed = match intent {
             Intent::OrderMerch { item } => {
                 let tables = self.tables();
-                let m = tables.merch_item(item).ok_or_else(|| ValleyError::BadInput(format!("{item:?} is not in the merch shop")))?;
-                Some(self.sign(Body::MerchOrder { item: item.clone(), price: m.price })?)
+                let (edition, m) = tables.merch.order_terms(item, self.now()).map_err(ValleyError::BadInput)?;
+                Some(self.sign(Body::MerchOrder { item: item.clone(), price: m.price, edition: edition.digest })?)
             }
             Intent::RedeemMerch { voucher, .. } => Some(self.sign(Body::Redeem { voucher: voucher.clone() })?),
             Intent::Buy { item } => {

@@ -1,5 +1,7 @@
 //! `horizon play --frames N --screenshot PATH`: run N frames, save a screenshot of the last
-//! one, and exit, so that CI and people can check what the game shows.
+//! one, and exit, so that CI and people can check what the game shows. With `--keepsake`,
+//! the frames are followed by a keepsake made as the shop's button makes it, and the game
+//! exits once it is saved (or refused).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,6 +12,7 @@ use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 
 use super::GameOptions;
+use super::keepsakes::{Keepsakes, MakeKeepsake};
 use super::panels::Panel;
 use super::screens::Screen;
 
@@ -28,6 +31,9 @@ struct Automation {
     /// The frame count when the screen was reached.
     arrived: Option<u32>,
     requested: bool,
+    /// The keepsake to make after the frames, and whether it was asked for.
+    keepsake: Option<MakeKeepsake>,
+    keepsake_asked: bool,
 }
 
 /// The text egui painted in the latest frame, one `x y text` line per piece (logical
@@ -59,10 +65,12 @@ pub fn plugin(options: &GameOptions, started: crate::platform::Instant) -> impl 
         screenshot: options.screenshot.clone(),
         arrived: None,
         requested: false,
+        keepsake: options.keepsake,
+        keepsake_asked: false,
     });
     move |app: &mut App| {
         if let Some(a) = &automation {
-            app.insert_resource(a.clone()).init_resource::<PaintedText>().add_systems(Last, (go_to_screen, finish_after_frames).chain()).add_systems(
+            app.insert_resource(a.clone()).init_resource::<PaintedText>().add_systems(Last, (go_to_screen, finish_after_frames, exit_when_keepsake_saved).chain()).add_systems(
                 PostUpdate,
                 note_painted_text.after(bevy_egui::EguiPostUpdateSet::EndPass).before(bevy_egui::EguiPostUpdateSet::ProcessOutput),
             );
@@ -134,6 +142,7 @@ fn finish_after_frames(
     settled: Option<Res<PipelinesSettled>>,
     mut automation: ResMut<Automation>,
     mut exit: MessageWriter<AppExit>,
+    mut make: MessageWriter<MakeKeepsake>,
 ) {
     let Some(arrived) = automation.arrived else { return };
     let ran = frames.0 - arrived + 1;
@@ -159,6 +168,11 @@ fn finish_after_frames(
             f64::from(ran.saturating_sub(2)) / secs.max(1e-9)
         );
     }
+    if let Some(kind) = automation.keepsake {
+        make.write(kind);
+        automation.keepsake_asked = true;
+        return;
+    }
     match automation.screenshot.clone() {
         Some(path) => {
             let mut save = save_to_disk(path.clone());
@@ -174,6 +188,26 @@ fn finish_after_frames(
         }
         None => {
             exit.write(AppExit::Success);
+        }
+    }
+}
+
+/// Once the keepsake asked for is saved (or refused): says where (or why) and exits, with
+/// status 1 if it failed.
+fn exit_when_keepsake_saved(automation: Res<Automation>, keepsakes: Option<Res<Keepsakes>>, mut exit: MessageWriter<AppExit>, mut said: Local<bool>) {
+    if !automation.keepsake_asked || *said {
+        return;
+    }
+    let Some(last) = keepsakes.as_ref().and_then(|k| if k.busy() { None } else { k.last.clone() }) else { return };
+    *said = true;
+    match last {
+        Ok(saved) => {
+            println!("keepsake: {saved}");
+            exit.write(AppExit::Success);
+        }
+        Err(e) => {
+            eprintln!("keepsake refused: {e}");
+            exit.write(AppExit::error());
         }
     }
 }

@@ -66,6 +66,9 @@ pub struct GameOptions {
     /// With a server: join its valley first if this profile is not a player there (enrol,
     /// grant both consents, and bring a sample car where it trusts the demo maker).
     pub join: bool,
+    /// With `frames`: after them, make this keepsake as the shop's button does, wait until
+    /// it is saved, and exit.
+    pub keepsake: Option<keepsakes::MakeKeepsake>,
 }
 
 /// System order within a frame, as the Bevy community templates do it.

@@ -147,9 +147,11 @@ pub fn render(view: &TwinCardView, fonts: &Fonts, tables: &EconomyTables) -> Can
     for (i, (name, value)) in figures.iter().enumerate() {
         let (col, row) = ((i % 2) as f32, (i / 2) as f32);
         let (x, y) = (sx as f32 + col * (cell + 20.0), sy as f32 + row * (sh as f32 / 2.0));
+        // A 76 px panel: the label's baseline 28 px down, the figure's 66 px, so that the
+        // figure's descenders stay inside.
         c.rounded_rect(x, y, cell, sh as f32 / 2.0 - 14.0, 16.0, PANEL);
-        c.text(fonts, name, x + 22.0, y + 34.0, 20.0, MUTED);
-        c.text(fonts, &Canvas::fit(fonts, value, 40.0, cell - 44.0), x + 22.0, y + 76.0, 40.0, if i == 1 { CRYSTAL } else { INK });
+        c.text(fonts, name, x + 22.0, y + 28.0, 19.0, MUTED);
+        c.text(fonts, &Canvas::fit(fonts, value, 36.0, cell - 44.0), x + 22.0, y + 66.0, 36.0, if i == 1 { CRYSTAL } else { INK });
     }
 
     let names: Vec<String> = card

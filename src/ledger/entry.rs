@@ -211,9 +211,10 @@ pub enum Body {
     /// The player opens their committed box with a seed of their own, signed, so that
     /// replay knows the draw used the player's seed.
     BoxOpen { commitment: [u8; 32], client_seed: [u8; 32] },
-    /// The player orders an item of the merch shop at its catalogue price: a voucher,
-    /// redeemed by its owner once, with the shipping address kept off the ledger.
-    MerchOrder { item: String, price: MerchPrice },
+    /// The player orders merch: the item, the price they agreed to, and the catalogue
+    /// edition it was priced from (its digest; replay checks it was the one in force). It
+    /// makes a voucher, redeemed by its owner once, the shipping address kept off the ledger.
+    MerchOrder { item: String, price: MerchPrice, edition: [u8; 32] },
     /// The authority records a twin card of the player: facts replay checks.
     TwinCard(TwinCard),
 }
@@ -388,7 +389,7 @@ impl Body {
                 w.bytes32(commitment);
                 w.bytes32(client_seed);
             }
-            Body::MerchOrder { item, price } => {
+            Body::MerchOrder { item, price, edition } => {
                 w.string(item);
                 match price {
                     MerchPrice::Stones { milli } => {
@@ -400,6 +401,7 @@ impl Body {
                         w.u64(*count);
                     }
                 }
+                w.bytes32(edition);
             }
             Body::TwinCard(c) => c.encode(w),
         }
@@ -499,6 +501,7 @@ impl Body {
                     1 => MerchPrice::Crystals { count: r.u64("price in crystals")? },
                     _ => return Err(r.error("currency 0 (stones) or 1 (crystals)")),
                 },
+                edition: r.bytes32("catalogue edition digest")?,
             },
             Kind::TwinCard => Body::TwinCard(TwinCard::decode(r)?),
         })
@@ -610,7 +613,7 @@ impl Entry {
             Body::TrustOrganiser { organiser, name } => format!("trusts event organiser {} ({organiser})", printable(name)),
             Body::BoxOpen { commitment, .. } => format!("opens box {}", hex::encode(&commitment[..8])),
             Body::GrantAward { player, amount, grant, .. } => format!("{player}: {amount} crystals for event {} granted by {}", printable(&grant.event), grant.organiser),
-            Body::MerchOrder { item, price } => format!("orders {} for {}", printable(item), price.describe()),
+            Body::MerchOrder { item, price, edition } => format!("orders {} for {} (catalogue edition {})", printable(item), price.describe(), crate::economy::merch::short_digest(edition)),
             Body::TwinCard(c) => format!(
                 "{}: twin card, level {}, {} km, {} stones, {} upgrades{}",
                 c.player,

@@ -7,7 +7,7 @@ use super::rules::At;
 use super::state::{LedgerState, PlayerState, Violation, Voucher, take, voucher_id};
 use super::twin_card::{CARDS_PER_DAY, CardEnd, MAX_CARD_UPGRADES, TwinCard};
 use crate::economy::EconomyTables;
-use crate::economy::merch::MerchPrice;
+use crate::economy::merch::{MerchEdition, MerchPrice, short_digest};
 use crate::twin::{XP_PER_REAL_KM, level_for_xp};
 
 /// The ledger's XP of a player: what a card shows and replay checks (the game adds XP for
@@ -111,10 +111,17 @@ impl LedgerState {
         })
     }
 
-    pub(super) fn merch_order(&mut self, tables: &EconomyTables, at: &At, item: &str, price: &MerchPrice) -> Result<(), Violation> {
+    pub(super) fn merch_order(&mut self, tables: &EconomyTables, at: &At, item: &str, price: &MerchPrice, edition: &[u8; 32]) -> Result<(), Violation> {
         let actor = at.entry.actor;
         let p = self.enrolled(&actor)?;
-        let m = tables.merch_item(item).ok_or_else(|| Violation::UnknownMerch(item.to_string()))?;
+        // Priced from the edition it names, which must be the one on sale when it was made:
+        // not an older, cheaper one, nor one not yet in force.
+        let named = tables.merch.edition(edition).ok_or_else(|| Violation::UnknownMerchEdition(short_digest(edition)))?;
+        let in_force = tables.merch.in_force(at.entry.time_ms);
+        if in_force.map(|e| e.digest) != Some(named.digest) {
+            return Err(Violation::MerchEditionNotInForce { edition: named.short(), from: named.from.clone(), in_force: in_force.map(MerchEdition::short) });
+        }
+        let m = named.item(item).ok_or_else(|| Violation::UnknownMerch(item.to_string()))?;
         if m.price != *price {
             return Err(Violation::WrongMerchPrice { item: item.to_string(), expected: m.price.describe(), found: price.describe() });
         }

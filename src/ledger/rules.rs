@@ -71,7 +71,7 @@ impl LedgerState {
             Body::TrustOrganiser { organiser, name } => self.trust_organiser(*organiser, name),
             Body::GrantAward { player, task, amount, grant } => self.grant_award(tables, &at, player, task, *amount, grant),
             Body::BoxOpen { commitment, client_seed } => self.box_open(&at, commitment, client_seed),
-            Body::MerchOrder { item, price } => self.merch_order(tables, &at, item, price),
+            Body::MerchOrder { item, price, edition } => self.merch_order(tables, &at, item, price, edition),
             Body::TwinCard(card) => self.twin_card(&at, card),
         }?;
         let kind = entry.kind();

@@ -161,8 +161,12 @@ pub enum Violation {
     NoRecordedCommitment(PublicKey),
     #[error("the box draw reveals commitment {found}, but the one recorded for {player} is {recorded}")]
     CommitmentNotRecorded { player: PublicKey, recorded: String, found: String },
-    #[error("{0:?} is not in the merch shop's catalogue")]
+    #[error("{0:?} is not in the merch shop's catalogue edition the order names")]
     UnknownMerch(String),
+    #[error("the merch order names catalogue edition {0}, which this build does not have (an edition was edited, or the build is older than the ledger)")]
+    UnknownMerchEdition(String),
+    #[error("the merch order is priced from catalogue edition {edition} (from {from}), but the edition on sale when it was made is {in_force:?}")]
+    MerchEditionNotInForce { edition: String, from: String, in_force: Option<String> },
     #[error("{item} costs {expected}, not {found}")]
     WrongMerchPrice { item: String, expected: String, found: String },
     #[error("{item} is sold out: all {stock} were ordered")]

@@ -276,15 +276,8 @@ impl ValleyServer {
                     }
                     Ok(())
                 })?;
-                // Recorded by this very request before a crash lost its answer: it is the
-                // player's latest entry (the client's queue sends in order). Answered whatever
-                // its age.
-                let recorded = valley.ledger().state().last_entry_of(&entry.actor);
-                if let Some(index) = recorded.filter(|&i| valley.ledger().read_entry(i).is_ok_and(|(stored, _)| stored.signature == entry.signature)) {
+                if let Some(index) = recorded_or_fresh(valley, &entry)? {
                     return answer(&IndexAnswer { index });
-                }
-                if let Some(why) = crate::valley::wire::entry_time_refusal(entry.time_ms, valley.now()) {
-                    return Err(Refusal::BadRequest(why));
                 }
                 let index = block_on_ready(valley.submit(entry))?;
                 answer(&IndexAnswer { index })
@@ -298,13 +291,8 @@ impl ValleyServer {
                     }
                     Ok(())
                 })?;
-                // Recorded by this very request before a crash lost its answer.
-                let recorded = valley.ledger().state().last_entry_of(&entry.actor);
-                if let Some(index) = recorded.filter(|&i| valley.ledger().read_entry(i).is_ok_and(|(stored, _)| stored.signature == entry.signature)) {
+                if let Some(index) = recorded_or_fresh(valley, &entry)? {
                     return answer(&IndexAnswer { index });
-                }
-                if let Some(why) = crate::valley::wire::entry_time_refusal(entry.time_ms, valley.now()) {
-                    return Err(Refusal::BadRequest(why));
                 }
                 answer(&IndexAnswer { index: valley.redeem_merch_now(entry, request.address)? })
             }
@@ -322,6 +310,20 @@ enum Refusal {
 impl From<ValleyError> for Refusal {
     fn from(e: ValleyError) -> Self {
         Refusal::Valley(e)
+    }
+}
+
+/// Where a player's entry already is, if this very request recorded it before a crash lost
+/// its answer (it is then the player's latest entry: the client's queue sends in order),
+/// answered whatever its age; else whether it is fresh enough to record.
+fn recorded_or_fresh(valley: &EmbeddedValley, entry: &Entry) -> Result<Option<u64>, Refusal> {
+    let recorded = valley.ledger().state().last_entry_of(&entry.actor);
+    if let Some(index) = recorded.filter(|&i| valley.ledger().read_entry(i).is_ok_and(|(stored, _)| stored.signature == entry.signature)) {
+        return Ok(Some(index));
+    }
+    match crate::valley::wire::entry_time_refusal(entry.time_ms, valley.now()) {
+        Some(why) => Err(Refusal::BadRequest(why)),
+        None => Ok(None),
     }
 }
 

@@ -16,7 +16,7 @@ use horizon::profile::DataDir;
 use horizon::valley::embedded::{EmbeddedValley, system_clock};
 use horizon::valley::{ValleyService, block_on_ready};
 
-use super::support::{T0, Server, cli_owner_with_sample_week, horizon_ok, log_key, organiser, organiser_option, paired_car, player_entry, player_key, valley_origin};
+use super::support::{T0, Server, cli_owner_with_sample_week, horizon_ok, log_key, organiser, organiser_option, paired_car, player_key, valley_origin};
 
 fn horizon(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_horizon")).arg("--data-dir").arg(data).args(args).output().unwrap()
@@ -54,6 +54,10 @@ fn a_twin_card_verifies_offline_and_says_when_a_newer_card_supersedes_it() {
     let out = horizon_ok(data, &["card", "issue", "--out", card1.to_str().unwrap()]);
     assert!(out.contains("twin card recorded in"), "{out}");
     let first = number_after(&out, "ledger entry ");
+    // Kept where the render tests keep their screenshots, to be looked at.
+    let shots = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    std::fs::copy(&card1, shots.join("twin-card.png")).unwrap();
 
     // Offline, with the key alone: the facts are the entry's.
     let o = horizon(data, &["card", "verify", card1.to_str().unwrap(), "--key", key]);
@@ -143,6 +147,7 @@ fn a_twin_card_verifies_offline_and_says_when_a_newer_card_supersedes_it() {
     // The share card proves an entry of the player's, and says what it shows.
     let share = data.join("share.png");
     let out = horizon_ok(data, &["card", "share", "--out", share.to_str().unwrap()]);
+    let _ = std::fs::copy(&share, std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots").join("share-card.png"));
     assert!(out.contains("its QR code the receipt of ledger entry"), "{out}");
     let t = text(&horizon(data, &["card", "verify", share.to_str().unwrap(), "--key", key]));
     // Its newest entry is the twin card just recorded: the share card proves it.
@@ -191,38 +196,79 @@ fn ledger_with_catalogue(dir: &Path, merch: &str) -> (Ledger, [NamedKey; 3]) {
     (ledger, players)
 }
 
+/// A merch order of `who`, signed at `time_ms`, priced from `edition`.
+fn order_at(ledger: &Ledger, who: &NamedKey, item: &str, price: MerchPrice, edition: [u8; 32], time_ms: u64) -> horizon::ledger::Entry {
+    let nonce = ledger.state().next_nonce(&who.public_key());
+    horizon::ledger::Entry::sign(Body::MerchOrder { item: item.into(), price, edition }, &who.signing_key, nonce, time_ms).unwrap()
+}
+
+fn tables_with(merch: &str) -> std::sync::Arc<EconomyTables> {
+    std::sync::Arc::new(
+        EconomyTables::from_texts(
+            include_str!("../../assets/economy/blind_box.ron"),
+            include_str!("../../assets/economy/upgrades.ron"),
+            include_str!("../../assets/economy/tasks.ron"),
+            merch,
+        )
+        .unwrap(),
+    )
+}
+
 #[test]
 fn merch_orders_keep_to_the_catalogues_price_stock_and_limit_in_replay() {
     let dir = tempfile::tempdir().unwrap();
-    let merch = r#"[(id: "pin-test", name: "Test pin", name_zh: "测试徽章", about: "enamel", price: Crystals(count: 20), stock: 2, per_player: 1)]"#;
+    // Two editions: the first on sale from before T0, the second (a cheaper pin, its stock raised to
+    // 4 in all) from a day after.
+    const DAY: u64 = 86_400_000;
+    let merch = r#"[
+        (from: "2025-10-01T00:00:00Z", items: [(id: "pin-test", name: "Test pin", name_zh: "测试徽章", about: "enamel", price: Crystals(count: 20), stock: 2, per_player: 1)]),
+        (from: "2025-10-10T08:53:20Z", items: [(id: "pin-test", name: "Test pin", name_zh: "测试徽章", about: "enamel", price: Crystals(count: 5), stock: 4, per_player: 1)]),
+    ]"#;
     let (mut ledger, [a, b, c]) = ledger_with_catalogue(dir.path(), merch);
-    let order = |ledger: &Ledger, who: &NamedKey, count: u64| player_entry(ledger, who, Body::MerchOrder { item: "pin-test".into(), price: MerchPrice::Crystals { count } });
+    let tables = tables_with(merch);
+    let (first, second) = (tables.merch.editions[0].digest, tables.merch.editions[1].digest);
+    assert_eq!(tables.merch.editions[1].from_ms, T0 + DAY);
+    let crystals = |count| MerchPrice::Crystals { count };
+    let order = |ledger: &Ledger, who: &NamedKey, count: u64| order_at(ledger, who, "pin-test", crystals(count), first, T0 + 1000);
     ledger.append(&[order(&ledger, &a, 20)]).unwrap();
     let e = ledger.append(&[order(&ledger, &a, 20)]).unwrap_err().to_string();
     assert!(e.contains("already ordered pin-test 1 time(s), the most one player may"), "{e}");
     let e = ledger.append(&[order(&ledger, &b, 19)]).unwrap_err().to_string();
     assert!(e.contains("pin-test costs 20 crystals, not 19 crystals"), "{e}");
-    let e = ledger.append(&[player_entry(&ledger, &b, Body::MerchOrder { item: "pin-test".into(), price: MerchPrice::Stones { milli: 20 } })]).unwrap_err().to_string();
+    let e = ledger.append(&[order_at(&ledger, &b, "pin-test", MerchPrice::Stones { milli: 20 }, first, T0 + 1000)]).unwrap_err().to_string();
     assert!(e.contains("costs 20 crystals, not 0.020 stones"), "{e}");
+    // The cheaper edition before it is on sale: refused.
+    let e = ledger.append(&[order_at(&ledger, &b, "pin-test", crystals(5), second, T0 + 1000)]).unwrap_err().to_string();
+    assert!(e.contains(&format!("priced from catalogue edition {}", horizon::economy::merch::short_digest(&second))) && e.contains("on sale when it was made is Some"), "{e}");
     ledger.append(&[order(&ledger, &b, 20)]).unwrap();
     let e = ledger.append(&[order(&ledger, &c, 20)]).unwrap_err().to_string();
     assert!(e.contains("pin-test is sold out: all 2 were ordered"), "{e}");
-    let e = ledger.append(&[player_entry(&ledger, &c, Body::MerchOrder { item: "pin-other".into(), price: MerchPrice::Crystals { count: 20 } })]).unwrap_err().to_string();
-    assert!(e.contains("\"pin-other\" is not in the merch shop's catalogue"), "{e}");
-    // Replay finds the same: two sold, each buyer 10 crystals left and one voucher.
+    let e = ledger.append(&[order_at(&ledger, &c, "pin-other", crystals(20), first, T0 + 1000)]).unwrap_err().to_string();
+    assert!(e.contains("\"pin-other\" is not in the merch shop's catalogue edition the order names"), "{e}");
+    let e = ledger.append(&[order_at(&ledger, &c, "pin-test", crystals(20), [7; 32], T0 + 1000)]).unwrap_err().to_string();
+    assert!(e.contains("names catalogue edition 0707070707070707, which this build does not have"), "{e}");
+    // A day on, the second edition is on sale: the old price is refused, the restock sells.
+    let e = ledger.append(&[order_at(&ledger, &c, "pin-test", crystals(20), first, T0 + DAY + 1)]).unwrap_err().to_string();
+    assert!(e.contains(&format!("is {:?}", Some(horizon::economy::merch::short_digest(&second)))), "{e}");
+    ledger.append(&[order_at(&ledger, &c, "pin-test", crystals(5), second, T0 + DAY + 1)]).unwrap();
+    let e = ledger.append(&[order_at(&ledger, &a, "pin-test", crystals(5), second, T0 + DAY + 2)]).unwrap_err().to_string();
+    assert!(e.contains("already ordered pin-test 1 time(s)"), "the limit counts orders from every edition: {e}");
+
+    // Replay finds the same: three sold, a and b 10 crystals left, c 25, a voucher each.
     drop(ledger);
-    let tables = std::sync::Arc::new(EconomyTables::from_texts(
-        include_str!("../../assets/economy/blind_box.ron"),
-        include_str!("../../assets/economy/upgrades.ron"),
-        include_str!("../../assets/economy/tasks.ron"),
-        merch,
-    ).unwrap());
     let report = horizon::ledger::verify::verify_ledger_with(dir.path(), None, tables, &mut |_, _| {}).unwrap();
-    assert_eq!(report.state.merch_sold.get("pin-test"), Some(&2));
-    for (p, crystals, vouchers) in [(&a, 10, 1), (&b, 10, 1), (&c, 30, 0)] {
+    assert_eq!(report.state.merch_sold.get("pin-test"), Some(&3));
+    for (p, crystals, vouchers) in [(&a, 10, 1), (&b, 10, 1), (&c, 25, 1)] {
         let s = report.state.player(&p.public_key()).unwrap();
         assert_eq!((s.crystals, s.vouchers.len()), (crystals, vouchers));
     }
+    // An edition edited after its orders (its stock raised) makes them unverifiable, and the
+    // verifier says which; comments and layout do not.
+    let edited = merch.replacen("stock: 2", "stock: 200", 1);
+    let e = horizon::ledger::verify::verify_ledger_with(dir.path(), None, tables_with(&edited), &mut |_, _| {}).unwrap_err().to_string();
+    assert!(e.contains(&format!("names catalogue edition {}, which this build does not have", horizon::economy::merch::short_digest(&first))), "{e}");
+    let relaid = format!("// the shop\n{}", merch.replace("\n        ", " "));
+    horizon::ledger::verify::verify_ledger_with(dir.path(), None, tables_with(&relaid), &mut |_, _| {}).unwrap();
 }
 
 #[test]
@@ -343,7 +389,8 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn the_bundled_merch_catalogue_is_valid_and_a_broken_one_names_the_item() {
     let tables = EconomyTables::bundled();
-    assert!(tables.merch.len() >= 5 && tables.merch.iter().any(|m| matches!(m.price, MerchPrice::Stones { .. })) && tables.merch.iter().any(|m| matches!(m.price, MerchPrice::Crystals { .. })));
+    let on_sale = tables.merch.in_force(horizon::valley::embedded::system_clock()).expect("the shop is open");
+    assert!(on_sale.items.len() >= 5 && on_sale.items.iter().any(|m| matches!(m.price, MerchPrice::Stones { .. })) && on_sale.items.iter().any(|m| matches!(m.price, MerchPrice::Crystals { .. })));
     let texts = |merch: &str| {
         EconomyTables::from_texts(
             include_str!("../../assets/economy/blind_box.ron"),
@@ -355,11 +402,18 @@ fn the_bundled_merch_catalogue_is_valid_and_a_broken_one_names_the_item() {
         .unwrap_err()
         .to_string()
     };
-    let item = |id: &str, rest: &str| format!(r#"[(id: "{id}", name: "A", name_zh: "甲", about: "", {rest})]"#);
-    assert_eq!(texts(&item("cap", "price: Crystals(count: 0), stock: 5, per_player: 1")), "assets/economy/merch.ron: item \"cap\": a price of 0 (merchandise is never free: it is shipped)");
+    let item = |id: &str, rest: &str| format!(r#"[(from: "2026-01-01T00:00:00+08:00", items: [(id: "{id}", name: "A", name_zh: "甲", about: "", {rest})])]"#);
+    assert_eq!(texts(&item("cap", "price: Crystals(count: 0), stock: 5, per_player: 1")), "assets/economy/merch.ron: edition 1 (from 2026-01-01T00:00:00+08:00), item \"cap\": a price of 0 (merchandise is never free: it is shipped)");
     assert!(texts(&item("cap", "price: Crystals(count: 5), stock: 5, per_player: 6")).contains("per_player 6 must be 1 to the stock (5)"));
     assert!(texts(&item("Cap!", "price: Crystals(count: 5), stock: 5, per_player: 1")).contains("the id must be 1 to 40 characters"));
     assert!(texts(&item("motor-1", "price: Crystals(count: 5), stock: 5, per_player: 1")).contains("the id is an upgrade's too"));
-    let e = texts("[(id: \"cap\", name: \"A\",\n  price: Gold(5))]");
+    let e = texts("[(from: \"2026-01-01T00:00:00Z\", items: [(id: \"cap\", name: \"A\",\n  price: Gold(5))])]");
     assert!(e.starts_with("assets/economy/merch.ron:2:"), "{e}");
+    // Editions come into force one after another, at real times.
+    let edition = |from: &str| format!(r#"(from: "{from}", items: [(id: "cap", name: "A", name_zh: "甲", about: "", price: Crystals(count: 5), stock: 5, per_player: 1)])"#);
+    let e = texts(&format!("[{}, {}]", edition("2026-02-01T00:00:00Z"), edition("2026-01-01T00:00:00Z")));
+    assert!(e.contains("edition 2 (from 2026-01-01T00:00:00Z): it must come into force after edition 1 (2026-02-01T00:00:00Z): editions are only appended"), "{e}");
+    let e = texts(&format!("[{}]", edition("next Tuesday")));
+    assert!(e.contains("edition 1: from \"next Tuesday\" is not an RFC 3339 time"), "{e}");
+    assert!(texts("[]").contains("no edition"));
 }

@@ -496,3 +496,43 @@ fn the_kiosk_streams_its_program_feed_as_hls_that_ffprobe_reads() {
     assert!(mean > 40.0, "the stream is not black: mean luma {mean:.0}");
     assert!(spread > 12.0, "the stream shows a scene, not one colour: luma spread {spread:.1}");
 }
+
+/// A twin card made in the game as the shop's button makes it (`--keepsake twin-card` after
+/// the frames): the shop closes, the HUD hides, and the card's picture is the valley the
+/// player sees, sky above land; the PNG verifies offline with the key the game names.
+#[test]
+fn a_twin_card_made_in_the_game_shows_the_valley_and_verifies() {
+    use horizon::keepsake::twin_card_image::PICTURE_BOX;
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x720x24", env!("CARGO_BIN_EXE_horizon"), "--data-dir", data.path().to_str().unwrap(), "play"])
+        .args(["--screen", "shop", "--frames", "20", "--keepsake", "twin-card"])
+        .env("WGPU_BACKEND", "vulkan")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the game failed: {said}{}", log.lines().rev().take(30).collect::<Vec<_>>().join("\n"));
+    let line = said.lines().find(|l| l.starts_with("keepsake: ")).unwrap_or_else(|| panic!("the game says where the card went: {said}"));
+    let cards: Vec<_> = std::fs::read_dir(data.path().join("keepsakes")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(cards.len(), 1, "{cards:?}");
+    let card = &cards[0];
+    assert!(card.file_name().unwrap().to_str().unwrap().starts_with("twin-card-") && line.contains(card.to_str().unwrap()), "{line}");
+    std::fs::copy(card, screenshot_dir().join("twin-card-from-the-game.png")).unwrap();
+
+    let img = image::open(card).unwrap().to_rgba8();
+    assert_eq!(img.dimensions(), (900, 1260));
+    let (x, y, w, h) = PICTURE_BOX;
+    let sky = mean_color_rect(&img, x, x + w, y + 4, y + h / 6);
+    let land = mean_color_rect(&img, x, x + w, y + h * 5 / 6, y + h - 4);
+    eprintln!("card picture: sky {sky:?}, land {land:?}");
+    assert!(sky[2] > sky[0] + 25.0, "the picture's top is the sky: {sky:?}");
+    assert!(land[1] > land[2] + 10.0, "the picture's bottom is the valley's land: {land:?}");
+    // Not the drawn stand-in, which has a night-blue sky; and the shop's dark window is gone.
+    assert!(sky.iter().sum::<f32>() / 3.0 > 120.0, "a daylight sky, not the shop's window or the drawn car: {sky:?}");
+
+    let key = line.split("--key '").nth(1).and_then(|k| k.split('\'').next()).unwrap_or_else(|| panic!("the game names the key: {line}"));
+    let verified = Command::new(env!("CARGO_BIN_EXE_horizon")).args(["card", "verify", card.to_str().unwrap(), "--key", key]).output().unwrap();
+    let text = String::from_utf8_lossy(&verified.stdout);
+    assert!(verified.status.success() && text.contains("OK: the twin card of \"Driver\""), "{text}");
+}

@@ -110,6 +110,7 @@ pub fn run(options: KioskOptions) -> anyhow::Result<u8> {
         headless: false,
         server: None,
         join: false,
+        keepsake: None,
     };
     app.add_plugins(super::automation::plugin(&automation, started));
     Ok(match app.run() {

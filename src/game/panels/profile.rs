@@ -1,6 +1,6 @@
 //! The profile: owner or guest, the vehicle pseudonym, the key's fingerprint, and the
 //! consent scopes, each with what it shares; switching one signs a consent entry. Fragments
-//! can be combined into stones here.
+//! can be combined into stones here, and a share card of the player's stones made.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -9,6 +9,7 @@ use super::{Panel, dim, screen_window, stones_colour};
 use crate::economy::{FRAGMENTS_PER_STONE, format_stones_grouped};
 use crate::game::authority::Intent;
 use crate::game::authority_link::AuthorityLink;
+use crate::game::keepsakes::{Keepsakes, MakeKeepsake};
 use crate::game::screens::Profile;
 use crate::ledger::{Role, Scope};
 
@@ -30,7 +31,15 @@ pub fn scope_text(scope: Scope) -> (&'static str, &'static str) {
     }
 }
 
-fn profile_screen(mut contexts: EguiContexts, profile: Res<Profile>, authority: Res<AuthorityLink>, mut intents: MessageWriter<Intent>, mut next: ResMut<NextState<Panel>>) -> Result {
+fn profile_screen(
+    mut contexts: EguiContexts,
+    profile: Res<Profile>,
+    authority: Res<AuthorityLink>,
+    keepsakes: Res<Keepsakes>,
+    mut intents: MessageWriter<Intent>,
+    mut make: MessageWriter<MakeKeepsake>,
+    mut next: ResMut<NextState<Panel>>,
+) -> Result {
     let ctx = contexts.ctx_mut()?;
     let p = &profile.player;
     let open = screen_window(ctx, Panel::Profile, |ui| {
@@ -57,6 +66,15 @@ fn profile_screen(mut contexts: EguiContexts, profile: Res<Profile>, authority: 
             let info = &authority.ledger;
             ui.label(format!("{} ({})", info.origin, info.source));
             ui.end_row();
+        });
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            // A share card of this profile: stones, level and best lap beside the twin, the
+            // receipt of the newest entry as its QR code (as in the shop).
+            if ui.add_enabled(!keepsakes.busy(), egui::Button::new("Share my stones (share card)")).clicked() {
+                make.write(MakeKeepsake::ShareCard);
+            }
+            ui.label(dim("saved under keepsakes/ in the data folder; anyone can check it with the valley's key"));
         });
         ui.add_space(10.0);
         ui.label(egui::RichText::new("Consent").size(17.0).strong());

@@ -4,6 +4,7 @@
 //! address that stays on this device until then and never reaches the ledger.
 
 use bevy::prelude::*;
+use bevy::tasks::{IoTaskPool, Task, block_on, poll_once};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Panel, crystals_colour, dim, screen_window, stones_colour};
@@ -27,25 +28,57 @@ struct AddressForm {
     problem: Option<String>,
     /// The voucher sent and not yet answered.
     sent: Option<String>,
+    /// The address file being read or written, off the frame.
+    io: Option<Task<AddressIo>>,
+}
+
+/// What a file task of the form's did.
+enum AddressIo {
+    Loaded(Result<Option<ShippingAddress>, String>),
+    /// Saved for this voucher (then redeemed), or why not.
+    Saved { voucher: String, address: ShippingAddress, result: Result<(), String> },
 }
 
 pub fn plugin(app: &mut App) {
     app.init_resource::<AddressForm>()
         .add_systems(OnEnter(Panel::Shop), load_address)
-        .add_systems(Update, forget_sent)
+        .add_systems(Update, (forget_sent, finish_address_io))
         .add_systems(EguiPrimaryContextPass, shop_screen.run_if(in_state(Panel::Shop)));
 }
 
-/// The saved address fills the form (a small file, read once as the shop opens).
+/// The saved address fills the form: read once as the shop first opens, by a task (the
+/// frame never waits on a file).
 fn load_address(mut form: ResMut<AddressForm>, profile: Res<Profile>) {
-    if form.loaded {
+    if form.loaded || form.io.is_some() {
         return;
     }
-    form.loaded = true;
-    match ShippingAddress::load(&DataDir(profile.data_dir.clone())) {
-        Ok(Some(a)) => form.address = a,
-        Ok(None) => {}
-        Err(e) => form.problem = Some(e),
+    let data = DataDir(profile.data_dir.clone());
+    form.io = Some(IoTaskPool::get().spawn(async move { AddressIo::Loaded(ShippingAddress::load(&data)) }));
+}
+
+/// A finished read fills the form; a finished save sends the redemption with the address
+/// saved, so the next order finds it filled in.
+fn finish_address_io(mut form: ResMut<AddressForm>, mut intents: MessageWriter<Intent>) {
+    let Some(task) = form.io.as_mut() else { return };
+    let Some(done) = block_on(poll_once(task)) else { return };
+    form.io = None;
+    match done {
+        AddressIo::Loaded(read) => {
+            form.loaded = true;
+            match read {
+                Ok(Some(a)) if form.address == ShippingAddress::default() => form.address = a,
+                Ok(_) => {}
+                Err(e) => form.problem = Some(e),
+            }
+        }
+        AddressIo::Saved { voucher, address, result } => match result {
+            Ok(()) => {
+                form.problem = None;
+                form.sent = Some(voucher.clone());
+                intents.write(Intent::RedeemMerch { voucher, address });
+            }
+            Err(e) => form.problem = Some(e),
+        },
     }
 }
 
@@ -129,10 +162,20 @@ fn shop_screen(
             None => {}
         }
         ui.add_space(8.0);
-        ui.label(egui::RichText::new("Merch shop").size(17.0).strong());
+        let edition = tables.merch.in_force(crate::platform::now_ms());
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new("Merch shop").size(17.0).strong());
+            if let Some(e) = edition {
+                ui.label(dim(format!("catalogue edition {} (from {})", e.short(), e.from)));
+            }
+        });
+        let items = edition.map_or(&[][..], |e| e.items.as_slice());
+        if items.is_empty() {
+            ui.label(dim("The shop has not opened yet."));
+        }
         egui::ScrollArea::vertical().max_height(200.0).show(ui, |ui| {
             egui::Grid::new("merch").num_columns(5).striped(true).spacing([14.0, 6.0]).show(ui, |ui| {
-                for m in &tables.merch {
+                for m in items {
                     let sold = profile.player.merch_sold.get(&m.id).copied().unwrap_or(0);
                     ui.label(egui::RichText::new(&m.name).size(14.0));
                     ui.label(dim(&m.about));
@@ -178,7 +221,7 @@ fn shop_screen(
             }
         }
         if let Some(voucher) = form.voucher.clone() {
-            address_form(ui, &mut form, &voucher, &profile, &mut intents);
+            address_form(ui, &mut form, &voucher, &profile);
         }
     });
     if !open {
@@ -187,7 +230,7 @@ fn shop_screen(
     Ok(())
 }
 
-fn address_form(ui: &mut egui::Ui, form: &mut AddressForm, voucher: &str, profile: &Profile, intents: &mut MessageWriter<Intent>) {
+fn address_form(ui: &mut egui::Ui, form: &mut AddressForm, voucher: &str, profile: &Profile) {
     ui.add_space(6.0);
     egui::Frame::new().fill(egui::Color32::from_black_alpha(90)).corner_radius(8.0).inner_margin(8.0).show(ui, |ui| {
         ui.label(egui::RichText::new(format!("Ship voucher {voucher} to")).strong());
@@ -206,15 +249,16 @@ fn address_form(ui: &mut egui::Ui, form: &mut AddressForm, voucher: &str, profil
         });
         ui.label(dim("The address stays on this device and goes only to the valley's shipping list with this redemption; the ledger records the voucher alone."));
         ui.horizontal(|ui| {
-            if ui.button(egui::RichText::new("Redeem and ship").strong()).clicked() {
-                // Saved on a click (a small file), so the next order finds it filled in.
-                match form.address.save(&DataDir(profile.data_dir.clone())) {
-                    Ok(_) => {
-                        form.problem = None;
-                        form.sent = Some(voucher.to_string());
-                        intents.write(Intent::RedeemMerch { voucher: voucher.to_string(), address: form.address.clone() });
-                    }
-                    Err(e) => form.problem = Some(e),
+            let idle = form.io.is_none();
+            if ui.add_enabled(idle, egui::Button::new(egui::RichText::new("Redeem and ship").strong())).clicked() {
+                if let Some(problem) = form.address.problem() {
+                    form.problem = Some(problem);
+                } else {
+                    let (data, address, voucher) = (DataDir(profile.data_dir.clone()), form.address.clone(), voucher.to_string());
+                    form.io = Some(IoTaskPool::get().spawn(async move {
+                        let result = address.save(&data).map(drop);
+                        AddressIo::Saved { voucher, address, result }
+                    }));
                 }
             }
             if ui.button("Cancel").clicked() {

@@ -115,6 +115,12 @@ impl LocalZone {
         .ok()?;
         self.zone.to_timestamp(dt).ok().map(|t| t.as_second())
     }
+
+    /// The local date ("2026-12-06") and clock ("14:32") of a Unix time in ms.
+    pub fn date_and_clock(&self, unix_ms: u64) -> (String, String) {
+        let at = jiff::Timestamp::from_millisecond(i64::try_from(unix_ms).unwrap_or(i64::MAX)).unwrap_or(jiff::Timestamp::MAX).to_zoned_datetime(self.zone.clone());
+        (at.strftime("%Y-%m-%d").to_string(), at.strftime("%H:%M").to_string())
+    }
 }
 
 /// A number as a person writes it: thousands separated by commas, at most one decimal

@@ -12,11 +12,13 @@ use horizon::game::autopilot::Autopilot;
 use horizon::game::camera::GameCamera;
 use horizon::game::car::PlayerDriven;
 use horizon::game::deposits::DepositCrystal;
-use horizon::game::kiosk::visitors::ShowFloor;
+use horizon::game::kiosk::visitors::{ShowFloor, best_laps_file};
 use horizon::game::kiosk::{CameraDirector, Shot, kiosk_app};
 use horizon::game::screens::Profile;
+use horizon::game::tasks::TaskProgress;
 use horizon::game::world::CurrentLevel;
 use horizon::game::DEFAULT_LEVEL;
+use horizon::kiosk::best_laps::{BestLaps, ShowLap};
 use horizon::kiosk::config::{Display, Language, OperatorKey};
 use horizon::kiosk::stream::packed_rows;
 use horizon::kiosk::{Change, DriveEnd, KioskConfig, Phase, StreamConfig, StreamOverlay, StreamTo, Timeline, Timeouts};
@@ -340,4 +342,110 @@ fn a_receipt_sized_text_fits_a_qr_code_that_scans_back() {
     let qr = horizon::kiosk::keepsake::qr_code(&text).expect("900 bytes fit a QR code");
     assert_eq!(scan(&qr), text);
     assert!(horizon::kiosk::keepsake::qr_code(&"x".repeat(4000)).is_none(), "4 kB is too long for any QR code");
+}
+
+fn show_lap(route: &str, ms: u64, visitor: &str) -> ShowLap {
+    ShowLap { route: route.into(), ms, visitor: visitor.into(), clock: "10:00".into() }
+}
+
+#[test]
+fn the_show_board_keeps_the_five_fastest_of_each_route_in_order() {
+    let mut board = BestLaps::default();
+    let day = "2026-12-06";
+    assert_eq!(board.record(show_lap("lake", 60_000, "a"), day), Some(1));
+    assert_eq!(board.record(show_lap("lake", 55_000, "b"), day), Some(1));
+    assert_eq!(board.record(show_lap("hill", 90_000, "c"), day), Some(1));
+    assert_eq!(board.record(show_lap("lake", 60_000, "d"), day), Some(3), "a tie goes behind the earlier lap");
+    assert_eq!(board.record(show_lap("lake", 70_000, "e"), day), Some(4));
+    assert_eq!(board.record(show_lap("lake", 58_000, "f"), day), Some(2));
+    assert_eq!(board.record(show_lap("lake", 80_000, "g"), day), None, "slower than all five");
+    let lake: Vec<&str> = board.route("lake", day).map(|l| l.visitor.as_str()).collect();
+    assert_eq!(lake, ["b", "f", "a", "d", "e"]);
+    assert_eq!(board.route("hill", day).count(), 1);
+    assert_eq!(board.record(show_lap("lake", 1_000, "h"), day), None, "a one-second lap is a reset, not a lap");
+    let back = BestLaps::from_json(&board.to_json()).unwrap();
+    assert_eq!(back, board);
+}
+
+#[test]
+fn a_new_day_starts_an_empty_board_of_best_laps() {
+    let mut board = BestLaps::default();
+    board.record(show_lap("lake", 60_000, "a"), "2026-12-06");
+    assert_eq!(board.route("lake", "2026-12-07").count(), 0, "yesterday's laps are not today's");
+    assert_eq!(board.record(show_lap("lake", 90_000, "b"), "2026-12-07"), Some(1));
+    assert_eq!(board.laps.len(), 1);
+}
+
+#[test]
+fn a_damaged_board_of_best_laps_is_refused_saying_where() {
+    let err = BestLaps::from_json("{\"day\": \"2026-12-06\", \"laps\": [}").unwrap_err();
+    assert!(err.starts_with("line 1, column"), "{err}");
+    let mut unordered = BestLaps { day: "d".into(), laps: vec![show_lap("lake", 70_000, "a"), show_lap("lake", 60_000, "b")] };
+    assert!(BestLaps::from_json(&unordered.to_json()).unwrap_err().contains("\"lake\""));
+    unordered.laps.reverse();
+    assert!(BestLaps::from_json(&unordered.to_json()).is_ok());
+}
+
+/// A visitor who laps the lakeside loop (the autopilot at the wheel for them, a key held so
+/// they are not idle) finds their lap on the result card and on today's board, which a
+/// restarted kiosk still shows; a damaged board file is set aside and the board starts empty.
+#[test]
+fn a_visitors_lap_goes_on_todays_board_and_stays_there_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = kiosk(dir.path());
+    assert!(app.world().resource::<ShowFloor>().best_laps.laps.is_empty());
+    // The show's own laps in attract (54 s a lap) are not visitors' laps.
+    seconds(&mut app, 70.0);
+    assert!(app.world().resource::<ShowFloor>().best_laps.laps.is_empty(), "the autopilot's laps stay off the board");
+
+    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(KeyCode::F13);
+    seconds(&mut app, 0.5);
+    assert!(matches!(phase(&app), Phase::Driving { .. }));
+    let visitor = profile_key(&app);
+    app.world_mut().insert_resource(Autopilot::on_route(0));
+    let mut lapped = None;
+    for _ in 0..20 {
+        seconds(&mut app, 10.0);
+        lapped = app.world().resource::<TaskProgress>().best_laps.get("lakeside").copied();
+        if lapped.is_some() {
+            break;
+        }
+    }
+    let lap_s = lapped.expect("a lap of the lakeside loop within 200 s");
+    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().release(KeyCode::F13);
+    seconds(&mut app, 46.0);
+    assert!(matches!(phase(&app), Phase::StillThere { .. }), "{:?}", phase(&app));
+    seconds(&mut app, 10.5);
+    assert!(matches!(phase(&app), Phase::Result { .. }), "{:?}", phase(&app));
+
+    let floor = app.world().resource::<ShowFloor>();
+    let lap = floor.result.as_ref().and_then(|r| r.lap.clone()).expect("the lap on the result card");
+    assert_eq!((lap.route.as_str(), lap.place), ("lakeside", Some(1)), "{lap:?}");
+    // The autopilot drove on while the visitor idled: their best may be a later lap.
+    assert!(lap.ms <= (f64::from(lap_s) * 1000.0).round() as u64 + 1 && (30_000..120_000).contains(&lap.ms), "{lap:?} after a first lap of {lap_s} s");
+    let board: Vec<ShowLap> = floor.best_laps.route("lakeside", &floor.today).cloned().collect();
+    assert_eq!(board.len(), 1);
+    assert_eq!(board[0].visitor, visitor.to_hex()[..8]);
+    assert_eq!(board[0].clock.len(), 5, "a clock such as 14:32: {:?}", board[0].clock);
+    let file = best_laps_file(dir.path());
+    let saved = BestLaps::from_json(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(saved, floor.best_laps, "the board is on disk");
+    drop(app);
+
+    // A restart: the same board.
+    let app = kiosk(dir.path());
+    let floor = app.world().resource::<ShowFloor>();
+    assert_eq!(floor.best_laps, saved);
+    assert_eq!(floor.last_error, None);
+    drop(app);
+
+    // A damaged file: set aside, said, and an empty board.
+    std::fs::write(&file, "{\"day\": \"2026-12-06\", \"laps\": [{\"route\": ").unwrap();
+    let app = kiosk(dir.path());
+    let floor = app.world().resource::<ShowFloor>();
+    assert!(floor.best_laps.laps.is_empty());
+    let error = floor.last_error.clone().expect("the operator is told");
+    assert!(error.contains("best-laps.json") && error.contains("line 1") && error.contains("best-laps.json.unreadable"), "{error}");
+    assert!(file.with_extension("json.unreadable").exists());
+    assert!(!file.exists());
 }

@@ -228,6 +228,12 @@ fn the_kiosk_attract_mode_invites_visitors_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("show.ron");
     std::fs::write(&config, "(display: Windowed(1280, 720), branding: \"Auto Shanghai 2027 · 上海车展\")").unwrap();
+    // This morning's fastest visitor, as an earlier run of the show left the board.
+    let today = horizon::telemetry::LocalZone::system().date_and_clock(horizon::valley::embedded::system_clock()).0;
+    let mut board = horizon::kiosk::best_laps::BestLaps::default();
+    board.record(horizon::kiosk::best_laps::ShowLap { route: "lakeside".into(), ms: 52_340, visitor: "1a2b3c4d".into(), clock: "10:17".into() }, &today);
+    std::fs::create_dir_all(dir.path().join("kiosk")).unwrap();
+    std::fs::write(horizon::game::kiosk::visitors::best_laps_file(dir.path()), board.to_json()).unwrap();
     let shot = screenshot_dir().join("kiosk-attract.png");
     let _ = std::fs::remove_file(&shot);
     let out = Command::new("xvfb-run")
@@ -242,7 +248,7 @@ fn the_kiosk_attract_mode_invites_visitors_in_both_languages() {
     eprintln!("screenshot: {}", shot.display());
     let img = image::open(&shot).unwrap().to_rgba8();
     let painted = std::fs::read_to_string(shot.with_extension("txt")).unwrap();
-    for words in ["触摸、按键或扣动扳机，开始驾驶", "Touch, press or pull a trigger to drive", "Auto Shanghai 2027 · 上海车展", "stones mined today", "今日访客"] {
+    for words in ["触摸、按键或扣动扳机，开始驾驶", "Touch, press or pull a trigger to drive", "Auto Shanghai 2027 · 上海车展", "stones mined today", "今日访客", "今日最佳圈速 · Best laps today", "Lakeside loop", "1.  0:52.3  1a2b3c4d  10:17"] {
         assert!(painted.contains(words), "attract paints {words:?}: {painted}");
     }
     for hud in ["km/h", "Tasks", "Twin", "Garage"] {

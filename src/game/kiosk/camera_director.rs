@@ -106,8 +106,10 @@ fn direct(
     let (forward, right) = (heading * Vec3::NEG_Z, heading * Vec3::X);
     let (eye, target) = match director.shot {
         Shot::DroneOrbit => {
+            // Aimed above the car, so that the horizon and the sky stay in the frame (aimed at
+            // the car itself, 15 m up, a 55° view saw only grass), the car a little below the middle.
             let around = Quat::from_rotation_y(0.6 + t * 0.22) * Vec3::new(0.0, 0.0, 30.0);
-            (car.translation + around + Vec3::Y * 15.0, car.translation)
+            (car.translation + around + Vec3::Y * 12.0, car.translation + Vec3::Y * 3.0)
         }
         Shot::Chase => (car.translation - forward * 11.0 + Vec3::Y * 3.8, car.translation + forward * 6.0),
         Shot::Trackside => (director.anchor, car.translation + Vec3::Y * 0.6),

@@ -1,14 +1,16 @@
 //! What the show's screen says over the valley, in the configured languages: in attract
 //! mode the call to drive, the show's name, the valley's live figures and a ticker of its
-//! newest ledger entries; for a visitor the time left; the "still there?" countdown; and a
+//! newest ledger entries, and the board of today's best laps; for a visitor the time left; the "still there?" countdown; and a
 //! visitor's result. Everything bright drifts slowly, so that no element stays put for
 //! minutes on a screen that runs for days (burn-in).
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::visitors::ShowFloor;
+use super::visitors::{ShowFloor, VisitLap};
 use crate::economy::format_stones;
+use crate::game::tasks::format_lap;
+use crate::game::world::CurrentLevel;
 use crate::kiosk::config::Language;
 use crate::kiosk::keepsake::QrModules;
 use crate::kiosk::{DriveEnd, Phase};
@@ -27,7 +29,7 @@ fn drift(t: f64, reach: f32) -> egui::Vec2 {
     egui::vec2((t * 0.021).sin() as f32 * reach, (t * 0.013 + 1.0).cos() as f32 * reach * 0.5)
 }
 
-fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>, mut qr: Local<Option<(u64, egui::TextureHandle)>>) -> Result {
+fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>, current: Option<Res<CurrentLevel>>, mut qr: Local<Option<(u64, egui::TextureHandle)>>) -> Result {
     let ctx = contexts.ctx_mut()?;
     let now = time.elapsed_secs_f64();
     let langs = &floor.config.languages;
@@ -62,6 +64,9 @@ fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>, m
                 });
             });
             ticker(ctx, now, &floor);
+            if let Some(current) = &current {
+                best_laps(ctx, now, &floor, current, shade);
+            }
             if let Phase::Result { why, .. } = floor.timeline.phase() {
                 let keepsake = floor.result.as_ref().and_then(|r| r.keepsake.as_ref());
                 let texture = keepsake.map(|k| {
@@ -70,7 +75,7 @@ fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>, m
                     }
                     qr.as_ref().expect("loaded above").1.clone()
                 });
-                result_card(ctx, &floor, why, shade, texture);
+                result_card(ctx, &floor, current.as_deref(), why, shade, texture);
             }
         }
         Phase::Driving { .. } => {
@@ -93,6 +98,60 @@ fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>, m
         }
     }
     Ok(())
+}
+
+/// A route's name as the level gives it (its id where the level has no such route).
+fn route_name<'a>(current: &'a CurrentLevel, id: &'a str) -> &'a str {
+    current.level.routes.iter().find(|r| r.id == id).map_or(id, |r| r.name.as_str())
+}
+
+/// Today's board, top right: the fastest visitors' laps of each route driven today (the
+/// level's first route, with an invitation, before anyone has lapped).
+fn best_laps(ctx: &egui::Context, now: f64, floor: &ShowFloor, current: &CurrentLevel, shade: egui::Frame) {
+    let langs = &floor.config.languages;
+    let cyan = egui::Color32::from_rgb(170, 225, 255);
+    let mut routes: Vec<&str> = Vec::new();
+    for lap in floor.best_laps.laps.iter().filter(|_| floor.best_laps.day == floor.today) {
+        if !routes.contains(&lap.route.as_str()) {
+            routes.push(&lap.route);
+        }
+    }
+    let first = current.level.routes.first().map(|r| r.id.as_str());
+    egui::Area::new("show-best-laps".into()).anchor(egui::Align2::RIGHT_TOP, drift(now + 1700.0, 20.0) + egui::vec2(-40.0, 90.0)).show(ctx, |ui| {
+        shade.show(ui, |ui| {
+            ui.label(egui::RichText::new(say(langs, "今日最佳圈速", "Best laps today").replace('\n', " · ")).size(20.0).color(egui::Color32::WHITE).strong());
+            if routes.is_empty() {
+                if let Some(first) = first {
+                    ui.label(egui::RichText::new(route_name(current, first)).size(16.0).color(cyan));
+                }
+                ui.label(egui::RichText::new(say(langs, "今天还没有人跑完一圈，来做第一个吧", "No lap yet today: be the first")).size(16.0).color(cyan));
+            }
+            for route in routes {
+                ui.add_space(4.0);
+                ui.label(egui::RichText::new(route_name(current, route)).size(16.0).color(cyan).strong());
+                for (place, lap) in floor.best_laps.route(route, &floor.today).enumerate() {
+                    let line = format!("{}. {:>7}  {}  {}", place + 1, format_lap(lap.ms as f32 / 1000.0), lap.visitor, lap.clock);
+                    ui.label(egui::RichText::new(line).size(16.0).monospace().color(cyan));
+                }
+            }
+        });
+    });
+}
+
+/// What the result card says of a visitor's lap.
+fn lap_line(langs: &[Language], current: Option<&CurrentLevel>, lap: &VisitLap) -> String {
+    let route = current.map_or(lap.route.as_str(), |c| route_name(c, &lap.route));
+    let time = format_lap(lap.ms as f32 / 1000.0);
+    langs
+        .iter()
+        .map(|l| match (l, lap.place) {
+            (Language::Chinese, Some(place)) => format!("圈速 {time} · 今日第 {place} 名"),
+            (Language::Chinese, None) => format!("圈速 {time}"),
+            (Language::English, Some(place)) => format!("lap {time} on {route}: #{place} today"),
+            (Language::English, None) => format!("lap {time} on {route}"),
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 /// The newest ledger entries, rolling right to left along the bottom.
@@ -125,7 +184,7 @@ fn qr_image(qr: &QrModules) -> egui::ColorImage {
     egui::ColorImage::new([side, side], pixels)
 }
 
-fn result_card(ctx: &egui::Context, floor: &ShowFloor, why: DriveEnd, shade: egui::Frame, qr: Option<egui::TextureHandle>) {
+fn result_card(ctx: &egui::Context, floor: &ShowFloor, current: Option<&CurrentLevel>, why: DriveEnd, shade: egui::Frame, qr: Option<egui::TextureHandle>) {
     let langs = &floor.config.languages;
     egui::Area::new("show-result".into()).anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0]).show(ctx, |ui| {
         shade.show(ui, |ui| {
@@ -141,6 +200,9 @@ fn result_card(ctx: &egui::Context, floor: &ShowFloor, why: DriveEnd, shade: egu
                     big(ui, format!("{} {}", say(langs, "原石", "stones").replace('\n', " / "), format_stones(r.stones_milli)));
                     big(ui, format!("{} {}", say(langs, "水晶", "crystals").replace('\n', " / "), r.crystals));
                     big(ui, format!("{:.2} km", r.km));
+                    if let Some(lap) = &r.lap {
+                        big(ui, lap_line(langs, current, lap));
+                    }
                     ui.label(egui::RichText::new(format!("ledger entries #{}–#{} · visitor {}", r.first_entry, r.end_entry.saturating_sub(1), &r.key_hex[..16])).size(14.0).monospace().color(egui::Color32::LIGHT_GRAY));
                 }
             });

@@ -18,9 +18,11 @@ use crate::game::panels::Panel;
 use crate::game::screens::{Profile, Screen};
 use crate::game::tasks::TaskProgress;
 use crate::game::world::CurrentLevel;
+use crate::kiosk::best_laps::{BestLaps, ShowLap};
 use crate::kiosk::keepsake::{QrModules, qr_code};
 use crate::kiosk::{Change, DriveEnd, KioskConfig, Timeline, Timeouts, ValleyFigures};
 use crate::profile::DataDir;
+use crate::telemetry::LocalZone;
 
 /// The show's state: its rhythm, the visitor under way and the last one's result.
 #[derive(Resource)]
@@ -39,6 +41,11 @@ pub struct ShowFloor {
     figures_asked_s: f64,
     /// The latest error the authority reported (for the operator).
     pub last_error: Option<String>,
+    /// Today's fastest visitors, kept in `DATA/kiosk/best-laps.json`.
+    pub best_laps: BestLaps,
+    /// The show's local date now ("2026-12-06"), as of the latest look at the clock.
+    pub today: String,
+    zone: LocalZone,
 }
 
 /// Present while the operator's overlay is open: the operator at work is no visitor.
@@ -65,8 +72,19 @@ pub struct VisitResult {
     pub first_entry: u64,
     pub end_entry: u64,
     pub why: DriveEnd,
+    /// Their best lap and its place on today's board.
+    pub lap: Option<VisitLap>,
     /// Their receipt, to scan from the result card; it comes a moment after the result.
     pub keepsake: Option<Keepsake>,
+}
+
+/// A visitor's fastest lap, and where it stands among today's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VisitLap {
+    pub route: String,
+    pub ms: u64,
+    /// 1 for today's fastest; `None` off the board.
+    pub place: Option<usize>,
 }
 
 /// A visitor's receipt (the ledger's C2SP tlog-proof of entry `index`) and its QR code.
@@ -82,8 +100,41 @@ pub struct Keepsake {
 /// How often the valley's figures are refreshed (s).
 const FIGURES_EVERY_S: f64 = 5.0;
 
+/// Where the show keeps its board of today's best laps.
+pub fn best_laps_file(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("kiosk").join("best-laps.json")
+}
+
+/// The board as the show left it. A file that cannot be read is set aside as
+/// `best-laps.json.unreadable` (for the operator to look at) and the board starts empty:
+/// a damaged file must not keep a show from starting.
+fn load_best_laps(data_dir: &std::path::Path) -> (BestLaps, Option<String>) {
+    let path = best_laps_file(data_dir);
+    let text = match crate::platform::files::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (BestLaps::default(), None),
+        Err(e) => return (BestLaps::default(), Some(format!("{}: {e}", path.display()))),
+    };
+    match BestLaps::from_json(&text) {
+        Ok(board) => (board, None),
+        Err(e) => {
+            let aside = path.with_extension("json.unreadable");
+            let kept = match crate::platform::files::rename(&path, &aside) {
+                Ok(()) => format!("kept as {}", aside.display()),
+                Err(e) => format!("could not be set aside: {e}"),
+            };
+            let message = format!("{}: {e}; the board starts empty ({kept})", path.display());
+            warn!("{message}");
+            (BestLaps::default(), Some(message))
+        }
+    }
+}
+
 pub fn plugin(config: KioskConfig, data_dir: std::path::PathBuf) -> impl Fn(&mut App) {
     move |app: &mut App| {
+        let (best_laps, board_error) = load_best_laps(&data_dir);
+        let zone = LocalZone::system();
+        let today = zone.date_and_clock(crate::platform::now_ms()).0;
         app.insert_resource(ShowFloor {
             timeline: Timeline::new(Timeouts::of(&config)),
             config: config.clone(),
@@ -93,7 +144,10 @@ pub fn plugin(config: KioskConfig, data_dir: std::path::PathBuf) -> impl Fn(&mut
             visitors: 0,
             figures: ValleyFigures::default(),
             figures_asked_s: f64::NEG_INFINITY,
-            last_error: None,
+            last_error: board_error,
+            best_laps,
+            today,
+            zone,
         })
         .add_message::<ShowChange>()
         .add_systems(OnEnter(Screen::Title), straight_into_the_valley)
@@ -188,6 +242,7 @@ fn keep_time(
                 let visit = floor.visitor.take();
                 let first_entry = visit.as_ref().map(|v| v.first_entry);
                 if let Some(visit) = visit {
+                    let lap = put_on_the_board(&mut floor, &link, &progress, &visit.key_hex);
                     let state = &profile.player.state;
                     floor.result = Some(VisitResult {
                         key_hex: visit.key_hex,
@@ -197,6 +252,7 @@ fn keep_time(
                         first_entry: visit.first_entry,
                         end_entry: link.ledger.size,
                         why,
+                        lap,
                         keepsake: None,
                     });
                 }
@@ -212,6 +268,33 @@ fn keep_time(
             Change::AttractResumed => floor.result = None,
         }
     }
+}
+
+/// The visitor's laps onto today's board, the board saved off the frame; returns their
+/// fastest lap with its place (the best placed where they lapped several routes).
+fn put_on_the_board(floor: &mut ShowFloor, link: &AuthorityLink, progress: &TaskProgress, key_hex: &str) -> Option<VisitLap> {
+    let (day, clock) = floor.zone.date_and_clock(link.now());
+    floor.today = day.clone();
+    let mut laps: Vec<VisitLap> = Vec::new();
+    for (route, seconds) in progress.best_laps.iter().filter(|(_, s)| s.is_finite() && **s > 0.0) {
+        let ms = (f64::from(*seconds) * 1000.0).round() as u64;
+        let lap = ShowLap { route: route.clone(), ms, visitor: key_hex.chars().take(8).collect(), clock: clock.clone() };
+        let place = floor.best_laps.record(lap, &day);
+        laps.push(VisitLap { route: route.clone(), ms, place });
+    }
+    if laps.iter().any(|l| l.place.is_some()) {
+        let board = floor.best_laps.clone();
+        let path = best_laps_file(&floor.data_dir);
+        link.send(move |_| {
+            let saved = path.parent().map_or(Ok(()), |dir| crate::platform::files::create_dir_all(dir)).map_err(|e| format!("{}: {e}", path.display()));
+            let saved = saved.and_then(|()| crate::ledger::store::write_atomically(&path, board.to_json().as_bytes()).map_err(|e| e.to_string()));
+            saved.err().map(|e| -> WorldUpdate {
+                error!("the best laps were not saved: {e}");
+                Box::new(move |world: &mut World| world.resource_mut::<ShowFloor>().last_error = Some(format!("saving the best laps: {e}")))
+            })
+        });
+    }
+    laps.into_iter().min_by_key(|l| (l.place.unwrap_or(usize::MAX), l.ms))
 }
 
 fn clear_deposits(commands: &mut Commands, deposits: &Query<Entity, With<DepositCrystal>>) {
@@ -311,6 +394,10 @@ fn ask_for_figures(time: Res<Time>, mut floor: ResMut<ShowFloor>, link: Res<Auth
         return;
     }
     floor.figures_asked_s = now;
+    let today = floor.zone.date_and_clock(link.now()).0;
+    if floor.today != today {
+        floor.today = today;
+    }
     let mut figures = floor.figures.clone();
     link.send(move |authority| {
         authority.follow_figures(&mut figures);

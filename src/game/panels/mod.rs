@@ -44,6 +44,14 @@ impl Panel {
         }
     }
 
+    /// The screen's size: the shop's catalogue table needs a wider one than the rest.
+    fn size(self) -> [f32; 2] {
+        match self {
+            Panel::Shop => [990.0, 540.0],
+            _ => [820.0, 520.0],
+        }
+    }
+
     fn key(self) -> Option<KeyCode> {
         Some(match self {
             Panel::Twin => KeyCode::Digit1,
@@ -151,7 +159,7 @@ pub fn screen_window(ctx: &egui::Context, panel: Panel, add: impl FnOnce(&mut eg
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, [0.0, 20.0])
-        .fixed_size([820.0, 520.0])
+        .fixed_size(panel.size())
         .show(ctx, add);
     open
 }

@@ -123,8 +123,33 @@ impl HttpValley {
     /// Answers slower than `timeout` count as the server being unavailable.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.client = native_client(timeout);
+        self.set_timeout(timeout);
         self
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn set_timeout(&mut self, timeout: std::time::Duration) {
+        self.client = native_client(timeout);
+    }
+
+    /// Acts for `key` from now on, with that player's queue and accepted trips under
+    /// `player_sync` (a show machine's visitor, then its own player again); the verified
+    /// replica of the server's ledger is the valley's, not a player's, and stays. Returns the
+    /// key it acted for.
+    pub fn switch_player(&mut self, key: NamedKey, player_sync: &std::path::Path) -> Result<NamedKey, ValleyError> {
+        crate::platform::files::create_dir_all(player_sync).map_err(|e| store_error(player_sync, e))?;
+        let queue = Queue::open(&player_sync.join("queue.jsonl"))?;
+        let trips_path = player_sync.join("trips.json");
+        let trips = match crate::platform::files::read(&trips_path) {
+            Ok(b) => serde_json::from_slice(&b).map_err(|e| store_error(&trips_path, e))?,
+            Err(_) => Vec::new(),
+        };
+        self.queue = queue;
+        self.trips_path = trips_path;
+        self.trips = trips;
+        // The next nonce is the new player's, from the replica and their queue.
+        self.next_nonce.store(0, std::sync::atomic::Ordering::SeqCst);
+        Ok(std::mem::replace(&mut self.key, key))
     }
 
     pub fn replica_dir(&self) -> &std::path::Path {

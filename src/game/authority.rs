@@ -92,6 +92,8 @@ pub struct Authority {
     pub key: NamedKey,
     /// A show machine's own player while a visitor has the controls (`horizon kiosk`).
     host: Option<NamedKey>,
+    /// On a server, the folder of the visitor driving now (their key and queue).
+    visitor_dir: Option<std::path::PathBuf>,
     /// Natively, the runtime the connected link's requests run on.
     #[cfg(not(target_arch = "wasm32"))]
     runtime: Option<std::sync::Arc<tokio::runtime::Runtime>>,
@@ -132,6 +134,7 @@ impl Authority {
             link,
             key,
             host: None,
+            visitor_dir: None,
             #[cfg(not(target_arch = "wasm32"))]
             runtime: None,
         }
@@ -171,6 +174,14 @@ impl Authority {
         }
     }
 
+    /// Natively: answers slower than `timeout` count as the server being away.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn set_timeout(&mut self, timeout: std::time::Duration) {
+        if let Link::Connected(valley) = &mut self.link {
+            valley.set_timeout(timeout);
+        }
+    }
+
     /// The runtime [`Authority::wait_for`] needs for this authority's futures.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn runtime(&self) -> Option<std::sync::Arc<tokio::runtime::Runtime>> {
@@ -193,61 +204,117 @@ impl Authority {
     }
 
     /// A show machine (`horizon kiosk`): the controls go to a new visitor, a fresh key with
-    /// a simulated car of its own ([`EmbeddedValley::welcome_visitor`]); the show's own
-    /// player is kept to come back to. Its car's files live under `data` only while it is
-    /// paired and its week signed.
+    /// a simulated car of its own; the show's own player is kept to come back to. In its
+    /// own valley ([`EmbeddedValley::welcome_visitor`]) the car's files live under `data`
+    /// only while it is paired and its week signed; on a server the visitor joins as a guest
+    /// (with a sample car where the server trusts the demo maker), their key and queue in a
+    /// folder of their own under `DATA/kiosk/visitors/` until all they did is sent.
     pub async fn welcome_visitor(&mut self, data: &crate::profile::DataDir) -> Result<PlayerView, ValleyError> {
-        let visitor = NamedKey::generate("visitor").map_err(|e| ValleyError::BadInput(e.to_string()))?;
-        let Link::Embedded(valley) = &mut self.link else {
-            return Err(ValleyError::BadInput("a show machine's visitors drive in its own valley, not a server's".to_string()));
+        let visitor = match &mut self.link {
+            Link::Embedded(valley) => {
+                let visitor = NamedKey::generate("visitor").map_err(|e| ValleyError::BadInput(e.to_string()))?;
+                valley.welcome_visitor(&visitor, VISITOR_NAME, &data.0.join("kiosk").join("visitor-car"))?;
+                visitor
+            }
+            Link::Connected(valley) => {
+                let (visitor, dir) = crate::client::visitors::welcome(valley, data, VISITOR_NAME).await?;
+                self.visitor_dir = Some(dir);
+                visitor
+            }
         };
-        valley.welcome_visitor(&visitor, VISITOR_NAME, &data.0.join("kiosk").join("visitor-car"))?;
         let previous = std::mem::replace(&mut self.key, visitor);
         // A visitor after a visitor (a result cut short) still comes back to the host.
         self.host.get_or_insert(previous);
         self.player().await
     }
 
-    /// A show machine: the visitor's drive is over; the show's own player drives again.
-    pub async fn farewell_visitor(&mut self) -> Result<PlayerView, ValleyError> {
+    /// A show machine: the visitor's drive is over; the show's own player drives again. On
+    /// a server the visitor's folder goes once nothing of theirs waits to be sent.
+    pub async fn farewell_visitor(&mut self, data: &crate::profile::DataDir) -> Result<PlayerView, ValleyError> {
         if let Some(host) = self.host.take() {
+            if let Link::Connected(valley) = &mut self.link {
+                crate::client::visitors::farewell(valley, data, host.clone(), self.visitor_dir.take())?;
+            }
             self.key = host;
         }
         self.player().await
     }
 
+    /// A show machine on a server, between visitors: sends what earlier visitors left queued
+    /// while the server was away (each under their own key), and forgets those whose queue
+    /// is empty. Returns how many visitors still wait. Embedded, nothing waits.
+    pub async fn send_visitors_queues(&mut self, data: &crate::profile::DataDir) -> Result<usize, ValleyError> {
+        match &mut self.link {
+            Link::Connected(valley) if self.host.is_none() => crate::client::visitors::send_waiting(valley, data, &self.key).await,
+            _ => Ok(0),
+        }
+    }
+
     /// A show machine, before the visitor leaves: the receipt of their drive's newest mint
     /// (else of their newest entry), looked for from entry `first_entry` on. None when no
-    /// visitor drives or they left no entry.
-    pub fn visitor_receipt(&self, first_entry: u64) -> Result<Option<(u64, Receipt)>, String> {
+    /// visitor drives or they left no entry. On a server, from its verified replica, synced
+    /// first.
+    pub async fn visitor_receipt(&mut self, first_entry: u64) -> Result<Option<(u64, Receipt)>, String> {
         if self.host.is_none() {
             return Ok(None);
         }
-        let Link::Embedded(valley) = &self.link else { return Ok(None) };
-        let ledger = valley.ledger();
         let visitor = self.key.public_key();
-        let entries = (first_entry..ledger.size()).map(|i| ledger.read_entry(i).map(|(entry, _)| (i, entry))).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
-        let Some(index) = crate::kiosk::keepsake::receipt_entry(&visitor, entries.iter().map(|(i, e)| (*i, e))) else { return Ok(None) };
-        ledger.receipt(index).map(|r| Some((index, r))).map_err(|e| e.to_string())
+        match &mut self.link {
+            Link::Embedded(valley) => {
+                let ledger = valley.ledger();
+                let entries = (first_entry..ledger.size()).map(|i| ledger.read_entry(i).map(|(entry, _)| (i, entry))).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
+                let Some(index) = crate::kiosk::keepsake::receipt_entry(&visitor, entries.iter().map(|(i, e)| (*i, e))) else { return Ok(None) };
+                ledger.receipt(index).map(|r| Some((index, r))).map_err(|e| e.to_string())
+            }
+            Link::Connected(valley) => {
+                if let Err(e) = valley.sync_replica().await {
+                    warn!("the visitor's receipt is from the last verified state: {e}");
+                }
+                let entries = valley.replica.entries().map_err(|e| e.to_string())?;
+                let from = entries.iter().enumerate().skip(first_entry as usize).map(|(i, e)| (i as u64, e));
+                let Some(index) = crate::kiosk::keepsake::receipt_entry(&visitor, from) else { return Ok(None) };
+                valley.replica.receipt(index).map(|r| Some((index, r))).map_err(|e| e.to_string())
+            }
+        }
     }
 
     /// Brings a show screen's `figures` up to the valley's newest entries, reading only those
-    /// added since their last look (a connected client's replica holds no entries: its
-    /// figures stay as they were).
-    pub fn follow_figures(&self, figures: &mut crate::kiosk::ValleyFigures) {
-        let Link::Embedded(valley) = &self.link else { return };
-        let ledger = valley.ledger();
+    /// added since their last look (on a server, its verified replica, synced first).
+    pub async fn follow_figures(&mut self, figures: &mut crate::kiosk::ValleyFigures) {
         let today = self.now() / crate::ledger::replay::DAY_MS;
-        for index in figures.size..ledger.size() {
-            match ledger.read_entry(index) {
-                Ok((entry, _)) => figures.add(index, &entry, today),
-                Err(e) => {
-                    warn!("the show's figures stop at entry {index}: {e}");
-                    break;
+        match &mut self.link {
+            Link::Embedded(valley) => {
+                let ledger = valley.ledger();
+                for index in figures.size..ledger.size() {
+                    match ledger.read_entry(index) {
+                        Ok((entry, _)) => figures.add(index, &entry, today),
+                        Err(e) => {
+                            warn!("the show's figures stop at entry {index}: {e}");
+                            break;
+                        }
+                    }
+                }
+                figures.root_hex = hex::encode(ledger.checkpoint().root.0);
+            }
+            Link::Connected(valley) => {
+                if let Err(e) = valley.sync_replica().await {
+                    debug!("the show's figures wait for the server: {e}");
+                }
+                if valley.replica.size() > figures.size {
+                    match valley.replica.entries() {
+                        Ok(entries) => {
+                            for (index, entry) in entries.iter().enumerate().skip(figures.size as usize) {
+                                figures.add(index as u64, entry, today);
+                            }
+                        }
+                        Err(e) => warn!("the show's figures wait for the replica: {e}"),
+                    }
+                }
+                if let Some(cp) = valley.replica.checkpoint() {
+                    figures.root_hex = hex::encode(cp.root.0);
                 }
             }
         }
-        figures.root_hex = hex::encode(ledger.checkpoint().root.0);
     }
 
     /// Whether this authority is a server (and which).

@@ -6,7 +6,7 @@
 use std::process::Command;
 
 use bevy::prelude::*;
-use horizon::game::authority::Authority;
+use horizon::game::authority::{Authority, Intent};
 use horizon::game::authority_link::AuthorityLink;
 use horizon::game::autopilot::Autopilot;
 use horizon::game::camera::GameCamera;
@@ -19,7 +19,7 @@ use horizon::game::tasks::TaskProgress;
 use horizon::game::world::CurrentLevel;
 use horizon::game::DEFAULT_LEVEL;
 use horizon::kiosk::best_laps::{BestLaps, ShowLap};
-use horizon::kiosk::config::{Display, Language, OperatorKey};
+use horizon::kiosk::config::{Display, KioskValley, Language, OperatorKey};
 use horizon::kiosk::stream::packed_rows;
 use horizon::kiosk::{Change, DriveEnd, KioskConfig, Phase, StreamConfig, StreamOverlay, StreamTo, Timeline, Timeouts};
 use horizon::ledger::{Body, Role};
@@ -27,6 +27,8 @@ use horizon::level::Level;
 use horizon::profile::DataDir;
 use horizon::valley::EmbeddedValley;
 use horizon::valley::embedded::system_clock;
+
+use super::support::{Server, server_name};
 
 #[test]
 fn an_empty_configuration_is_a_working_kiosk_and_a_full_one_is_read() {
@@ -448,4 +450,102 @@ fn a_visitors_lap_goes_on_todays_board_and_stays_there_after_a_restart() {
     assert!(error.contains("best-laps.json") && error.contains("line 1") && error.contains("best-laps.json.unreadable"), "{error}");
     assert!(file.with_extension("json.unreadable").exists());
     assert!(!file.exists());
+}
+
+/// The visitors' folders a show on a server keeps (each holds a key and a queue).
+fn visitor_folders(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(horizon::client::visitors::visitors_dir(&DataDir(dir.to_path_buf()))).map_or(0, |d| d.count())
+}
+
+/// A show in a server's valley: a visitor joins it with a car of their own, their receipt
+/// checks with the server's key and their folder goes when they leave. With the server
+/// away the show runs on: what a visitor did stays queued under their key, a visitor who
+/// arrives drives unrecorded and the operator is told; back, the queue is sent.
+#[test]
+fn a_show_on_a_server_welcomes_visitors_there_and_sends_what_waited_when_it_is_back() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(server_dir.path());
+    let authority = horizon::game::kiosk::on_server(&DataDir(dir.path().to_path_buf()), &server.url).unwrap();
+    let level = Level::parse("levels/stone_valley.ron", DEFAULT_LEVEL).unwrap();
+    let config = KioskConfig { valley: KioskValley::Server(server.url.clone()), ..KioskConfig::default() };
+    let mut app = kiosk_app(level, authority, dir.path(), &config);
+    app.world_mut().spawn((GameCamera, Transform::default()));
+    let host = profile_key(&app);
+    seconds(&mut app, 6.0);
+    let size = app.world().resource::<ShowFloor>().figures.size;
+    assert!(size >= 3, "the figures follow the server's ledger: {size} entries");
+
+    // A visitor joins the server's valley with a car of their own.
+    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(KeyCode::KeyW);
+    seconds(&mut app, 1.0);
+    let visitor = profile_key(&app);
+    assert_ne!(visitor, host, "last error: {:?}", app.world().resource::<ShowFloor>().last_error);
+    let view = app.world().resource::<Profile>().player.clone();
+    assert_eq!(view.state.role, Role::Owner { vehicle: horizon::client::joining::sample_car_for(&visitor) });
+    assert!(view.state.unmined_milli() > 50_000, "their car's week waits on the server: {}", view.state.unmined_milli());
+    assert_eq!(visitor_folders(dir.path()), 1);
+    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().release(KeyCode::KeyW);
+    seconds(&mut app, 56.5);
+    assert!(matches!(phase(&app), Phase::Result { .. }), "{:?}", phase(&app));
+    assert_eq!(profile_key(&app), host);
+    let floor = app.world().resource::<ShowFloor>();
+    let keepsake = floor.result.as_ref().and_then(|r| r.keepsake.clone()).unwrap_or_else(|| panic!("a receipt (last error: {:?})", floor.last_error));
+    assert_eq!(keepsake.verifier_key, server_name(server_dir.path()), "the receipt is the server's");
+    let key = horizon::ledger::VerifierKey::parse(&keepsake.verifier_key).unwrap();
+    let checked = horizon::ledger::Receipt::parse(&keepsake.receipt).unwrap().verify(&key).expect("the receipt checks offline");
+    assert!(checked.entry.actor == visitor || checked.entry.body.subject() == Some(visitor));
+    assert_eq!(visitor_folders(dir.path()), 0, "all was sent: the visitor's key is gone");
+    seconds(&mut app, 12.5);
+    assert_eq!(phase(&app), Phase::Attract);
+
+    // The next visitor; the server goes away while they drive and their mine is queued.
+    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(KeyCode::KeyW);
+    seconds(&mut app, 1.0);
+    let second = profile_key(&app);
+    assert!(second != host && second != visitor);
+    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().release(KeyCode::KeyW);
+    let deposit = app.world().resource::<Profile>().player.state.deposits.values().next().cloned().expect("a deposit to mine");
+    let addr = server.addr().to_string();
+    server.kill();
+    let (answer, answered) = std::sync::mpsc::channel();
+    app.world().resource::<AuthorityLink>().send_async(move |a| {
+        Box::pin(async move {
+            let _ = answer.send(a.apply(&Intent::Mine { km_index: deposit.km_index }).await.map(|_| ()).map_err(|e| e.to_string()));
+            None
+        })
+    });
+    let answer = answered.recv().unwrap();
+    assert!(answer.as_ref().is_err_and(|e| e.contains("queued, it will be sent when the server is back")), "a mine the server cannot take now waits: {answer:?}");
+    seconds(&mut app, 56.5);
+    assert!(matches!(phase(&app), Phase::Result { .. }), "{:?}", phase(&app));
+    assert_eq!(profile_key(&app), host);
+    assert_eq!(visitor_folders(dir.path()), 1, "the queued mine keeps the visitor's folder");
+    seconds(&mut app, 12.5);
+    assert_eq!(phase(&app), Phase::Attract);
+    assert_eq!(app.world().resource::<ShowFloor>().visitors_waiting, 1);
+
+    // A visitor while the server is away drives the show's car, unrecorded; the show goes on.
+    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(KeyCode::KeyW);
+    seconds(&mut app, 1.0);
+    assert!(matches!(phase(&app), Phase::Driving { .. }));
+    assert_eq!(profile_key(&app), host);
+    let error = app.world().resource::<ShowFloor>().last_error.clone().expect("the operator is told");
+    assert!(error.contains("welcoming a visitor"), "{error}");
+    assert_eq!(visitor_folders(dir.path()), 1, "nothing was kept of the unrecorded visitor");
+    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().release(KeyCode::KeyW);
+    seconds(&mut app, 56.5 + 12.5);
+    assert_eq!(phase(&app), Phase::Attract);
+
+    // The server is back: the waiting mine is sent under the second visitor's key.
+    let mut server = Server::restart_at(server_dir.path(), &addr);
+    seconds(&mut app, 6.0);
+    assert_eq!(app.world().resource::<ShowFloor>().visitors_waiting, 0);
+    assert_eq!(visitor_folders(dir.path()), 0);
+    drop(app);
+    server.kill();
+    let report = horizon::ledger::verify::verify_ledger(&server_dir.path().join("ledger"), None, &mut |_, _| {}).expect("the server's ledger verifies");
+    let ledger = horizon::ledger::Ledger::open(&server_dir.path().join("ledger"), None, None).unwrap().0;
+    let mints: Vec<Body> = (0..report.checkpoint.size).map(|i| ledger.read_entry(i).unwrap().0.body).filter(|b| matches!(b, Body::Mint { player, .. } if *player == second)).collect();
+    assert_eq!(mints.len(), 1, "the second visitor's mine reached the server once");
 }

@@ -141,10 +141,21 @@ impl Server {
 
     /// Serves with exactly these options.
     pub fn spawn(data: &Path, options: &[&str]) -> Server {
+        Server::spawn_on(data, "127.0.0.1:0", options)
+    }
+
+    /// Serves `data` again where a stopped server was (`addr`, host:port), trusting the demo
+    /// maker: for clients that keep one address (a show machine's configuration). The port
+    /// was this test's a moment ago; no test binds a port it did not get from the system.
+    pub fn restart_at(data: &Path, addr: &str) -> Server {
+        Server::spawn_on(data, addr, &["--trust-demo-maker"])
+    }
+
+    fn spawn_on(data: &Path, addr: &str, options: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_horizon"))
             .arg("--data-dir")
             .arg(data)
-            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(["serve", "--addr", addr])
             .args(options)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

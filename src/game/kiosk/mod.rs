@@ -46,17 +46,17 @@ pub fn run(options: KioskOptions) -> anyhow::Result<u8> {
     use bevy::winit::{UpdateMode, WinitSettings};
     let started = crate::platform::Instant::now();
     let config = &options.config;
-    if let KioskValley::Server(url) = &config.valley {
-        anyhow::bail!("valley: Server({url:?}): in this version a show machine's visitors drive in its own valley (valley: Embedded); a server's valley is not supported yet");
-    }
     let combination = config.operator_combination().map_err(|e| anyhow::anyhow!("operator_keys: {e}"))?;
     let level = match &config.level {
         Some(path) => Level::load(path)?,
         None => Level::parse("levels/stone_valley.ron", super::DEFAULT_LEVEL)?,
     };
     let data = DataDir(options.data_dir.clone());
-    let mut authority = super::embedded(&data)?;
-    let player = authority.player_now()?;
+    let mut authority = match &config.valley {
+        KioskValley::Embedded => super::embedded(&data)?,
+        KioskValley::Server(url) => on_server(&data, url)?,
+    };
+    let player = authority.player_now().map_err(|e| anyhow::anyhow!("the show's player: {e}"))?;
     let font = super::chinese_font::ChineseFont::read();
     let (mode, (width, height)) = match config.display {
         Display::Fullscreen(monitor) => (WindowMode::BorderlessFullscreen(MonitorSelection::Index(monitor)), (1280, 720)),
@@ -117,6 +117,27 @@ pub fn run(options: KioskOptions) -> anyhow::Result<u8> {
         AppExit::Success => 0,
         AppExit::Error(code) => code.get(),
     })
+}
+
+/// How long a show machine waits for its server's answer before it counts as away: a
+/// server that hangs holds the show's jobs (its visitors' mines, their receipts) seconds,
+/// not the client's usual 15 s.
+const SERVER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(4);
+
+/// The name a show's own player joins a server's valley under.
+const SHOW_NAME: &str = "Show";
+
+/// A show machine's own player in a server's valley (`valley: Server(url)`), joined the
+/// first time. A server away at start-up is no error once the show has joined before: the
+/// verified replica shows the last state and visitors' drives queue.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn on_server(data: &DataDir, url: &str) -> anyhow::Result<Authority> {
+    let mut authority = Authority::connected(data, url, super::player_key(data)?)?;
+    authority.set_timeout(SERVER_TIMEOUT);
+    if let Err(e) = Authority::wait_for(authority.runtime(), authority.join(data, SHOW_NAME)) {
+        warn!("the show could not join {url} now: {e}");
+    }
+    Ok(authority)
 }
 
 /// The show's own plugins, the same in the window and headless: visitors and the camera

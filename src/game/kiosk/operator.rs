@@ -96,7 +96,7 @@ fn overlay(
             row("uptime", format!("{}:{:02}:{:02}", up / 3600, up / 60 % 60, up % 60));
             row("resident memory", resident_mib().map_or("unknown".into(), |m| format!("{m:.0} MiB")));
             row("phase", format!("{:?}", floor.timeline.phase()));
-            row("visitors", format!("{} since start, {} today", floor.visitors, floor.figures.visitors_today));
+            row("visitors", format!("{} since start, {} today, {} waiting for the server", floor.visitors, floor.figures.visitors_today, floor.visitors_waiting));
             row("ledger", format!("{} entries, {}", link.ledger.size, link.ledger.origin));
             row("checkpoint root", floor.figures.root_hex.chars().take(16).collect());
             row("last error", floor.last_error.clone().unwrap_or_else(|| "none".into()));

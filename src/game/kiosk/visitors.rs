@@ -41,6 +41,8 @@ pub struct ShowFloor {
     figures_asked_s: f64,
     /// The latest error the authority reported (for the operator).
     pub last_error: Option<String>,
+    /// On a server: earlier visitors whose drives wait to be sent (it was away).
+    pub visitors_waiting: usize,
     /// Today's fastest visitors, kept in `DATA/kiosk/best-laps.json`.
     pub best_laps: BestLaps,
     /// The show's local date now ("2026-12-06"), as of the latest look at the clock.
@@ -145,6 +147,7 @@ pub fn plugin(config: KioskConfig, data_dir: std::path::PathBuf) -> impl Fn(&mut
             figures: ValleyFigures::default(),
             figures_asked_s: f64::NEG_INFINITY,
             last_error: board_error,
+            visitors_waiting: 0,
             best_laps,
             today,
             zone,
@@ -328,9 +331,12 @@ async fn welcome(authority: &mut Authority, data: DataDir, first_entry: u64) -> 
 /// the receipt on the result card, the show's player's profile and tasks, and the car back
 /// at the start for the autopilot.
 async fn farewell(authority: &mut Authority, data_dir: std::path::PathBuf, first_entry: Option<u64>) -> Option<WorldUpdate> {
-    let keepsake = first_entry.map(|first| authority.visitor_receipt(first));
+    let keepsake = match first_entry {
+        Some(first) => Some(authority.visitor_receipt(first).await),
+        None => None,
+    };
     let verifier_key = authority.ledger_info().verifier_key;
-    let answer = authority.farewell_visitor().await.map(|view| (view, authority.ledger_info(), authority.accepted_trips()));
+    let answer = authority.farewell_visitor(&DataDir(data_dir.clone())).await.map(|view| (view, authority.ledger_info(), authority.accepted_trips()));
     Some(Box::new(move |world: &mut World| {
         let keepsake = match keepsake {
             Some(Ok(Some((index, receipt)))) => {
@@ -399,8 +405,20 @@ fn ask_for_figures(time: Res<Time>, mut floor: ResMut<ShowFloor>, link: Res<Auth
         floor.today = today;
     }
     let mut figures = floor.figures.clone();
-    link.send(move |authority| {
-        authority.follow_figures(&mut figures);
-        Some(Box::new(move |world: &mut World| world.resource_mut::<ShowFloor>().figures = figures))
+    let data = DataDir(floor.data_dir.clone());
+    link.send_async(move |authority| {
+        Box::pin(async move {
+            authority.follow_figures(&mut figures).await;
+            // On a server: what earlier visitors left queued while it was away.
+            let waiting = authority.send_visitors_queues(&data).await;
+            Some(Box::new(move |world: &mut World| {
+                let mut floor = world.resource_mut::<ShowFloor>();
+                floor.figures = figures;
+                match waiting {
+                    Ok(n) => floor.visitors_waiting = n,
+                    Err(e) => floor.last_error = Some(format!("sending visitors' queues: {e}")),
+                }
+            }) as WorldUpdate)
+        })
     });
 }

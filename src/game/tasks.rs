@@ -69,15 +69,20 @@ impl TaskProgress {
         progress
     }
 
-    fn save(&mut self) {
+    /// Saves the progress: serialised here, written (atomically, with its fsyncs) on the
+    /// authority's worker, in order with its other jobs, so no frame waits on the disk.
+    fn save(&mut self, link: &AuthorityLink) {
         let Some(path) = self.path.clone() else { return };
-        if let Some(dir) = path.parent() {
-            let _ = crate::platform::files::create_dir_all(dir);
-        }
         let bytes = serde_json::to_vec_pretty(self).expect("plain data serialises");
-        if let Err(e) = crate::ledger::store::write_atomically(&path, &bytes) {
-            warn!("could not save task progress to {}: {e}", path.display());
-        }
+        link.send(move |_| {
+            if let Some(dir) = path.parent() {
+                let _ = crate::platform::files::create_dir_all(dir);
+            }
+            if let Err(e) = crate::ledger::store::write_atomically(&path, &bytes) {
+                warn!("could not save task progress to {}: {e}", path.display());
+            }
+            None
+        });
         self.km_saved = self.km_today;
     }
 
@@ -86,7 +91,7 @@ impl TaskProgress {
         (0..).take_while(|back| today >= *back && self.play_days.contains(&(today - back))).count() as u32
     }
 
-    fn roll_over(&mut self, today: u32) {
+    fn roll_over(&mut self, today: u32, link: &AuthorityLink) {
         if self.day != today {
             self.day = today;
             self.km_today = 0.0;
@@ -95,7 +100,7 @@ impl TaskProgress {
         if self.play_days.insert(today) {
             // Five weeks are plenty for any streak task.
             self.play_days.retain(|d| d + 35 >= today);
-            self.save();
+            self.save(link);
         }
     }
 }
@@ -123,7 +128,7 @@ fn track_driving(
 ) {
     let Ok(car) = cars.single() else { return };
     let today = today(&authority);
-    progress.roll_over(today);
+    progress.roll_over(today, &authority);
     let p = car.translation;
     if let Some(last) = progress.last_position {
         let step = Vec2::new(p.x - last.x, p.z - last.z).length() as f64;
@@ -134,7 +139,7 @@ fn track_driving(
     }
     progress.last_position = Some(p);
     if progress.km_today - progress.km_saved >= SAVE_EVERY_KM {
-        progress.save();
+        progress.save(&authority);
     }
     // Laps of every route (routes may share roads).
     progress.clock += f64::from(super::car::physics_dt(&mode, &time));
@@ -156,7 +161,7 @@ fn track_driving(
     for (id, seconds) in finished_laps {
         let best = progress.best_laps.entry(id).or_insert(f32::MAX);
         *best = best.min(seconds);
-        progress.save();
+        progress.save(&authority);
     }
 }
 

@@ -19,6 +19,7 @@ pub mod telemetry;
 pub mod twin;
 pub mod valley;
 pub mod profile;
+pub mod quality;
 pub mod simulated_car;
 pub mod client;
 #[cfg(not(target_arch = "wasm32"))]

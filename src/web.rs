@@ -36,6 +36,8 @@ pub fn main() {
         server: if join { origin } else { None },
         join,
         keepsake: None,
+        quality: None,
+        photo: false,
     };
     // Opening a server's valley waits on the network: the start is a task of the page.
     wasm_bindgen_futures::spawn_local(async move {

@@ -56,6 +56,11 @@ pub struct PlayArgs {
     /// taken from the game's view), wait until it is saved under DATA/keepsakes, and exit
     #[arg(long, value_enum, requires = "frames", conflicts_with = "headless")]
     pub keepsake: Option<KeepsakeArg>,
+    /// The renderer's preset: low (no shadows; software rendering, the render tests), medium
+    /// or high (sharper shadows, ambient occlusion) [default: low on a software adapter,
+    /// else high]
+    #[arg(long, value_enum)]
+    pub quality: Option<horizon::quality::Quality>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -76,6 +81,8 @@ pub enum ScreenArg {
     Ledger,
     Profile,
     Shop,
+    /// Photo mode round the twin (the HUD hidden, a three-quarter front view)
+    Photo,
 }
 
 pub fn play(data_dir: &DataDir, args: PlayArgs) -> Result<ExitCode> {
@@ -91,6 +98,7 @@ pub fn play(data_dir: &DataDir, args: PlayArgs) -> Result<ExitCode> {
             ScreenArg::Ledger => (Screen::Valley, Panel::Ledger),
             ScreenArg::Profile => (Screen::Valley, Panel::Profile),
             ScreenArg::Shop => (Screen::Valley, Panel::Shop),
+            ScreenArg::Photo => (Screen::Valley, Panel::None),
         };
         let options = horizon::game::GameOptions {
             data_dir: data_dir.0.clone(),
@@ -107,6 +115,8 @@ pub fn play(data_dir: &DataDir, args: PlayArgs) -> Result<ExitCode> {
                 KeepsakeArg::TwinCard => horizon::game::keepsakes::MakeKeepsake::TwinCard,
                 KeepsakeArg::ShareCard => horizon::game::keepsakes::MakeKeepsake::ShareCard,
             }),
+            quality: args.quality,
+            photo: matches!(args.screen, ScreenArg::Photo),
         };
         horizon::game::run(options)?;
         Ok(ExitCode::SUCCESS)

@@ -20,14 +20,7 @@ pub enum Language {
     English,
 }
 
-/// How much the renderer draws: `Low` turns shadow maps off (a machine without a GPU, a
-/// big screen fed by a small one).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default)]
-pub enum Quality {
-    Low,
-    #[default]
-    High,
-}
+pub use crate::quality::Quality;
 
 /// Which valley the kiosk's drives are recorded in.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Default)]

@@ -542,3 +542,37 @@ fn a_twin_card_made_in_the_game_shows_the_valley_and_verifies() {
     let text = String::from_utf8_lossy(&verified.stdout);
     assert!(verified.status.success() && text.contains("OK: the twin card of \"Driver\""), "{text}");
 }
+
+/// Counts the pixels of a rectangle (x0..x1, y0..y1) that `test` accepts.
+fn count_pixels(img: &image::RgbaImage, (x0, x1, y0, y1): (u32, u32, u32, u32), test: impl Fn([u8; 3]) -> bool) -> usize {
+    (y0..y1).flat_map(|y| (x0..x1).map(move |x| (x, y))).filter(|&(x, y)| {
+        let p = img.get_pixel(x, y);
+        test([p[0], p[1], p[2]])
+    }).count()
+}
+
+/// Photo mode's close-up of the twin (issue 15): a painted body, dark glass and tyres, and
+/// the front light bar glowing white, in the middle of the frame, with the HUD gone.
+#[test]
+fn photo_mode_shows_the_twin_close_up_with_paint_glass_wheels_and_its_light_bar() {
+    let (img, painted) = play_and_capture_with("photo-car", &["--screen", "photo"], 40, &[]);
+    assert!(painted.iter().any(|p| p.text.contains("Photo mode") && p.y > 650.0), "photo mode's hint line is at the bottom");
+    for word in ["km/h", "Tasks", "1 Twin"] {
+        assert!(!painted.iter().any(|p| p.text.contains(word)), "photo mode hides the HUD, yet {word:?} is painted");
+    }
+    let middle = (420, 900, 380, 640);
+    // The brand's blue paint, far bluer than the grass and the sky's haze.
+    let paint = |[r, g, b]: [u8; 3]| i32::from(b) > i32::from(r) + 45 && i32::from(b) > i32::from(g) + 25;
+    let body = count_pixels(&img, middle, paint);
+    // Grey and dark (grass, even in shade, is green; the sky is blue).
+    let dark = count_pixels(&img, middle, |c| c.iter().all(|&v| v < 115) && c.iter().max().unwrap() - c.iter().min().unwrap() < 28);
+    let bar = count_pixels(&img, (640, 900, 480, 600), |c| c.iter().all(|&v| v > 205));
+    eprintln!("close-up: {body} paint, {dark} dark, {bar} light-bar pixels");
+    assert!(body > 20_000, "the car's painted body fills the middle of the close-up: {body} blue pixels");
+    let left = count_pixels(&img, (0, 300, 380, 640), paint);
+    assert!(left < 500, "and only the middle: {left} blue pixels at the left");
+    // Glass, tyres and cladding.
+    assert!(dark > 12_000, "dark glass, tyres and cladding show: {dark} pixels");
+    // The light bar across the nose: near white, low on the car's front (bottom right).
+    assert!(bar > 150, "the front light bar glows: {bar} white pixels");
+}

@@ -22,7 +22,7 @@ use bevy::prelude::*;
 pub use camera_director::{CameraDirector, Shot};
 pub use operator::RESTART_STATUS;
 use crate::kiosk::KioskConfig;
-use crate::kiosk::config::{Display, KioskValley, Quality};
+use crate::kiosk::config::{Display, KioskValley};
 use crate::level::Level;
 use crate::profile::DataDir;
 use super::authority::Authority;
@@ -78,7 +78,7 @@ pub fn run(options: KioskOptions) -> anyhow::Result<u8> {
     // loading or title frames, each slow on a software renderer, before attract.
     super::simulation(&mut app, &level, Start::InValley);
     super::session(&mut app, authority, player, &options.data_dir);
-    super::presentation(&mut app, &level);
+    super::presentation(&mut app, &level, Some(config.quality));
     show(&mut app, config, &options.data_dir);
     app.add_plugins((show_overlay::plugin, operator::plugin(combination), super::chinese_font::plugin));
     #[cfg(unix)]
@@ -96,9 +96,6 @@ pub fn run(options: KioskOptions) -> anyhow::Result<u8> {
         report(info);
         std::process::abort();
     }));
-    if config.quality == Quality::Low {
-        app.add_systems(Update, no_shadow_maps);
-    }
     let automation = super::GameOptions {
         data_dir: options.data_dir.clone(),
         level: None,
@@ -111,6 +108,8 @@ pub fn run(options: KioskOptions) -> anyhow::Result<u8> {
         server: None,
         join: false,
         keepsake: None,
+        quality: Some(config.quality),
+        photo: false,
     };
     app.add_plugins(super::automation::plugin(&automation, started));
     Ok(match app.run() {
@@ -147,14 +146,6 @@ fn show(app: &mut App, config: &KioskConfig, data_dir: &std::path::Path) {
 }
 
 /// `quality: Low`: no shadow maps (suns come and go with the screens).
-fn no_shadow_maps(mut suns: Query<&mut DirectionalLight, Changed<DirectionalLight>>) {
-    for mut sun in &mut suns {
-        if sun.shadow_maps_enabled {
-            sun.shadow_maps_enabled = false;
-        }
-    }
-}
-
 /// The kiosk headless: the real simulation, session and show plugins without a window,
 /// renderer or assets; input through `ButtonInput`s the caller presses; the clock moves
 /// 1/60 s an update. After it returns (one update in) attract mode has begun. For tests.

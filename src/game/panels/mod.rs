@@ -102,9 +102,10 @@ fn switch_panels(keys: Res<ButtonInput<KeyCode>>, pads: Query<&Gamepad>, panel: 
     }
 }
 
-/// The valley holds still under an open screen, and runs again when it closes.
-fn pause_under_panel(panel: Res<State<Panel>>, play: Res<State<Play>>, mut next: ResMut<NextState<Play>>) {
-    let wanted = if *panel.get() == Panel::None { Play::Running } else { Play::Paused };
+/// The valley holds still under an open screen (and in photo mode), and runs again when it closes.
+fn pause_under_panel(panel: Res<State<Panel>>, photo: Option<Res<crate::game::photo_mode::PhotoMode>>, play: Res<State<Play>>, mut next: ResMut<NextState<Play>>) {
+    let posing = photo.is_some_and(|p| p.on);
+    let wanted = if *panel.get() == Panel::None && !posing { Play::Running } else { Play::Paused };
     if *play.get() != wanted {
         next.set(wanted);
     }

@@ -7,7 +7,9 @@ mod automation;
 pub mod autopilot;
 pub mod camera;
 pub mod car;
+mod car_decals;
 mod car_look;
+mod car_shape;
 #[cfg(not(target_arch = "wasm32"))]
 mod chinese_font;
 mod deposit_look;
@@ -22,13 +24,13 @@ pub mod kiosk;
 #[cfg(target_arch = "wasm32")]
 mod page;
 pub mod panels;
+pub mod photo_mode;
+pub mod render_quality;
 mod scenery;
 pub mod screens;
 mod task_list;
 pub mod tasks;
 mod title;
-#[cfg(target_arch = "wasm32")]
-mod web_quality;
 pub mod world;
 
 use std::path::PathBuf;
@@ -69,6 +71,10 @@ pub struct GameOptions {
     /// With `frames`: after them, make this keepsake as the shop's button does, wait until
     /// it is saved, and exit.
     pub keepsake: Option<keepsakes::MakeKeepsake>,
+    /// The renderer's preset (default: chosen from the adapter).
+    pub quality: Option<crate::quality::Quality>,
+    /// Open photo mode once the car is in the valley.
+    pub photo: bool,
 }
 
 /// System order within a frame, as the Bevy community templates do it.
@@ -174,10 +180,15 @@ fn open_window(options: GameOptions, level: Level, authority: Authority, player:
     .add_plugins(EguiPlugin::default());
     simulation(&mut app, &level, screens::Start::Loading);
     session(&mut app, authority, player, &data_dir);
-    presentation(&mut app, &level);
+    presentation(&mut app, &level, options.quality);
     app.add_plugins(automation::plugin(&options, started));
+    // Not at a show: a visitor's P would stop the show's rhythm.
+    app.add_plugins(photo_mode::plugin);
+    if options.photo {
+        app.insert_resource(photo_mode::OpenPhotoMode);
+    }
     #[cfg(target_arch = "wasm32")]
-    app.add_plugins((page::plugin, web_quality::plugin));
+    app.add_plugins(page::plugin);
     if options.autopilot {
         app.insert_resource(autopilot::Autopilot::on_route(0));
     }
@@ -207,8 +218,8 @@ fn session(app: &mut App, authority: Authority, player: crate::valley::PlayerVie
 
 /// What the player sees and touches: the valley's looks, the cars' and deposits' looks,
 /// effects, the camera, the HUD and screens, the title, and the controls.
-fn presentation(app: &mut App, level: &Level) {
-    app.add_plugins((scenery::plugin(level), car_look::plugin, deposit_look::plugin, effects::plugin, camera::plugin))
+fn presentation(app: &mut App, level: &Level, quality: Option<crate::quality::Quality>) {
+    app.add_plugins((scenery::plugin(level), car_look::plugin, deposit_look::plugin, effects::plugin, camera::plugin, render_quality::plugin(quality)))
         .add_plugins((hud::plugin, task_list::plugin, title::plugin, panels::plugin, input::plugin, keepsakes::plugin));
 }
 

@@ -1,13 +1,10 @@
-//! What the valley looks like: terrain chunks coloured by the level, water, the landmarks'
+//! What the valley looks like around the terrain (terrain_look draws that): water, the landmarks'
 //! meshes on the parts `world` built, sun, sky and ambient light.
 
-use bevy::asset::RenderAssetUsages;
-use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 
 use super::world::{CurrentLevel, LandmarkPart, landmark_parts};
 use crate::level::Level;
-use crate::level::mesh::{MeshData, chunk_mesh, chunks_per_side};
 
 /// Sky and ambient light from the start (the loading screen shows them); the rest once the
 /// level's terrain is built.
@@ -17,27 +14,8 @@ pub fn plugin(level: &Level) -> impl Fn(&mut App) + use<> {
     move |app: &mut App| {
         app.insert_resource(ClearColor(Color::srgb(sky.0, sky.1, sky.2)))
             .insert_resource(GlobalAmbientLight { color: Color::srgb(0.85, 0.9, 1.0), brightness: ambient, ..default() })
-            .add_systems(PreUpdate, (spawn_terrain_chunks, spawn_water, spawn_sun).run_if(resource_added::<CurrentLevel>))
+            .add_systems(PreUpdate, (spawn_water, spawn_sun).run_if(resource_added::<CurrentLevel>))
             .add_systems(Update, dress_landmarks);
-    }
-}
-
-fn to_mesh(data: MeshData) -> Mesh {
-    Mesh::new(PrimitiveTopology::TriangleList, RenderAssetUsages::default())
-        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, data.positions)
-        .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, data.normals)
-        .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, data.colors)
-        .with_inserted_indices(Indices::U32(data.indices))
-}
-
-fn spawn_terrain_chunks(mut commands: Commands, current: Res<CurrentLevel>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
-    let material = materials.add(StandardMaterial { base_color: Color::WHITE, perceptual_roughness: 0.95, ..default() });
-    let per_side = chunks_per_side(&current.field);
-    for cz in 0..per_side {
-        for cx in 0..per_side {
-            let mesh = chunk_mesh(&current.field, &current.level.terrain, cx, cz);
-            commands.spawn((Name::new(format!("terrain chunk {cx},{cz}")), Mesh3d(meshes.add(to_mesh(mesh))), MeshMaterial3d(material.clone())));
-        }
     }
 }
 
@@ -62,9 +40,7 @@ fn spawn_water(mut commands: Commands, current: Res<CurrentLevel>, mut meshes: R
 
 fn spawn_sun(mut commands: Commands, current: Res<CurrentLevel>) {
     let l = &current.level.lighting;
-    let (elevation, azimuth) = (l.sun_elevation_deg.to_radians(), l.sun_azimuth_deg.to_radians());
-    // Azimuth from north (−z) clockwise towards east (+x).
-    let toward_sun = Vec3::new(azimuth.sin() * elevation.cos(), elevation.sin(), -azimuth.cos() * elevation.cos());
+    let toward_sun = super::sky_dome::toward_sun(l);
     commands.spawn((
         Name::new("sun"),
         DirectionalLight { illuminance: l.sun_lux, shadow_maps_enabled: true, color: Color::srgb(1.0, 0.96, 0.88), ..default() },

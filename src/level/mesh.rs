@@ -7,12 +7,16 @@ use super::terrain::Heightfield;
 /// Quads per chunk side.
 pub const CHUNK_QUADS: u32 = 64;
 
-/// One chunk's vertices (position, normal, linear RGBA colour) and triangle indices.
+/// One chunk's vertices (position, normal, linear RGBA colour, the ground's shares of rock
+/// and sand, and of snow) and triangle indices. The shares travel as the two UV sets, which
+/// the terrain has no other use for.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MeshData {
     pub positions: Vec<[f32; 3]>,
     pub normals: Vec<[f32; 3]>,
     pub colors: Vec<[f32; 4]>,
+    pub rock_sand: Vec<[f32; 2]>,
+    pub snow: Vec<[f32; 2]>,
     pub indices: Vec<u32>,
 }
 
@@ -48,6 +52,9 @@ pub fn chunk_mesh(field: &Heightfield, spec: &TerrainSpec, cx: u32, cz: u32) -> 
             mesh.positions.push([x, h, z]);
             mesh.normals.push([normal[0] / len, normal[1] / len, normal[2] / len]);
             mesh.colors.push([srgb_to_linear(r), srgb_to_linear(g), srgb_to_linear(b), 1.0]);
+            let ground = spec.ground_at(h, slope);
+            mesh.rock_sand.push([ground.rock, ground.sand]);
+            mesh.snow.push([ground.snow, 0.0]);
         }
     }
     for row in 0..(z1 - z0) {

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 pub use route::Route;
-pub use terrain::{Heightfield, HeightfieldBuilder, TerrainSpec};
+pub use terrain::{Ground, GroundMix, Heightfield, HeightfieldBuilder, TerrainSpec};
 
 /// The bundled levels' files, by file name: the game's default valley and the quarry. A
 /// valley server checks drives against these (a client's own level file proves nothing).

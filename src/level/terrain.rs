@@ -44,6 +44,28 @@ pub struct River {
 pub struct Band {
     pub up_to_m: f32,
     pub color: (f32, f32, f32),
+    /// What the ground is made of there (the texture the renderer lays over the colour).
+    #[serde(default)]
+    pub ground: Ground,
+}
+
+/// The kinds of ground the renderer has a texture for.
+#[derive(Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Ground {
+    #[default]
+    Grass,
+    Sand,
+    Rock,
+    Snow,
+}
+
+/// How much of each texture covers a point: the shares sum to 1.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GroundMix {
+    pub grass: f32,
+    pub rock: f32,
+    pub sand: f32,
+    pub snow: f32,
 }
 
 #[derive(Deserialize, Clone, Debug, PartialEq)]
@@ -174,6 +196,31 @@ impl TerrainSpec {
         let rock = smoothstep(self.rock_slope * 0.8, self.rock_slope * 1.2, slope);
         let mix = |a: f32, b: f32| a * (1.0 - rock) + b * rock;
         (mix(band.color.0, self.rock_color.0), mix(band.color.1, self.rock_color.1), mix(band.color.2, self.rock_color.2))
+    }
+
+    /// The ground at a height and slope: the band's own kind, blended into the next band's
+    /// over the last 3 m below its top (so textures do not change on a contour line), and
+    /// rock where the slope is steep, as `color_at` does with colour.
+    pub fn ground_at(&self, height: f32, slope: f32) -> GroundMix {
+        let i = self.bands.iter().position(|b| height <= b.up_to_m).unwrap_or(self.bands.len() - 1);
+        let here = self.bands[i].ground;
+        let next = self.bands.get(i + 1).map_or(here, |b| b.ground);
+        let towards_next = smoothstep(self.bands[i].up_to_m - 3.0, self.bands[i].up_to_m, height);
+        let mut shares = [0.0f32; 4];
+        let slot = |g: Ground| match g {
+            Ground::Grass => 0,
+            Ground::Rock => 1,
+            Ground::Sand => 2,
+            Ground::Snow => 3,
+        };
+        shares[slot(here)] += 1.0 - towards_next;
+        shares[slot(next)] += towards_next;
+        let rock = smoothstep(self.rock_slope * 0.8, self.rock_slope * 1.2, slope);
+        for share in &mut shares {
+            *share *= 1.0 - rock;
+        }
+        shares[1] += rock;
+        GroundMix { grass: shares[0], rock: shares[1], sand: shares[2], snow: shares[3] }
     }
 }
 

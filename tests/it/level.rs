@@ -125,3 +125,48 @@ fn terrain_chunks_cover_the_heightfield_and_face_up() {
     }
     assert_eq!(triangles, 256 * 256 * 2);
 }
+
+/// The ground's textures follow the level: sand on the lake shore, grass on the valley
+/// floor, snow on the peaks, rock on steep slopes; every vertex's shares add up to one.
+#[test]
+fn the_ground_is_sand_by_the_water_grass_on_the_floor_snow_on_top_and_rock_on_cliffs() {
+    use horizon::level::mesh::{chunk_mesh, chunks_per_side};
+    let valley = load("stone_valley.ron");
+    let field = valley.heightfield();
+    let (mut sand, mut grass, mut snow, mut rock) = (0, 0, 0, 0);
+    for cz in 0..chunks_per_side(&field) {
+        for cx in 0..chunks_per_side(&field) {
+            let m = chunk_mesh(&field, &valley.terrain, cx, cz);
+            assert_eq!((m.rock_sand.len(), m.snow.len()), (m.positions.len(), m.positions.len()));
+            for ((p, [r, s]), [w, _]) in m.positions.iter().zip(&m.rock_sand).zip(&m.snow) {
+                let g = 1.0 - r - s - w;
+                assert!(r.min(*s).min(*w) >= 0.0 && g > -1e-4, "shares at {p:?}: rock {r} sand {s} snow {w}");
+                let h = p[1];
+                if *s > 0.9 {
+                    sand += 1;
+                    assert!(h <= 4.0, "sand only on the shore band (≤ 4 m): {p:?}");
+                }
+                if *w > 0.9 {
+                    snow += 1;
+                    assert!(h > 77.0, "snow only high up: {p:?}");
+                }
+                if *r > 0.9 {
+                    rock += 1;
+                }
+                if g > 0.9 {
+                    grass += 1;
+                    assert!((1.0..=45.0).contains(&h), "grass between the shore and the rock band: {p:?}");
+                }
+            }
+        }
+    }
+    eprintln!("vertices mostly sand {sand}, grass {grass}, rock {rock}, snow {snow}");
+    for (what, n) in [("sand", sand), ("grass", grass), ("rock", rock), ("snow", snow)] {
+        assert!(n > 500, "{what} covers a part of the valley: {n} vertices");
+    }
+    // On the flat valley floor by the spawn: grass.
+    let mix = valley.terrain.ground_at(10.0, 0.05);
+    assert!(mix.grass > 0.99, "{mix:?}");
+    // A cliff is rock, whatever its height.
+    assert!(valley.terrain.ground_at(10.0, 2.0).rock > 0.99);
+}

@@ -15,6 +15,7 @@ mod keepsakes;
 mod kiosk;
 mod fuzz;
 mod level;
+mod look;
 mod merkle_kat;
 mod play;
 mod realdata;

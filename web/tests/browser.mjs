@@ -122,7 +122,8 @@ async function picture(name) {
       for (let y = Math.floor(y0 * height); y < y1 * height; y++) for (let x = Math.floor(x0 * width); x < x1 * width; x++) {
         const i = 4 * (y * width + x), r = data[i], gr = data[i + 1], b = data[i + 2];
         n++;
-        if (b > 150 && b > r + 25 && b > gr + 5) sky++;
+        // Sky blue after tonemapping, also where it shows through the HUD's translucent panels.
+        if (b > 110 && b > r + 25 && b > gr + 5) sky++;
         if (gr >= b && gr > 60) land++;
         if (b > 90 && b > r + 60 && b > gr + 25 && r < 90) paint++;
       }

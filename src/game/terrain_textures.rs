@@ -48,12 +48,13 @@ fn fractal(u: f32, v: f32, period: i32, octaves: u32, seed: u32) -> f32 {
 /// One texel of a layer as linear-ish RGB multipliers around 0.5.
 pub fn texel(layer: u32, u: f32, v: f32) -> [f32; 3] {
     match layer {
-        // Grass: clumps, blades (fine speckle), a little yellow where it is dry.
+        // Grass: clumps, blades (fine speckle), a little yellow where it is dry. Stretched
+        // contrast: averaged octaves sit near their middle, and grain that small vanishes.
         0 => {
-            let clumps = fractal(u, v, 8, 3, 11);
-            let blades = periodic_noise(u, v, 128, 12);
-            let dry = (fractal(u, v, 4, 2, 13) - 0.5).max(0.0) * 0.5;
-            let l = 0.34 + 0.22 * clumps + 0.14 * blades;
+            let clumps = stretch(fractal(u, v, 4, 3, 11), 2.5);
+            let blades = stretch(fractal(u, v, 32, 2, 12), 1.8);
+            let dry = (fractal(u, v, 2, 2, 13) - 0.5).max(0.0);
+            let l = 0.20 + 0.34 * clumps + 0.26 * blades;
             [l * (1.0 + dry), l * (1.0 + 0.3 * dry), l * (1.0 - dry)]
         }
         // Rock: strata along v bent by noise, cracks where the noise crosses its middle.
@@ -113,6 +114,11 @@ pub fn ground_layers() -> Vec<u8> {
         }
     }
     out
+}
+
+/// Spreads a value in 0..1 away from its middle by `k`.
+fn stretch(x: f32, k: f32) -> f32 {
+    ((x - 0.5) * k + 0.5).clamp(0.0, 1.0)
 }
 
 fn linear_to_srgb(c: f32) -> f32 {

@@ -5,6 +5,7 @@
 #import bevy_pbr::{
     pbr_fragment::pbr_input_from_standard_material,
     pbr_functions::alpha_discard,
+    mesh_view_bindings::view,
 }
 
 #ifdef PREPASS_PIPELINE
@@ -26,6 +27,11 @@ fn layer(i: i32, uv: vec2<f32>) -> vec3<f32> {
     return textureSample(ground_layers, ground_sampler, uv, i).rgb * 2.0;
 }
 
+// A layer's mean colour: its last (1 × 1) mip level.
+fn layer_mean(i: i32) -> vec3<f32> {
+    return textureSampleLevel(ground_layers, ground_sampler, vec2<f32>(0.5), i, 8.0).rgb * 2.0;
+}
+
 @fragment
 fn fragment(in: VertexOutput, @builtin(front_facing) is_front: bool) -> FragmentOutput {
     var pbr_input = pbr_input_from_standard_material(in, is_front);
@@ -44,13 +50,15 @@ fn fragment(in: VertexOutput, @builtin(front_facing) is_front: bool) -> Fragment
 #endif
     let grass = max(1.0 - rock - sand - snow, 0.0);
 
-    let near_grass = layer(0, p.xz / 7.0);
+    // Fine grain fades to its mean with distance, where its tiling would show as rows.
+    let fade = smoothstep(35.0, 140.0, distance(p, view.world_position.xyz));
+    let near_grass = mix(layer(0, p.xz / 9.0), layer_mean(0), fade);
     let far_grass = layer(0, p.xz / 61.0);
-    let grass_c = near_grass * (0.75 + 0.25 * far_grass);
+    let grass_c = near_grass * (0.55 + 0.45 * far_grass);
     var w = pow(abs(n), vec3<f32>(4.0));
     w = w / (w.x + w.y + w.z);
     let rock_c = layer(1, p.zy / 11.0) * w.x + layer(1, p.xz / 11.0) * w.y + layer(1, p.xy / 11.0) * w.z;
-    let sand_c = layer(2, p.xz / 6.0);
+    let sand_c = mix(layer(2, p.xz / 6.0), layer_mean(2), fade);
     let snow_c = layer(3, p.xz / 13.0);
     let detail = grass_c * grass + rock_c * rock + sand_c * sand + snow_c * snow;
 

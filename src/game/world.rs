@@ -4,6 +4,7 @@
 use bevy::prelude::*;
 use bevy_rapier3d::prelude::{Collider, RigidBody};
 
+use crate::level::scatter::{PlantKind, scatter};
 use crate::level::{Heightfield, Landmark, LandmarkKind};
 
 pub use super::screens::CurrentLevel;
@@ -19,10 +20,18 @@ pub struct LandmarkPart {
     pub index: usize,
 }
 
+/// A tree or boulder of the level's scatter, standing where its base is (its look comes
+/// from `vegetation_look`). Solid: a car stops at a trunk.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct PlantBody {
+    pub kind: PlantKind,
+    pub scale: f32,
+}
+
 /// The colliders are built as soon as the level's terrain is (before the first frame
 /// headless, after the loading screen in the window).
 pub fn plugin(app: &mut App) {
-    app.add_systems(PreUpdate, (spawn_terrain, spawn_landmarks).run_if(resource_added::<CurrentLevel>));
+    app.add_systems(PreUpdate, (spawn_terrain, spawn_landmarks, spawn_plants).run_if(resource_added::<CurrentLevel>));
 }
 
 /// The heightfield as rapier wants it: column-major (z fastest), spanning the terrain.
@@ -39,6 +48,20 @@ pub fn terrain_collider(field: &Heightfield) -> Collider {
 
 fn spawn_terrain(mut commands: Commands, current: Res<CurrentLevel>) {
     commands.spawn((Name::new("terrain"), Terrain, RigidBody::Fixed, terrain_collider(&current.field), Transform::IDENTITY, Visibility::default()));
+}
+
+fn spawn_plants(mut commands: Commands, current: Res<CurrentLevel>) {
+    let plants = scatter(&current.level, &current.field);
+    commands.spawn_batch(plants.into_iter().map(|p| {
+        let s = p.scale;
+        // A trunk, or a stone sunk a little into the ground.
+        let solid = match p.kind {
+            PlantKind::Boulder => Collider::compound(vec![(Vec3::Y * 0.2 * s, Quat::IDENTITY, Collider::ball(0.6 * s))]),
+            _ => Collider::compound(vec![(Vec3::Y * 1.5 * s, Quat::IDENTITY, Collider::cylinder(1.5 * s, 0.3 * s))]),
+        };
+        let at = Transform::from_xyz(p.position[0], p.position[1], p.position[2]).with_rotation(Quat::from_rotation_y(p.yaw));
+        (PlantBody { kind: p.kind, scale: s }, RigidBody::Fixed, solid, at, Visibility::default())
+    }));
 }
 
 /// One part of a landmark: a mesh, its colour and emissive glow, where it sits, and its collider.

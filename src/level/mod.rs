@@ -6,6 +6,7 @@
 pub mod drive;
 pub mod mesh;
 pub mod route;
+pub mod scatter;
 pub mod terrain;
 
 use std::collections::HashSet;

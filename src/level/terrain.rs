@@ -108,7 +108,7 @@ impl TerrainSpec {
     }
 }
 
-fn hash(ix: i32, iz: i32, seed: u64) -> f32 {
+pub(super) fn hash(ix: i32, iz: i32, seed: u64) -> f32 {
     let mut h = seed ^ (ix as u32 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (iz as u32 as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
     h ^= h >> 33;
     h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
@@ -123,7 +123,7 @@ fn smooth(t: f32) -> f32 {
 }
 
 /// Value noise in [0, 1).
-fn value_noise(x: f32, z: f32, seed: u64) -> f32 {
+pub(super) fn value_noise(x: f32, z: f32, seed: u64) -> f32 {
     let (ix, iz) = (x.floor() as i32, z.floor() as i32);
     let (fx, fz) = (smooth(x - ix as f32), smooth(z - iz as f32));
     let a = hash(ix, iz, seed) + (hash(ix + 1, iz, seed) - hash(ix, iz, seed)) * fx;
@@ -148,7 +148,7 @@ fn ridged(x: f32, z: f32, seed: u64, octaves: u32) -> f32 {
     sum / norm
 }
 
-fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
+pub(super) fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
     let t = ((x - e0) / (e1 - e0)).clamp(0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
 }

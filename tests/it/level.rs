@@ -170,3 +170,36 @@ fn the_ground_is_sand_by_the_water_grass_on_the_floor_snow_on_top_and_rock_on_cl
     // A cliff is rock, whatever its height.
     assert!(valley.terrain.ground_at(10.0, 2.0).rock > 0.99);
 }
+
+/// The forest and the boulders: thousands of them, the same every time, and none where the
+/// game needs clear ground (roads, landmarks, deposit fields, the spawn) or in the water.
+#[test]
+fn trees_and_boulders_stand_in_thousands_but_never_on_roads_fields_pads_or_water() {
+    use horizon::level::scatter::{PlantKind, scatter};
+    let valley = load("stone_valley.ron");
+    let field = valley.heightfield();
+    let plants = scatter(&valley, &field);
+    assert_eq!(plants, scatter(&valley, &field), "deterministic");
+    let count = |k: PlantKind| plants.iter().filter(|p| p.kind == k).count();
+    let (conifers, broadleaves, boulders) = (count(PlantKind::Conifer), count(PlantKind::Broadleaf), count(PlantKind::Boulder));
+    eprintln!("{conifers} conifers, {broadleaves} broadleaves, {boulders} boulders");
+    assert!(conifers + broadleaves > 2000 && conifers > 300 && broadleaves > 300, "forests: {conifers} + {broadleaves}");
+    assert!(boulders > 100, "boulders: {boulders}");
+    let d = |a: (f32, f32), b: (f32, f32)| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
+    for p in &plants {
+        let at = (p.position[0], p.position[2]);
+        assert!((p.position[1] - field.height_at(at.0, at.1)).abs() < 1e-3, "on the ground: {p:?}");
+        assert!(p.position[1] > valley.terrain.water_level_m + 1.0, "not in the water: {p:?}");
+        for route in &valley.routes {
+            let (_, off) = route.nearest(at);
+            assert!(off > horizon::level::terrain::ROAD_HALF_WIDTH_M + 6.0, "{p:?} stands {off:.1} m from the {} road's centre", route.id);
+        }
+        for l in &valley.landmarks {
+            assert!(d(l.position, at) > horizon::level::LANDMARK_PAD_RADIUS_M + 9.0, "{p:?} on {}'s pad", l.id);
+        }
+        for f in &valley.deposit_fields {
+            assert!(d(f.center, at) > f.radius_m + 5.0, "{p:?} in the {} field", f.id);
+        }
+        assert!(d(valley.spawn.position, at) > 29.0, "{p:?} at the spawn");
+    }
+}

@@ -30,6 +30,7 @@ mod scenery;
 mod sky_dome;
 mod terrain_look;
 mod vegetation_look;
+mod water_look;
 pub mod terrain_textures;
 pub mod screens;
 mod task_list;
@@ -223,7 +224,7 @@ fn session(app: &mut App, authority: Authority, player: crate::valley::PlayerVie
 /// What the player sees and touches: the valley's looks, the cars' and deposits' looks,
 /// effects, the camera, the HUD and screens, the title, and the controls.
 fn presentation(app: &mut App, level: &Level, quality: Option<crate::quality::Quality>) {
-    app.add_plugins((scenery::plugin(level), terrain_look::plugin, vegetation_look::plugin, sky_dome::plugin, car_look::plugin, deposit_look::plugin, effects::plugin, camera::plugin, render_quality::plugin(quality)))
+    app.add_plugins((scenery::plugin(level), terrain_look::plugin, vegetation_look::plugin, water_look::plugin, sky_dome::plugin, car_look::plugin, deposit_look::plugin, effects::plugin, camera::plugin, render_quality::plugin(quality)))
         .add_plugins((hud::plugin, task_list::plugin, title::plugin, panels::plugin, input::plugin, keepsakes::plugin));
 }
 

@@ -1,5 +1,5 @@
-//! What the valley looks like around the terrain (terrain_look draws that): water, the landmarks'
-//! meshes on the parts `world` built, sun, sky and ambient light.
+//! What the valley looks like besides its terrain, water, sky and plants (each has its own
+//! plugin): the landmarks' meshes on the parts `world` built, the sun and ambient light.
 
 use bevy::prelude::*;
 
@@ -14,28 +14,9 @@ pub fn plugin(level: &Level) -> impl Fn(&mut App) + use<> {
     move |app: &mut App| {
         app.insert_resource(ClearColor(Color::srgb(sky.0, sky.1, sky.2)))
             .insert_resource(GlobalAmbientLight { color: Color::srgb(0.85, 0.9, 1.0), brightness: ambient, ..default() })
-            .add_systems(PreUpdate, (spawn_water, spawn_sun).run_if(resource_added::<CurrentLevel>))
+            .add_systems(PreUpdate, spawn_sun.run_if(resource_added::<CurrentLevel>))
             .add_systems(Update, dress_landmarks);
     }
-}
-
-fn spawn_water(mut commands: Commands, current: Res<CurrentLevel>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
-    let spec = &current.level.terrain;
-    if current.field.min_max().0 >= spec.water_level_m {
-        return;
-    }
-    commands.spawn((
-        Name::new("water"),
-        Mesh3d(meshes.add(Plane3d::default().mesh().size(spec.size_m, spec.size_m))),
-        MeshMaterial3d(materials.add(StandardMaterial {
-            base_color: Color::srgba(0.18, 0.42, 0.58, 0.82),
-            alpha_mode: AlphaMode::Blend,
-            perceptual_roughness: 0.08,
-            reflectance: 0.6,
-            ..default()
-        })),
-        Transform::from_xyz(0.0, spec.water_level_m, 0.0),
-    ));
 }
 
 fn spawn_sun(mut commands: Commands, current: Res<CurrentLevel>) {

@@ -36,12 +36,17 @@ pub fn toward_sun(l: &Lighting) -> Vec3 {
     Vec3::new(azimuth.sin() * elevation.cos(), elevation.sin(), -azimuth.cos() * elevation.cos())
 }
 
-/// The sky's colour (linear) looking along `dir` (unit).
-fn sky_colour(l: &Lighting, sun: Vec3, dir: Vec3) -> Vec3 {
-    let horizon = srgb(l.fog_color);
+/// The sky's colours (linear) at the horizon (the fog's), low in the sky (the level's sky
+/// colour) and overhead (the same hue, deeper: what a clear day's zenith does to it).
+pub fn sky_palette(l: &Lighting) -> [Vec3; 3] {
     let sky = srgb(l.sky_color);
-    // Overhead the same hue, deeper: what a clear day's zenith does to the sky colour.
-    let zenith = sky * Vec3::new(0.22, 0.42, 0.92);
+    [srgb(l.fog_color), sky, sky * Vec3::new(0.22, 0.42, 0.92)]
+}
+
+/// The sky's colour (linear) looking along `dir` (unit). The water's shader reflects the
+/// same gradient (src/game/shaders/water.wgsl).
+fn sky_colour(l: &Lighting, sun: Vec3, dir: Vec3) -> Vec3 {
+    let [horizon, sky, zenith] = sky_palette(l);
     let up = dir.y.max(0.0);
     // The haze band is a few degrees; the camera sees up to about 25° above the horizon,
     // where the blue should already be deep.

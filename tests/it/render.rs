@@ -153,6 +153,34 @@ fn the_title_screen_shows_the_profile_over_the_valley() {
     assert!(distinct.len() > 200, "not blank: {} colours", distinct.len());
 }
 
+/// The vista behind the title (the flyover over the valley): forests of dark green trees
+/// stand out from the lighter grass, and the lake's water ripples (a flat sheet would be one
+/// colour).
+#[test]
+fn the_valley_vista_has_forests_and_rippling_water() {
+    let (img, _) = play_and_capture_with("vista", &["--screen", "title"], 30, &[]);
+    let outside_the_panel = |x: u32, y: u32| !(450..830).contains(&x) || !(200..520).contains(&y);
+    let (mut trees, mut grass, mut water) = (0, 0, Vec::new());
+    for y in 120..500 {
+        for x in (0..1280).filter(|&x| outside_the_panel(x, y)) {
+            let [r, g, b, _] = img.get_pixel(x, y).0.map(i32::from);
+            if g > r + 12 && g > b + 8 {
+                if g < 125 { trees += 1 } else if g >= 140 { grass += 1 }
+            }
+            if b > r + 15 && b > g + 5 && r < 170 && y > 200 {
+                water.push(b as f32);
+            }
+        }
+    }
+    let mean = water.iter().sum::<f32>() / water.len().max(1) as f32;
+    let sd = (water.iter().map(|b| (b - mean).powi(2)).sum::<f32>() / water.len().max(1) as f32).sqrt();
+    eprintln!("vista: {trees} tree pixels, {grass} grass pixels, {} water pixels (blue {mean:.0} ± {sd:.1})", water.len());
+    assert!(trees > 2000, "forests in the valley: {trees} dark green pixels");
+    assert!(grass > trees, "and more grass round them: {grass}");
+    assert!(water.len() > 4000, "the lake: {} water pixels", water.len());
+    assert!(sd > 3.5, "the water ripples: its blue varies by {sd:.1}");
+}
+
 /// The second level, on a touch screen: the on-screen buttons are drawn.
 #[test]
 fn a_second_level_renders_too_with_touch_buttons() {

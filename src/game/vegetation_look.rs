@@ -6,6 +6,7 @@
 
 use std::ops::Range;
 
+#[cfg(not(target_arch = "wasm32"))]
 use bevy::camera::visibility::VisibilityRange;
 use bevy::light::NotShadowCaster;
 use bevy::prelude::*;
@@ -15,8 +16,11 @@ use crate::level::scatter::PlantKind;
 
 /// Distances (metres from the camera) where the near meshes give way to the far ones, and
 /// where the far ones fade out.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 const NEAR_UNTIL: Range<f32> = 110.0..140.0;
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 const FAR_UNTIL: Range<f32> = 620.0..700.0;
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 const BOULDERS_UNTIL: Range<f32> = 260.0..300.0;
 
 #[derive(Resource)]
@@ -102,8 +106,19 @@ fn dress_plants(mut commands: Commands, look: Option<Res<PlantLook>>, plants: Qu
         let material = MeshMaterial3d(look.material.clone());
         commands.entity(entity).with_children(|c| match plant.kind {
             PlantKind::Boulder => {
-                c.spawn((Mesh3d(look.boulder.clone()), material, size, VisibilityRange { start_margin: 0.0..0.0, end_margin: BOULDERS_UNTIL, use_aabb: false }));
+                let _boulder = c.spawn((Mesh3d(look.boulder.clone()), material, size));
+                #[cfg(not(target_arch = "wasm32"))]
+                { _boulder }.insert(VisibilityRange { start_margin: 0.0..0.0, end_margin: BOULDERS_UNTIL, use_aabb: false });
             }
+            // In the browser one simple mesh each, always: WebGL2 failed the pipeline with
+            // VisibilityRange's dithering in the vertex stage (stop 37), and SwiftShader
+            // feels every triangle.
+            #[cfg(target_arch = "wasm32")]
+            kind => {
+                let far = if kind == PlantKind::Conifer { &look.conifer.1 } else { &look.broadleaf.1 };
+                c.spawn((Mesh3d(far.clone()), material, size, NotShadowCaster));
+            }
+            #[cfg(not(target_arch = "wasm32"))]
             kind => {
                 let (near, far) = if kind == PlantKind::Conifer { &look.conifer } else { &look.broadleaf };
                 c.spawn((Mesh3d(near.clone()), material.clone(), size, VisibilityRange { start_margin: 0.0..0.0, end_margin: NEAR_UNTIL, use_aabb: false }));

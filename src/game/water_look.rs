@@ -9,6 +9,7 @@ use bevy::prelude::*;
 use bevy::render::render_resource::AsBindGroup;
 use bevy::shader::ShaderRef;
 
+#[cfg(not(target_arch = "wasm32"))]
 use super::sky_dome::sky_palette;
 use super::world::CurrentLevel;
 
@@ -36,25 +37,36 @@ pub fn plugin(app: &mut App) {
     app.add_plugins(MaterialPlugin::<WaterMaterial>::default()).add_systems(PreUpdate, spawn_water.run_if(resource_added::<CurrentLevel>));
 }
 
-fn spawn_water(mut commands: Commands, current: Res<CurrentLevel>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<WaterMaterial>>) {
+fn water_base() -> StandardMaterial {
+    StandardMaterial { base_color: Color::srgba(0.07, 0.25, 0.33, 0.86), alpha_mode: AlphaMode::Blend, perceptual_roughness: 0.06, reflectance: 0.5, ..default() }
+}
+
+fn has_water(current: &CurrentLevel) -> bool {
+    current.field.min_max().0 < current.level.terrain.water_level_m
+}
+
+fn water_sheet(current: &CurrentLevel, meshes: &mut Assets<Mesh>) -> (Name, Mesh3d, Transform) {
     let spec = &current.level.terrain;
-    if current.field.min_max().0 >= spec.water_level_m {
+    (Name::new("water"), Mesh3d(meshes.add(Plane3d::default().mesh().size(spec.size_m, spec.size_m))), Transform::from_xyz(0.0, spec.water_level_m, 0.0))
+}
+
+/// In the browser the plain standard material for now (see terrain_look's note).
+#[cfg(target_arch = "wasm32")]
+fn spawn_water(mut commands: Commands, current: Res<CurrentLevel>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
+    if has_water(&current) {
+        commands.spawn((water_sheet(&current, &mut meshes), MeshMaterial3d(materials.add(water_base()))));
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn spawn_water(mut commands: Commands, current: Res<CurrentLevel>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<WaterMaterial>>) {
+    if !has_water(&current) {
         return;
     }
     let [horizon, sky, zenith] = sky_palette(&current.level.lighting);
+    let water = water_base();
     commands.spawn((
-        Name::new("water"),
-        Mesh3d(meshes.add(Plane3d::default().mesh().size(spec.size_m, spec.size_m))),
-        MeshMaterial3d(materials.add(ExtendedMaterial {
-            base: StandardMaterial {
-                base_color: Color::srgba(0.07, 0.25, 0.33, 0.86),
-                alpha_mode: AlphaMode::Blend,
-                perceptual_roughness: 0.06,
-                reflectance: 0.5,
-                ..default()
-            },
-            extension: WaterSky { horizon: horizon.extend(1.0), sky: sky.extend(1.0), zenith: zenith.extend(1.0) },
-        })),
-        Transform::from_xyz(0.0, spec.water_level_m, 0.0),
+        water_sheet(&current, &mut meshes),
+        MeshMaterial3d(materials.add(ExtendedMaterial { base: water, extension: WaterSky { horizon: horizon.extend(1.0), sky: sky.extend(1.0), zenith: zenith.extend(1.0) } })),
     ));
 }

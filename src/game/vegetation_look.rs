@@ -4,6 +4,7 @@
 //! that cross-fade (VisibilityRange): tiers of cones or lumpy crowns near, one cone or blob
 //! far, none beyond the fog's end; frustum culling does the rest.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::ops::Range;
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -16,11 +17,11 @@ use crate::level::scatter::PlantKind;
 
 /// Distances (metres from the camera) where the near meshes give way to the far ones, and
 /// where the far ones fade out.
-#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+#[cfg(not(target_arch = "wasm32"))]
 const NEAR_UNTIL: Range<f32> = 110.0..140.0;
-#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+#[cfg(not(target_arch = "wasm32"))]
 const FAR_UNTIL: Range<f32> = 620.0..700.0;
-#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+#[cfg(not(target_arch = "wasm32"))]
 const BOULDERS_UNTIL: Range<f32> = 260.0..300.0;
 
 #[derive(Resource)]
@@ -99,6 +100,7 @@ fn make_look(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>, mut mater
     });
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn dress_plants(mut commands: Commands, look: Option<Res<PlantLook>>, plants: Query<(Entity, &PlantBody), Added<PlantBody>>) {
     let Some(look) = look else { return };
     for (entity, plant) in &plants {
@@ -106,24 +108,49 @@ fn dress_plants(mut commands: Commands, look: Option<Res<PlantLook>>, plants: Qu
         let material = MeshMaterial3d(look.material.clone());
         commands.entity(entity).with_children(|c| match plant.kind {
             PlantKind::Boulder => {
-                let _boulder = c.spawn((Mesh3d(look.boulder.clone()), material, size));
-                #[cfg(not(target_arch = "wasm32"))]
-                { _boulder }.insert(VisibilityRange { start_margin: 0.0..0.0, end_margin: BOULDERS_UNTIL, use_aabb: false });
+                c.spawn((Mesh3d(look.boulder.clone()), material, size, VisibilityRange { start_margin: 0.0..0.0, end_margin: BOULDERS_UNTIL, use_aabb: false }));
             }
-            // In the browser one simple mesh each, always: WebGL2 failed the pipeline with
-            // VisibilityRange's dithering in the vertex stage (stop 37), and SwiftShader
-            // feels every triangle.
-            #[cfg(target_arch = "wasm32")]
-            kind => {
-                let far = if kind == PlantKind::Conifer { &look.conifer.1 } else { &look.broadleaf.1 };
-                c.spawn((Mesh3d(far.clone()), material, size, NotShadowCaster));
-            }
-            #[cfg(not(target_arch = "wasm32"))]
             kind => {
                 let (near, far) = if kind == PlantKind::Conifer { &look.conifer } else { &look.broadleaf };
                 c.spawn((Mesh3d(near.clone()), material.clone(), size, VisibilityRange { start_margin: 0.0..0.0, end_margin: NEAR_UNTIL, use_aabb: false }));
                 c.spawn((Mesh3d(far.clone()), material, size, NotShadowCaster, VisibilityRange { start_margin: NEAR_UNTIL, end_margin: FAR_UNTIL, use_aabb: false }));
             }
         });
+    }
+}
+
+/// Side of the tiles whose plants the browser draws as one mesh, metres.
+#[cfg(target_arch = "wasm32")]
+const TILE_M: f32 = 128.0;
+
+/// In the browser each kind's simple mesh, merged per 128 m tile: WebGL2 draws every
+/// entity on its own (thousands of draws a frame halved SwiftShader's frame rate), and it
+/// refused the pipeline with VisibilityRange's dithering in the vertex stage (stop 37).
+/// The tiles are still culled by the frustum.
+#[cfg(target_arch = "wasm32")]
+fn dress_plants(mut commands: Commands, look: Option<Res<PlantLook>>, mut meshes: ResMut<Assets<Mesh>>, plants: Query<(&PlantBody, &Transform), Added<PlantBody>>) {
+    let Some(look) = look else { return };
+    let mut tiles: std::collections::BTreeMap<(u8, i32, i32), Mesh> = std::collections::BTreeMap::new();
+    for (plant, at) in &plants {
+        let (slot, handle) = match plant.kind {
+            PlantKind::Conifer => (0, &look.conifer.1),
+            PlantKind::Broadleaf => (1, &look.broadleaf.1),
+            PlantKind::Boulder => (2, &look.boulder),
+        };
+        let Some(mesh) = meshes.get(handle) else { continue };
+        let placed = mesh.clone().transformed_by(at.with_scale(Vec3::splat(plant.scale)));
+        let key = (slot, (at.translation.x / TILE_M).floor() as i32, (at.translation.z / TILE_M).floor() as i32);
+        match tiles.get_mut(&key) {
+            // Same mesh, same attributes: merging cannot fail.
+            Some(tile) => {
+                let _ = tile.merge(&placed);
+            }
+            None => {
+                tiles.insert(key, placed);
+            }
+        }
+    }
+    for ((slot, x, z), mesh) in tiles {
+        commands.spawn((Name::new(format!("plants {slot} of tile {x},{z}")), Mesh3d(meshes.add(mesh)), MeshMaterial3d(look.material.clone()), NotShadowCaster));
     }
 }

@@ -45,8 +45,7 @@ pub fn sky_palette(l: &Lighting) -> [Vec3; 3] {
 
 /// The sky's colour (linear) looking along `dir` (unit). The water's shader reflects the
 /// same gradient (src/game/shaders/water.wgsl).
-fn sky_colour(l: &Lighting, sun: Vec3, dir: Vec3) -> Vec3 {
-    let [horizon, sky, zenith] = sky_palette(l);
+fn sky_colour([horizon, sky, zenith]: [Vec3; 3], sun: Vec3, dir: Vec3) -> Vec3 {
     let up = dir.y.max(0.0);
     // The haze band is a few degrees; the camera sees up to about 25° above the horizon,
     // where the blue should already be deep.
@@ -60,13 +59,13 @@ fn sky_colour(l: &Lighting, sun: Vec3, dir: Vec3) -> Vec3 {
 }
 
 fn dome_mesh(l: &Lighting) -> Mesh {
-    let sun = toward_sun(l);
+    let (sun, palette) = (toward_sun(l), sky_palette(l));
     let mut mesh = Sphere::new(DOME_RADIUS_M).mesh().uv(96, 48);
     let Some(positions) = mesh.attribute(Mesh::ATTRIBUTE_POSITION).and_then(|a| a.as_float3()) else { return mesh };
     let colours: Vec<[f32; 4]> = positions
         .iter()
         .map(|p| {
-            let c = sky_colour(l, sun, Vec3::from_array(*p).normalize());
+            let c = sky_colour(palette, sun, Vec3::from_array(*p).normalize());
             [c.x, c.y, c.z, 1.0]
         })
         .collect();

@@ -130,7 +130,7 @@ const TILE_M: f32 = 128.0;
 #[cfg(target_arch = "wasm32")]
 fn dress_plants(mut commands: Commands, look: Option<Res<PlantLook>>, mut meshes: ResMut<Assets<Mesh>>, plants: Query<(&PlantBody, &Transform), Added<PlantBody>>) {
     let Some(look) = look else { return };
-    let mut tiles: std::collections::BTreeMap<(u8, i32, i32), Mesh> = std::collections::BTreeMap::new();
+    let mut tiles: std::collections::BTreeMap<(u8, i32, i32), Vec<Mesh>> = std::collections::BTreeMap::new();
     for (plant, at) in &plants {
         let (slot, handle) = match plant.kind {
             PlantKind::Conifer => (0, &look.conifer.1),
@@ -138,19 +138,10 @@ fn dress_plants(mut commands: Commands, look: Option<Res<PlantLook>>, mut meshes
             PlantKind::Boulder => (2, &look.boulder),
         };
         let Some(mesh) = meshes.get(handle) else { continue };
-        let placed = mesh.clone().transformed_by(at.with_scale(Vec3::splat(plant.scale)));
         let key = (slot, (at.translation.x / TILE_M).floor() as i32, (at.translation.z / TILE_M).floor() as i32);
-        match tiles.get_mut(&key) {
-            // Same mesh, same attributes: merging cannot fail.
-            Some(tile) => {
-                let _ = tile.merge(&placed);
-            }
-            None => {
-                tiles.insert(key, placed);
-            }
-        }
+        tiles.entry(key).or_default().push(mesh.clone().transformed_by(at.with_scale(Vec3::splat(plant.scale))));
     }
-    for ((slot, x, z), mesh) in tiles {
-        commands.spawn((Name::new(format!("plants {slot} of tile {x},{z}")), Mesh3d(meshes.add(mesh)), MeshMaterial3d(look.material.clone()), NotShadowCaster));
+    for ((slot, x, z), parts) in tiles {
+        commands.spawn((Name::new(format!("plants {slot} of tile {x},{z}")), Mesh3d(meshes.add(merged(parts))), MeshMaterial3d(look.material.clone()), NotShadowCaster));
     }
 }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{LANDMARK_PAD_RADIUS_M, Level, Point};
+use super::{LANDMARK_PAD_RADIUS_M, Level, Point, distance};
 
 /// How far (m) from a route's line a lap still counts.
 pub const LAP_CORRIDOR_M: f32 = 60.0;
@@ -157,10 +157,6 @@ impl DriveRecord {
     pub fn last(&self) -> Option<DriveSample> {
         self.last
     }
-}
-
-fn distance(a: Point, b: Point) -> f32 {
-    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
 /// A lap of one route: started when the car crosses the route's start, finished when it

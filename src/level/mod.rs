@@ -40,6 +40,11 @@ pub const LANDMARK_PAD_RADIUS_M: f32 = 14.0;
 /// A point on the ground plane: x east, z south (Bevy's axes), metres from the centre.
 pub type Point = (f32, f32);
 
+/// Distance between two points on the map, metres.
+pub fn distance(a: Point, b: Point) -> f32 {
+    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
+}
+
 #[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LandmarkKind {
     Garage,

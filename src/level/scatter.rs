@@ -5,7 +5,7 @@
 //! the same trees stand in the simulation as on the screen.
 
 use super::terrain::{ROAD_HALF_WIDTH_M, hash, smoothstep, value_noise};
-use super::{Heightfield, LANDMARK_PAD_RADIUS_M, Level, Point};
+use super::{Heightfield, LANDMARK_PAD_RADIUS_M, Level, distance};
 
 /// Grid spacing of the candidate places, metres.
 const CELL_M: f32 = 6.0;
@@ -36,11 +36,11 @@ fn near_roads(level: &Level, cells: usize, half: f32) -> Vec<bool> {
     let reach = ROAD_HALF_WIDTH_M + ROAD_CLEARANCE_M;
     let r = (reach / CELL_M).ceil() as i64 + 1;
     for route in &level.routes {
-        let samples = route.samples();
-        // Dense enough that consecutive samples are closer than a cell.
-        let steps = (route.length_m() / (CELL_M * 0.5)).ceil() as usize;
-        for i in 0..steps.max(samples.len()) {
-            let p = route.point_at(i as f32 / steps.max(samples.len()) as f32);
+        // Dense enough that consecutive points are closer than half a cell, and never coarser
+        // than the route's own samples.
+        let steps = ((route.length_m() / (CELL_M * 0.5)).ceil() as usize).max(route.samples().len());
+        for i in 0..steps {
+            let p = route.point_at(i as f32 / steps as f32);
             let (cx, cz) = (((p.0 + half) / CELL_M) as i64, ((p.1 + half) / CELL_M) as i64);
             for dz in -r..=r {
                 for dx in -r..=r {
@@ -57,10 +57,6 @@ fn near_roads(level: &Level, cells: usize, half: f32) -> Vec<bool> {
         }
     }
     near
-}
-
-fn distance(a: Point, b: Point) -> f32 {
-    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
 /// The level's plants.

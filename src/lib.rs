@@ -2,14 +2,15 @@
 //!
 //! Layers, lowest first; each imports only those below it (DESIGN 2):
 //! 1. the pure core, no Bevy: `ledger`, `economy`, `twin`, `telemetry`, `level`, and
-//!    `platform` (time and threads, swapped in the browser), `kiosk` (a show machine's
-//!    configuration and rhythm);
+//!    `platform` (time and threads, swapped in the browser), `i18n` (the Chinese and
+//!    English catalogues), `kiosk` (a show machine's configuration and rhythm);
 //! 2. the authority: `valley` (the contract and the embedded rules), `profile` and
 //!    `simulated_car` (a telematics unit in software);
 //! 3. `client` (the HTTP authority, verified replica, queue) and `server` (`horizon serve`);
 //! 4. `game`, the Bevy view; 5. the command line (`src/cli/`, in the binary).
 
 pub mod economy;
+pub mod i18n;
 pub mod ledger;
 pub mod level;
 pub mod keepsake;

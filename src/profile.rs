@@ -82,3 +82,21 @@ fn check_private(path: &Path) -> Result<(), KeyFileError> {
     }
     Ok(())
 }
+
+impl DataDir {
+    /// The language the player chose in the settings (one tag: zh-CN or en).
+    pub fn language(&self) -> PathBuf {
+        self.0.join("language")
+    }
+}
+
+/// The language the player chose, if they chose one (an unreadable choice is no choice).
+pub fn saved_language(data: &DataDir) -> Option<crate::i18n::Lang> {
+    fs::read_to_string(data.language()).ok().and_then(|s| s.trim().parse().ok())
+}
+
+/// Remembers the player's choice of language for the next start.
+pub fn save_language(data: &DataDir, lang: crate::i18n::Lang) -> std::io::Result<()> {
+    fs::create_dir_all(&data.0)?;
+    fs::write(data.language(), lang.tag())
+}

@@ -1,6 +1,8 @@
 //! The browser's entry: the page's address is its command line. `?autopilot` lets the
 //! autopilot drive; `?join` joins the valley of the server the page came from (same
-//! origin) and plays there from then on; `?leave` plays this browser's own valley again.
+//! origin) and plays there from then on; `?leave` plays this browser's own valley again;
+//! `?lang=zh-CN` or `?lang=en` picks the language (else the one chosen in the settings, else
+//! the browser's).
 //! The profile lives in the page's storage (see `platform::files`).
 
 use std::path::PathBuf;
@@ -17,6 +19,8 @@ pub fn main() {
     let params = web_sys::UrlSearchParams::new_with_str(&query).ok();
     let flag = |name: &str| params.as_ref().and_then(|p| p.get(name)).is_some_and(|v| v != "0" && v != "false");
     let data = horizon::profile::DataDir(PathBuf::from(BROWSER_DATA_DIR));
+    let asked = params.as_ref().and_then(|p| p.get("lang")).and_then(|tag| horizon::i18n::Lang::from_tag(&tag));
+    horizon::i18n::set_lang(asked.or_else(|| horizon::profile::saved_language(&data)).unwrap_or_else(horizon::i18n::system_lang));
     let leave = flag("leave");
     if leave && let Err(e) = horizon::client::http::leave_server(&data) {
         show_failure(&e.to_string());

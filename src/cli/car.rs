@@ -12,6 +12,7 @@ use horizon::ledger::NamedKey;
 use horizon::ledger::car::demo_maker_key;
 use horizon::profile::{DataDir, load_or_create_key};
 use horizon::simulated_car::SimulatedCar;
+use horizon::t;
 use horizon::telemetry::car_signed::{to_car_trips_json, to_pairing_json};
 use horizon::telemetry::{LocalZone, format_time, read_trip_file};
 
@@ -65,22 +66,22 @@ pub enum CarCommand {
 
 fn maker(path: Option<&Path>) -> Result<ed25519_dalek::SigningKey> {
     let Some(path) = path else { return Ok(demo_maker_key()) };
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(NamedKey::from_signer_string(&text).with_context(|| format!("{}: not a signer key", path.display()))?.signing_key)
+    let text = std::fs::read_to_string(path).with_context(|| t!("cli-reading", path = path.display().to_string()))?;
+    Ok(NamedKey::from_signer_string(&text).with_context(|| t!("cli-not-a-signer-key", path = path.display().to_string()))?.signing_key)
 }
 
 fn write(path: &Path, text: &str) -> Result<()> {
-    horizon::ledger::files::write_atomically(path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))
+    horizon::ledger::files::write_atomically(path, text.as_bytes()).with_context(|| t!("cli-writing", path = path.display().to_string()))
 }
 
 fn show(car: &SimulatedCar) {
     let demo = horizon::ledger::PublicKey::from_signing_key(&demo_maker_key());
-    let maker = if car.provision.maker == demo { format!("{} (the demo maker)", car.provision.maker) } else { car.provision.maker.to_string() };
-    println!("vehicle   {}", car.vehicle());
-    println!("car key   {}", car.public_key().to_hex());
-    println!("maker     {maker}");
-    println!("counter   {}", car.counter);
-    println!("odometer  {:.1} km", car.odometer_m as f64 / 1000.0);
+    let maker = if car.provision.maker == demo { t!("cli-car-demo-maker", maker = car.provision.maker.to_string()) } else { car.provision.maker.to_string() };
+    println!("{}", t!("cli-car-vehicle", vehicle = car.vehicle().to_string()));
+    println!("{}", t!("cli-car-key", key = car.public_key().to_hex()));
+    println!("{}", t!("cli-car-maker", maker = maker));
+    println!("{}", t!("cli-car-counter", counter = car.counter.to_string()));
+    println!("{}", t!("cli-car-odometer", km = format!("{:.1}", car.odometer_m as f64 / 1000.0)));
 }
 
 pub fn run(command: CarCommand, data: &DataDir) -> Result<ExitCode> {
@@ -88,11 +89,11 @@ pub fn run(command: CarCommand, data: &DataDir) -> Result<ExitCode> {
     match command {
         CarCommand::New { car, vehicle, maker_key } => {
             if car.join("car.json").exists() {
-                bail!("{} already holds a car; pick another folder", car.display());
+                bail!(t!("cli-car-exists", dir = car.display().to_string()));
             }
             let provisioned = now.saturating_sub(horizon::simulated_car::SIMULATED_HISTORY_MS);
             let made = SimulatedCar::open_or_create(&car, &vehicle, &maker(maker_key.as_deref())?, provisioned)?;
-            println!("built car {} in {}", made.vehicle(), car.display());
+            println!("{}", t!("cli-car-built", vehicle = made.vehicle().to_string(), dir = car.display().to_string()));
             show(&made);
         }
         CarCommand::Pair { car: dir, out } => {
@@ -101,12 +102,21 @@ pub fn run(command: CarCommand, data: &DataDir) -> Result<ExitCode> {
             let pairing = car.pair(player.public_key(), now)?;
             let out = out.unwrap_or_else(|| dir.join("pairing.json"));
             write(&out, &to_pairing_json(&pairing))?;
-            println!("car {} paired with player {} (counter {}): {}", car.vehicle(), player.public_key().fingerprint(), car.counter, out.display());
-            println!("next: horizon import {}", out.display());
+            println!(
+                "{}",
+                t!(
+                    "cli-car-paired",
+                    vehicle = car.vehicle().to_string(),
+                    player = player.public_key().fingerprint().to_string(),
+                    counter = car.counter.to_string(),
+                    path = out.display().to_string()
+                )
+            );
+            println!("{}", t!("cli-next-import", path = out.display().to_string()));
         }
         CarCommand::Drive { car: dir, file, behaviour, now: as_if_now, timezone, out } => {
             let mut car = SimulatedCar::open(&dir)?;
-            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let bytes = std::fs::read(&file).with_context(|| t!("cli-reading", path = file.display().to_string()))?;
             let vehicle = car.vehicle().to_string();
             let zone = match timezone.as_deref() {
                 Some(name) => LocalZone::named(name).map_err(anyhow::Error::msg)?,
@@ -114,7 +124,7 @@ pub fn run(command: CarCommand, data: &DataDir) -> Result<ExitCode> {
             };
             let read = read_trip_file(&file.display().to_string(), &bytes, &vehicle, car.odometer_m as f64 / 1000.0, &zone)?;
             for note in &read.notes {
-                println!("note: {note}");
+                println!("{}", t!("cli-note", note = note.to_string()));
             }
             let mut trips = read.trips;
             if as_if_now {
@@ -125,7 +135,7 @@ pub fn run(command: CarCommand, data: &DataDir) -> Result<ExitCode> {
                 }
             }
             if trips.is_empty() {
-                bail!("{}: no trips in it", file.display());
+                bail!(t!("cli-car-no-trips", file = file.display().to_string()));
             }
             let first = car.counter + 1;
             let signed = car.sign_trips(&trips, behaviour)?;
@@ -133,15 +143,19 @@ pub fn run(command: CarCommand, data: &DataDir) -> Result<ExitCode> {
             write(&out, &to_car_trips_json(&car.provision, &signed))?;
             let (start, end) = (signed.first().map_or(0, |t| t.details.start_s), signed.last().map_or(0, |t| t.details.end_s));
             println!(
-                "car {} signed {} trips ({} to {}, counters {first} to {}): {}",
-                car.vehicle(),
-                signed.len(),
-                format_time(start as i64),
-                format_time(end as i64),
-                car.counter,
-                out.display()
+                "{}",
+                t!(
+                    "cli-car-signed",
+                    vehicle = car.vehicle().to_string(),
+                    count = signed.len().to_string(),
+                    start = format_time(start as i64),
+                    end = format_time(end as i64),
+                    first = first.to_string(),
+                    last = car.counter.to_string(),
+                    path = out.display().to_string()
+                )
             );
-            println!("next: horizon import {}", out.display());
+            println!("{}", t!("cli-next-import", path = out.display().to_string()));
         }
         CarCommand::Show { car } => show(&SimulatedCar::open(&car)?),
     }

@@ -14,6 +14,10 @@ struct Cli {
     /// Where the player's profile, keys and ledger live [default: the platform's data directory]
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// The language of the game and of these messages: zh-CN or en [default: the one chosen
+    /// in the game's settings, else the system's]
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<horizon::i18n::Lang>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -115,6 +119,7 @@ pub fn main() -> ExitCode {
     }
     let args = Cli::parse();
     let data_dir = horizon::profile::DataDir(args.data_dir.unwrap_or_else(horizon::profile::default_data_dir));
+    horizon::i18n::set_lang(args.lang.or_else(|| horizon::profile::saved_language(&data_dir)).unwrap_or_else(horizon::i18n::system_lang));
     let result = match args.command.unwrap_or(Command::Play(cli::PlayArgs::default())) {
         Command::Play(play) => cli::play(&data_dir, play),
         Command::Kiosk(kiosk) => cli::kiosk(&data_dir, kiosk),

@@ -22,6 +22,7 @@ use horizon::keepsake::{Picture, share_card, twin_card_image};
 use horizon::ledger::state::voucher_id;
 use horizon::ledger::{Body, Entry, Ledger, LedgerState, NamedKey, PlayerState, PublicKey, Receipt};
 use horizon::profile::DataDir;
+use horizon::t;
 use horizon::valley::embedded::{EmbeddedValley, system_clock};
 use horizon::valley::shipping::ShippingAddress;
 use horizon::valley::{ValleyError, ValleyService, block_on_ready};
@@ -128,12 +129,12 @@ impl Valley {
 
     fn player(&self) -> Result<&PlayerState> {
         let me = self.me();
-        self.state().player(&me).with_context(|| format!("you ({me}) are not a player in {} yet: run `horizon sync` or play once", self.place()))
+        self.state().player(&me).with_context(|| t!("cli-not-a-player-yet", me = me.to_string(), place = self.place()))
     }
 
     fn place(&self) -> String {
         match self {
-            Valley::Local { .. } => "the local valley".into(),
+            Valley::Local { .. } => t!("cli-local-valley"),
             Valley::Remote { valley, .. } => valley.base().to_string(),
         }
     }
@@ -203,11 +204,11 @@ fn fonts_bytes() -> Option<(Vec<u8>, u32)> {
     match horizon::platform::cjk_font::read_cjk_font() {
         Some(Ok(font)) => Some(font),
         Some(Err(e)) => {
-            eprintln!("warning: {e}; the card is drawn in English only");
+            eprintln!("{}", t!("cli-card-font-warning", error = e.to_string()));
             None
         }
         None => {
-            eprintln!("note: no Chinese font on this machine (fonts-noto-cjk): the card is drawn in English only");
+            eprintln!("{}", t!("cli-card-no-chinese-font"));
             None
         }
     }
@@ -215,12 +216,12 @@ fn fonts_bytes() -> Option<(Vec<u8>, u32)> {
 
 fn read_picture(path: Option<&Path>) -> Result<Option<(Vec<u8>, u32, u32)>> {
     let Some(path) = path else { return Ok(None) };
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| t!("cli-reading", path = path.display().to_string()))?;
     Ok(Some(decode_rgba(&bytes).with_context(|| format!("{}", path.display()))?))
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+    std::fs::write(path, bytes).with_context(|| t!("cli-writing", path = path.display().to_string()))
 }
 
 pub fn card(cmd: CardCommand, data: &DataDir) -> Result<ExitCode> {
@@ -239,8 +240,8 @@ fn issue_card(data: &DataDir, picture: Option<&Path>, out: &Path) -> Result<Exit
     let standing = valley.player()?.card;
     let index = valley.ask(async move |v| v.card(me).await)?;
     let receipt = valley.receipt(index)?;
-    let entry = Entry::from_bytes(&receipt.entry_bytes).context("the card's entry")?;
-    let Body::TwinCard(card) = &entry.body else { bail!("entry {index} is not a twin card") };
+    let entry = Entry::from_bytes(&receipt.entry_bytes).with_context(|| t!("cli-card-entry"))?;
+    let Body::TwinCard(card) = &entry.body else { bail!(t!("cli-card-not-a-twin-card", entry = index.to_string())) };
     let origin = valley.state().origin.clone();
     let text = receipt.to_text();
     let font = fonts_bytes();
@@ -256,12 +257,21 @@ fn issue_card(data: &DataDir, picture: Option<&Path>, out: &Path) -> Result<Exit
     let canvas = twin_card_image::render(&view, &fonts, EconomyTables::bundled());
     write_file(out, &encode(&canvas, &text, &twin_card_image::description(&view)))?;
     if standing == Some(index) {
-        println!("your twin card is entry {index} (nothing changed since it was recorded)");
+        println!("{}", t!("cli-card-unchanged", entry = index.to_string()));
     } else {
-        println!("twin card recorded in {}: ledger entry {index}", valley.place());
+        println!("{}", t!("cli-card-recorded", place = valley.place(), entry = index.to_string()));
     }
-    println!("level {}, {} km, {} stones, {} upgrades", card.level, card.km, horizon::economy::format_stones(card.stones_milli), card.upgrades.len());
-    println!("wrote {} ({}×{}); check it with:", out.display(), canvas.width, canvas.height);
+    println!(
+        "{}",
+        t!(
+            "cli-card-facts",
+            level = card.level.to_string(),
+            km = card.km.to_string(),
+            stones = horizon::economy::format_stones(card.stones_milli),
+            upgrades = card.upgrades.len().to_string()
+        )
+    );
+    println!("{}", t!("cli-card-wrote", path = out.display().to_string(), width = canvas.width.to_string(), height = canvas.height.to_string()));
     println!("  horizon card verify {} --key '{}'", out.display(), valley.verifier_key());
     Ok(ExitCode::SUCCESS)
 }
@@ -285,7 +295,7 @@ fn share(data: &DataDir, picture: Option<&Path>, out: &Path) -> Result<ExitCode>
     let me = valley.me();
     let entries = valley.entries()?;
     let index = horizon::kiosk::keepsake::receipt_entry(&me, entries.iter().enumerate().map(|(i, e)| (i as u64, e)))
-        .context("the ledger has no entry of yours to prove yet")?;
+        .with_context(|| t!("cli-card-nothing-to-prove"))?;
     let receipt = valley.receipt(index)?.to_text();
     let lap = best_lap(data);
     let font = fonts_bytes();
@@ -305,14 +315,25 @@ fn share(data: &DataDir, picture: Option<&Path>, out: &Path) -> Result<ExitCode>
     };
     let canvas = share_card::render(&view, &fonts);
     write_file(out, &encode(&canvas, &receipt, &share_card::description(&view)))?;
-    println!("wrote {} ({}×{}): {} stones, level {}, its QR code the receipt of ledger entry {index}", out.display(), canvas.width, canvas.height, horizon::economy::format_stones(p.stones_milli), view.level);
-    println!("check it with: horizon card verify {} --key '{}'", out.display(), valley.verifier_key());
+    println!(
+        "{}",
+        t!(
+            "cli-share-wrote",
+            path = out.display().to_string(),
+            width = canvas.width.to_string(),
+            height = canvas.height.to_string(),
+            stones = horizon::economy::format_stones(p.stones_milli),
+            level = view.level.to_string(),
+            entry = index.to_string()
+        )
+    );
+    println!("{}", t!("cli-share-check-with", path = out.display().to_string(), key = valley.verifier_key()));
     Ok(ExitCode::SUCCESS)
 }
 
 fn verify(file: &Path, key: &str, ledger: Option<&Path>, server: Option<&str>) -> Result<ExitCode> {
     let key = super::ledger::parse_key(key)?;
-    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let bytes = std::fs::read(file).with_context(|| t!("cli-reading", path = file.display().to_string()))?;
     let checked = match check_png(&bytes, &key) {
         Ok(c) => c,
         Err(e) => {
@@ -322,25 +343,39 @@ fn verify(file: &Path, key: &str, ledger: Option<&Path>, server: Option<&str>) -
     };
     let v = &checked.verified;
     let Some(card) = &checked.card else {
-        println!("OK: a keepsake proving entry {} of {} (checkpoint size {})", v.index, v.checkpoint.origin, v.checkpoint.size);
-        println!("entry        {}", v.entry.summary());
+        println!("OK: {}", t!("cli-verify-keepsake", entry = v.index.to_string(), origin = v.checkpoint.origin.as_str(), size = v.checkpoint.size.to_string()));
+        println!("{}", t!("cli-ledger-entry", entry = v.entry.summary()));
         return Ok(ExitCode::SUCCESS);
     };
-    println!("OK: the twin card of {:?}, ledger entry {} of {} (checkpoint size {})", card.name, v.index, v.checkpoint.origin, v.checkpoint.size);
-    println!("player       {}", card.player);
-    println!("car          {}", card.vehicle.as_deref().unwrap_or("none (a guest)"));
-    println!("level        {} ({} XP)", card.level, card.xp);
-    println!("real km      {}", card.km);
-    println!("stones       {}", horizon::economy::format_stones(card.stones_milli));
-    println!("upgrades     {}", if card.upgrades.is_empty() { "none".to_string() } else { card.upgrades.join(", ") });
-    println!("issued       {}", twin_card_image::date_of(v.entry.time_ms));
+    println!(
+        "OK: {}",
+        t!(
+            "cli-verify-twin-card",
+            name = format!("{:?}", card.name),
+            entry = v.index.to_string(),
+            origin = v.checkpoint.origin.as_str(),
+            size = v.checkpoint.size.to_string()
+        )
+    );
+    println!("{}", t!("cli-verify-player", player = card.player.to_string()));
+    let car = match card.vehicle.as_deref() {
+        Some(vehicle) => vehicle.to_string(),
+        None => t!("cli-verify-no-car"),
+    };
+    println!("{}", t!("cli-verify-car", car = car));
+    println!("{}", t!("cli-verify-level", level = card.level.to_string(), xp = card.xp.to_string()));
+    println!("{}", t!("cli-verify-km", km = card.km.to_string()));
+    println!("{}", t!("cli-verify-stones", stones = horizon::economy::format_stones(card.stones_milli)));
+    let upgrades = if card.upgrades.is_empty() { t!("cli-verify-none") } else { card.upgrades.join(", ") };
+    println!("{}", t!("cli-verify-upgrades", upgrades = upgrades));
+    println!("{}", t!("cli-verify-issued", date = twin_card_image::date_of(v.entry.time_ms)));
     if let Some(previous) = card.supersedes {
-        println!("replaces     the card of entry {previous}");
+        println!("{}", t!("cli-verify-replaces", entry = previous.to_string()));
     }
-    println!("(these are the signed entry's facts; the picture only shows them)");
+    println!("{}", t!("cli-verify-facts-note"));
     let standing = match (ledger, server) {
         (Some(dir), _) => {
-            let (ledger, _) = Ledger::open_with(dir, None, Some(key.clone()), EconomyTables::shared()).with_context(|| format!("opening ledger {}", dir.display()))?;
+            let (ledger, _) = Ledger::open_with(dir, None, Some(key.clone()), EconomyTables::shared()).with_context(|| t!("cli-opening-ledger", path = dir.display().to_string()))?;
             let size = ledger.checkpoint().size;
             horizon::keepsake::verify::standing(&checked, size, ledger.state(), |s| ledger.hashes().root_at(s).ok())
                 .map(|s| (s, size, ledger.checkpoint().origin.clone()))
@@ -365,15 +400,15 @@ fn verify(file: &Path, key: &str, ledger: Option<&Path>, server: Option<&str>) -
     };
     match standing {
         Ok((CardStanding::Stands, size, place)) => {
-            println!("STANDS: it is the player's current card in {place} (checked at size {size})");
+            println!("STANDS: {}", t!("cli-verify-stands", place = place, size = size.to_string()));
             Ok(ExitCode::SUCCESS)
         }
         Ok((CardStanding::Superseded { by }, size, place)) => {
-            println!("SUPERSEDED: the player's newer card is entry {by} in {place} (checked at size {size})");
+            println!("SUPERSEDED: {}", t!("cli-verify-superseded", entry = by.to_string(), place = place, size = size.to_string()));
             Ok(ExitCode::from(2))
         }
         Ok((CardStanding::CarTransferred { at }, size, place)) => {
-            println!("ENDED: the car was bound to another owner at entry {at} in {place} (checked at size {size})");
+            println!("ENDED: {}", t!("cli-verify-ended", entry = at.to_string(), place = place, size = size.to_string()));
             Ok(ExitCode::from(2))
         }
         Err(e) => {
@@ -398,11 +433,11 @@ fn list(data: &DataDir) -> Result<ExitCode> {
     let state = valley.state();
     let me = state.player(&valley.me());
     let Some(edition) = EconomyTables::bundled().merch.in_force(system_clock()) else {
-        println!("the merch shop has not opened yet");
+        println!("{}", t!("cli-merch-not-open"));
         return Ok(ExitCode::SUCCESS);
     };
-    println!("catalogue edition {} (from {})", edition.short(), edition.from);
-    println!("{:<20} {:<34} {:>16} {:>10} {:>6}", "item", "name", "price", "left", "yours");
+    println!("{}", t!("cli-merch-edition", edition = edition.short(), from = edition.from.to_string()));
+    println!("{}", t!("cli-merch-list-header"));
     for m in &edition.items {
         let sold = state.merch_sold.get(&m.id).copied().unwrap_or(0);
         let mine = me.and_then(|p| p.merch.get(&m.id)).copied().unwrap_or(0);
@@ -410,30 +445,34 @@ fn list(data: &DataDir) -> Result<ExitCode> {
         println!("{:<20} {:<34} {:>16} {:>10} {:>6}", m.id, name, m.price.describe(), format!("{}/{}", m.stock.saturating_sub(sold), m.stock), format!("{mine}/{}", m.per_player));
     }
     if let Some(p) = me {
-        println!("you have {} stones and {} crystals", horizon::economy::format_stones(p.stones_milli), p.crystals);
+        println!("{}", t!("cli-merch-you-have", stones = horizon::economy::format_stones(p.stones_milli), crystals = p.crystals.to_string()));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn buy(data: &DataDir, item: &str) -> Result<ExitCode> {
     let mut valley = Valley::open(data)?;
-    let (edition, m) = EconomyTables::bundled().merch.order_terms(item, system_clock()).map_err(|e| anyhow::anyhow!("{e} (see `horizon merch list`)"))?;
+    let (edition, m) = EconomyTables::bundled().merch.order_terms(item, system_clock()).map_err(|e| anyhow::anyhow!(t!("cli-merch-see-list", error = e)))?;
     let p = valley.player()?;
     let (have, need) = match m.price {
         MerchPrice::Stones { milli } => (p.stones_milli, milli),
         MerchPrice::Crystals { count } => (p.crystals, count),
     };
     if have < need {
-        bail!("{} costs {}; you have {}", m.name, m.price.describe(), match m.price {
-            MerchPrice::Stones { .. } => format!("{} stones", horizon::economy::format_stones(have)),
-            MerchPrice::Crystals { .. } => format!("{have} crystals"),
-        });
+        let have = match m.price {
+            MerchPrice::Stones { .. } => t!("cli-merch-stones", stones = horizon::economy::format_stones(have)),
+            MerchPrice::Crystals { .. } => t!("cli-merch-crystals", crystals = have.to_string()),
+        };
+        bail!(t!("cli-merch-too-dear", item = horizon::i18n::named("merch", &m.id, &m.name), price = m.price.describe(), have = have));
     }
     let entry = valley.sign(Body::MerchOrder { item: item.to_string(), price: m.price, edition: edition.digest })?;
     let voucher = voucher_id(&entry.actor, item, entry.nonce);
     let index = valley.ask(async move |v| v.submit_entry(entry).await)?;
-    println!("ordered {} ({}) for {}: ledger entry {index}", m.name, m.name_zh, m.price.describe());
-    println!("voucher {voucher}: redeem it with `horizon merch redeem {voucher}` (your address goes with it, not to the ledger)");
+    println!(
+        "{}",
+        t!("cli-merch-ordered", name = m.name.as_str(), name_zh = m.name_zh.as_str(), price = m.price.describe(), entry = index.to_string())
+    );
+    println!("{}", t!("cli-merch-voucher", voucher = voucher.as_str()));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -442,56 +481,56 @@ fn address(data: &DataDir, name: Option<String>, phone: Option<String>, region: 
     if given == 0 {
         match ShippingAddress::load(data).map_err(anyhow::Error::msg)? {
             Some(a) => println!("{}", a.one_line()),
-            None => println!("no address on this device; set one with --name --phone --region --street [--postcode]"),
+            None => println!("{}", t!("cli-merch-no-address")),
         }
         return Ok(ExitCode::SUCCESS);
     }
     let (Some(name), Some(phone), Some(region), Some(street)) = (name, phone, region, street) else {
-        bail!("an address needs all of --name, --phone, --region and --street");
+        bail!(t!("cli-merch-address-incomplete"));
     };
     let a = ShippingAddress { name, phone, region, street, postcode };
     if let Some(problem) = a.problem() {
         bail!("{problem}");
     }
     let path = a.save(data).map_err(anyhow::Error::msg)?;
-    println!("saved on this device ({}): {}", path.display(), a.one_line());
-    println!("it leaves this device only with a redemption (`horizon merch redeem VOUCHER`)");
+    println!("{}", t!("cli-merch-address-saved", path = path.display().to_string(), address = a.one_line()));
+    println!("{}", t!("cli-merch-address-private"));
     Ok(ExitCode::SUCCESS)
 }
 
 fn redeem(data: &DataDir, voucher: &str) -> Result<ExitCode> {
     let Some(address) = ShippingAddress::load(data).map_err(anyhow::Error::msg)? else {
-        bail!("no shipping address on this device: set it first with `horizon merch address --name … --phone … --region … --street …`");
+        bail!(t!("cli-merch-redeem-no-address"));
     };
     let mut valley = Valley::open(data)?;
     let p = valley.player()?;
     let Some(v) = p.vouchers.iter().find(|v| v.id == voucher) else {
-        bail!("you hold no voucher {voucher:?} (see `horizon merch list` and `horizon sync`)");
+        bail!(t!("cli-merch-no-such-voucher", voucher = format!("{voucher:?}")));
     };
     if let Some(at) = v.redeemed {
-        bail!("voucher {voucher} was already redeemed (entry {at})");
+        bail!(t!("cli-voucher-already-redeemed", voucher = voucher, entry = at.to_string()));
     }
     let item = v.item.clone();
     let entry = valley.sign(Body::Redeem { voucher: voucher.to_string() })?;
     let shipping = address.one_line();
     let index = valley.ask(async move |v| v.redeem(entry, address).await)?;
-    println!("voucher {voucher} ({item}) redeemed: ledger entry {index}");
-    println!("shipping to {shipping}");
-    println!("(the address went to {}'s fulfilment list; the ledger holds only the voucher's id)", valley.place());
+    println!("{}", t!("cli-merch-redeemed", voucher = voucher, item = item, entry = index.to_string()));
+    println!("{}", t!("cli-merch-shipping-to", address = shipping));
+    println!("{}", t!("cli-merch-address-went-to", place = valley.place()));
     Ok(ExitCode::SUCCESS)
 }
 
 fn orders(data: &DataDir) -> Result<ExitCode> {
     let dir = data.ledger();
-    let (ledger, _) = Ledger::open_with(&dir, None, None, EconomyTables::shared()).with_context(|| format!("opening ledger {}", dir.display()))?;
+    let (ledger, _) = Ledger::open_with(&dir, None, None, EconomyTables::shared()).with_context(|| t!("cli-opening-ledger", path = dir.display().to_string()))?;
     let shipments = horizon::valley::embedded::shipments(data, ledger.state())?;
     if shipments.is_empty() {
-        println!("no merch vouchers redeemed in {}", ledger.checkpoint().origin);
+        println!("{}", t!("cli-merch-no-orders", origin = ledger.checkpoint().origin.as_str()));
     }
     for s in &shipments {
         println!("entry {:<8} {}  {:<20} {}", s.entry, s.record.voucher, s.record.item, s.record.address.one_line());
     }
     let waiting: usize = ledger.state().players.values().flat_map(|p| &p.vouchers).filter(|v| v.redeemed.is_none() && EconomyTables::bundled().merch_item(&v.item).is_some()).count();
-    println!("{} to ship; {waiting} merch voucher(s) ordered and not yet redeemed", shipments.len());
+    println!("{}", t!("cli-merch-to-ship", shipments = shipments.len().to_string(), waiting = waiting.to_string()));
     Ok(ExitCode::SUCCESS)
 }

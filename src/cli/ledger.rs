@@ -11,6 +11,7 @@ use horizon::economy::EconomyTables;
 use std::sync::Arc;
 use horizon::ledger::{Ledger, LedgerState, Receipt, Role, VerifierKey};
 use horizon::profile::DataDir;
+use horizon::t;
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Subcommand)]
@@ -74,7 +75,7 @@ pub fn run(cmd: LedgerCommand, data_dir: &DataDir) -> Result<ExitCode> {
     match cmd {
         LedgerCommand::Verify { path, key, seen, min_size } => {
             let seen = match (seen, min_size) {
-                (Some(file), _) => horizon::ledger::verify::Seen::Checkpoint(std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?),
+                (Some(file), _) => horizon::ledger::verify::Seen::Checkpoint(std::fs::read(&file).with_context(|| t!("cli-reading", path = file.display().to_string()))?),
                 (None, Some(n)) => horizon::ledger::verify::Seen::MinSize(n),
                 (None, None) => horizon::ledger::verify::Seen::Nothing,
             };
@@ -90,7 +91,7 @@ pub fn run(cmd: LedgerCommand, data_dir: &DataDir) -> Result<ExitCode> {
 /// A verifier key given as text, or as the path of a file holding it.
 pub(super) fn parse_key(arg: &str) -> Result<VerifierKey> {
     let text = if Path::new(arg).is_file() {
-        std::fs::read_to_string(arg).with_context(|| format!("reading verifier key file {arg}"))?
+        std::fs::read_to_string(arg).with_context(|| t!("cli-ledger-reading-key-file", path = arg))?
     } else {
         arg.to_string()
     };
@@ -105,7 +106,7 @@ fn bar(len: u64, template: &str) -> ProgressBar {
 
 fn verify(path: &Path, key: Option<&str>, seen: &horizon::ledger::verify::Seen, tables: Arc<EconomyTables>) -> Result<ExitCode> {
     let key = key.map(parse_key).transpose()?;
-    let progress = bar(0, "verifying {bar:40} {bytes}/{total_bytes} ({eta} left)");
+    let progress = bar(0, &t!("cli-ledger-verifying-bar", bar = "{bar:40}", done = "{bytes}/{total_bytes}", eta = "{eta}"));
     let started = std::time::Instant::now();
     let result = horizon::ledger::verify::verify_ledger_seen(path, key, tables, seen, &mut |done, total| {
         progress.set_length(total);
@@ -115,26 +116,28 @@ fn verify(path: &Path, key: Option<&str>, seen: &horizon::ledger::verify::Seen, 
     match result {
         Ok(report) => {
             let secs = started.elapsed().as_secs_f64();
-            println!(
-                "OK: {} entries verified in {secs:.1} s ({:.0} entries/s)",
-                report.checkpoint.size,
-                report.checkpoint.size as f64 / secs.max(1e-9)
+            let verified = t!(
+                "cli-ledger-verified",
+                entries = report.checkpoint.size.to_string(),
+                seconds = format!("{secs:.1}"),
+                rate = format!("{:.0}", report.checkpoint.size as f64 / secs.max(1e-9))
             );
-            println!("log          {}", report.checkpoint.origin);
-            println!("root         {}", report.checkpoint.root);
+            println!("OK: {verified}");
+            println!("{}", t!("cli-ledger-log", origin = report.checkpoint.origin.as_str()));
+            println!("{}", t!("cli-ledger-root", root = report.checkpoint.root.to_string()));
             if report.key_from_ledger {
-                println!("verifier key {} (the ledger's own; pass --key to pin it)", report.key.text);
+                println!("{}", t!("cli-ledger-key-own", key = report.key.text.as_str()));
             } else {
-                println!("verifier key {} (pinned)", report.key.text);
+                println!("{}", t!("cli-ledger-key-pinned", key = report.key.text.as_str()));
             }
             print_supply(&report.state);
             match seen {
-                horizon::ledger::verify::Seen::Checkpoint(_) => println!("extends the checkpoint seen before"),
-                horizon::ledger::verify::Seen::MinSize(n) => println!("holds at least the {n} entries asked for"),
-                horizon::ledger::verify::Seen::Nothing => println!("note: without --seen or --min-size a rolled-back copy of the files would verify too"),
+                horizon::ledger::verify::Seen::Checkpoint(_) => println!("{}", t!("cli-ledger-extends-seen")),
+                horizon::ledger::verify::Seen::MinSize(n) => println!("{}", t!("cli-ledger-holds-at-least", entries = n.to_string())),
+                horizon::ledger::verify::Seen::Nothing => println!("{}", t!("cli-ledger-not-pinned-note")),
             }
             if report.uncommitted > 0 {
-                println!("note: {} records past the checkpoint are not committed and were not verified", report.uncommitted);
+                println!("{}", t!("cli-ledger-uncommitted-unverified", records = report.uncommitted.to_string()));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -147,61 +150,63 @@ fn verify(path: &Path, key: Option<&str>, seen: &horizon::ledger::verify::Seen, 
 
 fn print_supply(state: &LedgerState) {
     let s = &state.supply;
-    let line = |name: &str, issued: u64, cap: u64| {
-        println!("{:<13}{name:<13}{:>20} of {} stones", "", format_stones_grouped(issued), format_stones_grouped(cap));
+    let line = |name: String, issued: u64, cap: u64| {
+        let issued = format!("{:<13}{name:<13}{:>20}", "", format_stones_grouped(issued));
+        println!("{}", t!("cli-ledger-supply-of", issued = issued, cap = format_stones_grouped(cap)));
     };
-    println!("supply");
-    line("mileage", s.mileage_milli, MILEAGE_POOL_CAP_MILLI);
-    line("cultivation", s.cultivation_milli, CULTIVATION_POOL_CAP_MILLI);
-    line("total", s.total_milli(), TOTAL_SUPPLY_CAP_MILLI);
+    println!("{}", t!("cli-ledger-supply"));
+    line(t!("cli-ledger-supply-mileage"), s.mileage_milli, MILEAGE_POOL_CAP_MILLI);
+    line(t!("cli-ledger-supply-cultivation"), s.cultivation_milli, CULTIVATION_POOL_CAP_MILLI);
+    line(t!("cli-ledger-supply-total"), s.total_milli(), TOTAL_SUPPLY_CAP_MILLI);
     if s.mileage_earned_milli > s.mileage_milli {
-        println!("{:<13}{:<13}{:>20} stones earned by mileage, not yet mined", "", "unmined", format_stones_grouped(s.mileage_earned_milli - s.mileage_milli));
+        let unmined = format!("{:<13}{:<13}{:>20}", "", t!("cli-ledger-supply-unmined"), format_stones_grouped(s.mileage_earned_milli - s.mileage_milli));
+        println!("{}", t!("cli-ledger-supply-unmined-line", unmined = unmined));
     }
 }
 
 fn show(path: &Path, key: Option<&str>, limit: usize, tables: Arc<EconomyTables>) -> Result<ExitCode> {
     let key = key.map(parse_key).transpose()?;
-    let (ledger, report) = Ledger::open_with(path, None, key, tables).with_context(|| format!("opening ledger {}", path.display()))?;
+    let (ledger, report) = Ledger::open_with(path, None, key, tables).with_context(|| t!("cli-opening-ledger", path = path.display().to_string()))?;
     let state = ledger.state();
     let cp = ledger.checkpoint();
-    println!("ledger       {}", path.display());
-    println!("log          {}", cp.origin);
-    println!("entries      {}", ledger.size());
-    println!("checkpoint   size {} root {}", cp.size, cp.root);
-    println!("verifier key {}", ledger.verifier_key().text);
+    println!("{}", t!("cli-ledger-path", path = path.display().to_string()));
+    println!("{}", t!("cli-ledger-log", origin = cp.origin.as_str()));
+    println!("{}", t!("cli-ledger-entries", entries = ledger.size().to_string()));
+    println!("{}", t!("cli-ledger-checkpoint", size = cp.size.to_string(), root = cp.root.to_string()));
+    println!("{}", t!("cli-ledger-key", key = ledger.verifier_key().text.as_str()));
     print_supply(state);
     let kinds: Vec<String> = state.entries_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    println!("by kind      {}", kinds.join(", "));
+    println!("{}", t!("cli-ledger-by-kind", kinds = kinds.join(", ")));
     // What an auditor asks of a shared valley: whom it trusts, which cars speak in it,
     // which box commitments are still unopened, which vouchers were redeemed.
-    let self_reported = if state.self_reported_mints { "mint (a local valley)" } else { "mint nothing (a shared valley)" };
-    println!("trust        self-reported trips {self_reported}");
+    if state.self_reported_mints {
+        println!("{}", t!("cli-ledger-trust-local"));
+    } else {
+        println!("{}", t!("cli-ledger-trust-shared"));
+    }
     for (key, name) in &state.makers {
-        println!("             car maker {} ({key})", horizon::ledger::entry::printable(name));
+        println!("{:13}{}", "", t!("cli-ledger-trust-maker", name = horizon::ledger::entry::printable(name), key = key.to_string()));
     }
     for (key, name) in &state.organisers {
-        println!("             event organiser {} ({key})", horizon::ledger::entry::printable(name));
+        println!("{:13}{}", "", t!("cli-ledger-trust-organiser", name = horizon::ledger::entry::printable(name), key = key.to_string()));
     }
     let owned = state.cars.values().filter(|c| c.owner.is_some()).count();
     let open_boxes = state.players.values().filter(|p| p.open_box.is_some()).count();
-    println!("cars         {} provisioned, {owned} with an owner", state.cars.len());
-    println!("boxes        {open_boxes} commitments not yet opened");
-    println!("vouchers     {} redeemed", state.redeemed.len());
+    println!("{}", t!("cli-ledger-cars", cars = state.cars.len().to_string(), owned = owned.to_string()));
+    println!("{}", t!("cli-ledger-boxes", boxes = open_boxes.to_string()));
+    println!("{}", t!("cli-ledger-vouchers", vouchers = state.redeemed.len().to_string()));
     if report.uncommitted > 0 {
-        println!("note: {} records past the checkpoint are not committed (the authority recovers them when it next opens the ledger)", report.uncommitted);
+        println!("{}", t!("cli-ledger-uncommitted-recovered", records = report.uncommitted.to_string()));
     }
     let mut players: Vec<_> = state.players.iter().collect();
     players.sort_by(|a, b| b.1.stones_milli.cmp(&a.1.stones_milli).then(a.0.cmp(b.0)));
     println!();
-    println!("players ({}):", players.len());
-    println!(
-        "  {:<16} {:<12} {:<13} {:>10} {:>9} {:>9} {:>8} {:>6} {:>7}",
-        "key", "name", "role", "stones", "unmined", "fragments", "crystals", "pity", "km"
-    );
+    println!("{}", t!("cli-ledger-players", players = players.len().to_string()));
+    println!("  {}", t!("cli-ledger-players-header"));
     for (key, p) in players.iter().take(limit) {
         let role = match &p.role {
-            Role::Guest => "guest".to_string(),
-            Role::Owner { vehicle } => format!("owner {}", horizon::ledger::entry::printable(vehicle)),
+            Role::Guest => t!("cli-player-guest"),
+            Role::Owner { vehicle } => t!("cli-ledger-role-owner", vehicle = horizon::ledger::entry::printable(vehicle)),
         };
         println!(
             "  {:<16} {:<12} {:<13} {:>10} {:>9} {:>9} {:>8} {:>6} {:>7}",
@@ -216,37 +221,40 @@ fn show(path: &Path, key: Option<&str>, limit: usize, tables: Arc<EconomyTables>
             p.km_attested,
         );
         if !p.items.is_empty() {
-            println!("  {:<16} upgrades: {}", "", p.items.iter().cloned().collect::<Vec<_>>().join(", "));
+            println!("  {:<16} {}", "", t!("cli-ledger-player-upgrades", upgrades = p.items.iter().cloned().collect::<Vec<_>>().join(", ")));
         }
         for v in &p.vouchers {
-            let redeemed = v.redeemed.map(|at| format!(", redeemed in entry {at}")).unwrap_or_default();
-            println!("  {:<16} voucher {} for {}{redeemed}", "", v.id, v.item);
+            let voucher = match v.redeemed {
+                Some(at) => t!("cli-ledger-player-voucher-redeemed", voucher = v.id.as_str(), item = v.item.as_str(), entry = at.to_string()),
+                None => t!("cli-ledger-player-voucher", voucher = v.id.as_str(), item = v.item.as_str()),
+            };
+            println!("  {:<16} {voucher}", "");
         }
     }
     if players.len() > limit {
-        println!("  … and {} more (--players N to list more)", players.len() - limit);
+        println!("  {}", t!("cli-ledger-players-more", more = (players.len() - limit).to_string()));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn prove(path: &Path, index: u64, out: Option<PathBuf>, tables: Arc<EconomyTables>) -> Result<ExitCode> {
-    let (ledger, _) = Ledger::open_with(path, None, None, tables).with_context(|| format!("opening ledger {}", path.display()))?;
+    let (ledger, _) = Ledger::open_with(path, None, None, tables).with_context(|| t!("cli-opening-ledger", path = path.display().to_string()))?;
     let receipt = ledger.receipt(index)?;
     let text = receipt.to_text();
     let out = out.unwrap_or_else(|| PathBuf::from(format!("entry-{index}.tlog-proof")));
     if out.as_os_str() == "-" {
         print!("{text}");
     } else {
-        std::fs::write(&out, &text).with_context(|| format!("writing {}", out.display()))?;
-        println!("wrote receipt for entry {index} (of {}) to {}", ledger.size(), out.display());
-        println!("check it with: horizon ledger check-receipt {} --key '{}'", out.display(), ledger.verifier_key().text);
+        std::fs::write(&out, &text).with_context(|| t!("cli-writing", path = out.display().to_string()))?;
+        println!("{}", t!("cli-ledger-wrote-receipt", entry = index.to_string(), size = ledger.size().to_string(), path = out.display().to_string()));
+        println!("{}", t!("cli-ledger-check-receipt-with", path = out.display().to_string(), key = ledger.verifier_key().text.as_str()));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn check_receipt(file: &Path, key: &str) -> Result<ExitCode> {
     let key = parse_key(key)?;
-    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let text = std::fs::read_to_string(file).with_context(|| t!("cli-reading", path = file.display().to_string()))?;
     let receipt = match Receipt::parse(&text) {
         Ok(r) => r,
         Err(e) => {
@@ -256,9 +264,9 @@ fn check_receipt(file: &Path, key: &str) -> Result<ExitCode> {
     };
     match receipt.verify(&key) {
         Ok(v) => {
-            println!("OK: entry {} is in log {} at size {}", v.index, v.checkpoint.origin, v.checkpoint.size);
-            println!("entry        {}", v.entry.summary());
-            println!("root         {}", v.checkpoint.root);
+            println!("OK: {}", t!("cli-ledger-receipt-ok", entry = v.index.to_string(), origin = v.checkpoint.origin.as_str(), size = v.checkpoint.size.to_string()));
+            println!("{}", t!("cli-ledger-entry", entry = v.entry.summary()));
+            println!("{}", t!("cli-ledger-root", root = v.checkpoint.root.to_string()));
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
@@ -270,16 +278,19 @@ fn check_receipt(file: &Path, key: &str) -> Result<ExitCode> {
 
 fn simulate(out: &Path, players: usize, entries: u64, seed: u64, tables: Arc<EconomyTables>) -> Result<ExitCode> {
     if players == 0 {
-        bail!("--players must be at least 1");
+        bail!(t!("cli-ledger-no-players"));
     }
-    let progress = bar(entries, "simulating {bar:40} {pos}/{len} entries ({eta} left)");
+    let progress = bar(entries, &t!("cli-ledger-simulating-bar", bar = "{bar:40}", done = "{pos}/{len}", eta = "{eta}"));
     let opts = SimulationOptions { players, entries, seed, start_ms: super::now_ms() - 365 * 86_400_000 };
     let summary = simulate_ledger(out, &opts, tables, &mut |done, total| {
         progress.set_length(total.max(done));
         progress.set_position(done);
     })?;
     progress.finish_and_clear();
-    println!("wrote a simulated ledger of {} entries and {players} players to {}", summary.entries, out.display());
-    println!("verifier key {}", summary.verifier_key);
+    println!(
+        "{}",
+        t!("cli-ledger-simulated", entries = summary.entries.to_string(), players = players.to_string(), path = out.display().to_string())
+    );
+    println!("{}", t!("cli-ledger-key", key = summary.verifier_key.to_string()));
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use horizon::level::Level;
+use horizon::t;
 use plotters::prelude::*;
 
 #[derive(Subcommand)]
@@ -34,11 +35,21 @@ fn check(file: &Path) -> Result<ExitCode> {
     let level = Level::load(file)?;
     let field = level.heightfield();
     let (lo, hi) = field.min_max();
-    println!("{}: \"{}\", {} m square, heights {lo:.1}..{hi:.1} m", file.display(), level.name, level.terrain.size_m);
-    println!("landmarks  {}", level.landmarks.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", "));
-    println!("fields     {}", level.deposit_fields.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(", "));
+    println!(
+        "{}",
+        t!(
+            "cli-level-summary",
+            file = file.display().to_string(),
+            name = level.name.as_str(),
+            size = level.terrain.size_m.to_string(),
+            low = format!("{lo:.1}"),
+            high = format!("{hi:.1}")
+        )
+    );
+    println!("{}", t!("cli-level-landmarks", ids = level.landmarks.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", ")));
+    println!("{}", t!("cli-level-fields", ids = level.deposit_fields.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(", ")));
     for r in &level.routes {
-        println!("route      {} \"{}\": {:.0} m", r.id, r.name, r.length_m());
+        println!("{}", t!("cli-level-route", id = r.id.as_str(), name = r.name.as_str(), length = format!("{:.0}", r.length_m())));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -74,7 +85,7 @@ fn preview(file: &Path, out: &Path, size: u32) -> Result<ExitCode> {
     for l in &level.landmarks {
         root.draw(&Circle::new(to_px(l.position), 5, RGBColor(220, 60, 40).filled()))?;
     }
-    root.present().with_context(|| format!("writing {}", out.display()))?;
-    println!("wrote {}", out.display());
+    root.present().with_context(|| t!("cli-writing", path = out.display().to_string()))?;
+    println!("{}", t!("cli-wrote", path = out.display().to_string()));
     Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use horizon::profile::{DataDir, load_or_create_key};
+use horizon::t;
 
 pub mod car;
 pub mod chart;
@@ -124,7 +125,7 @@ pub fn play(data_dir: &DataDir, args: PlayArgs) -> Result<ExitCode> {
     #[cfg(not(feature = "game"))]
     {
         let _ = (data_dir, args);
-        anyhow::bail!("this build has no game (built without the `game` feature); the tools still work: see `horizon --help`")
+        anyhow::bail!(t!("cli-no-game-play"))
     }
 }
 
@@ -172,17 +173,17 @@ pub fn kiosk(data_dir: &DataDir, args: KioskArgs) -> Result<ExitCode> {
     #[cfg(not(feature = "game"))]
     {
         let _ = (data_dir, config);
-        anyhow::bail!("this build has no game (built without the `game` feature); `horizon kiosk --check` still checks a configuration")
+        anyhow::bail!(t!("cli-no-game-kiosk"))
     }
 }
 
 #[cfg(feature = "game")]
 fn soak(data_dir: &DataDir, config: &horizon::kiosk::KioskConfig, hours: f64) -> Result<ExitCode> {
     if !(hours > 0.0 && hours <= 24.0 * 30.0) {
-        anyhow::bail!("--soak {hours}: give 0 < HOURS ≤ 720");
+        anyhow::bail!(t!("cli-soak-hours", hours = hours.to_string()));
     }
     if data_dir.0.join("ledger").exists() {
-        anyhow::bail!("--soak enrols thousands of scripted visitors into the valley of {}: give it a new --data-dir, not a show's", data_dir.0.display());
+        anyhow::bail!(t!("cli-soak-not-a-show", dir = data_dir.0.display().to_string()));
     }
     let started = std::time::Instant::now();
     let report = horizon::game::kiosk::soak::soak(&data_dir.0, config, hours, |sample| println!("{sample}"))?;
@@ -190,17 +191,21 @@ fn soak(data_dir: &DataDir, config: &horizon::kiosk::KioskConfig, hours: f64) ->
     let last = report.samples.last().expect("a sample at the start and the end");
     let spent = started.elapsed().as_secs();
     println!(
-        "{hours} simulated hours in {} min {} s ({:.0}× a show's pace): {} visitors, {} to {} entities after the first hour",
-        spent / 60,
-        spent % 60,
-        report.speed,
-        last.visitors,
-        fewest,
-        most
+        "{}",
+        t!(
+            "cli-soak-done",
+            hours = hours.to_string(),
+            minutes = (spent / 60).to_string(),
+            seconds = (spent % 60).to_string(),
+            speed = format!("{:.0}", report.speed),
+            visitors = last.visitors.to_string(),
+            fewest = fewest.to_string(),
+            most = most.to_string()
+        )
     );
     match report.resident_growth_mib_per_day() {
-        Some(growth) => println!("resident memory grows {growth:.2} MiB a simulated day after the first hour"),
-        None => println!("resident memory growth: unknown (needs Linux's /proc and over an hour)"),
+        Some(growth) => println!("{}", t!("cli-soak-growth", growth = format!("{growth:.2}"))),
+        None => println!("{}", t!("cli-soak-growth-unknown")),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -209,7 +214,7 @@ pub fn keys(data_dir: &DataDir) -> Result<ExitCode> {
     let path = data_dir.player_key();
     let (key, created) = load_or_create_key(&path, "player")?;
     if created {
-        println!("created a new player key");
+        println!("{}", t!("cli-keys-created"));
     }
     println!("key file     {} (private; never printed)", path.display());
     println!("public key   {}", key.public_key().to_hex());

@@ -16,6 +16,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use clap::Subcommand;
 use horizon::ledger::grant::{Grant, Statement};
 use horizon::ledger::{NamedKey, PublicKey};
+use horizon::t;
 
 pub const GRANT_FORMAT: &str = "crypto-horizon/co-creation-grant@1";
 
@@ -49,26 +50,35 @@ struct GrantFile {
 
 pub fn run(command: OrganiserCommand) -> Result<ExitCode> {
     let OrganiserCommand::Grant { key, valley, event, player, out } = command;
-    let text = std::fs::read_to_string(&key).with_context(|| format!("reading {}", key.display()))?;
-    let organiser = NamedKey::from_signer_string(&text).with_context(|| format!("{}: not a signer key", key.display()))?;
-    let player = PublicKey::from_hex(&player).filter(|k| k.verifying_key().is_some()).with_context(|| format!("--player {player:?} is not a public key (64 hex digits)"))?;
+    let text = std::fs::read_to_string(&key).with_context(|| t!("cli-reading", path = key.display().to_string()))?;
+    let organiser = NamedKey::from_signer_string(&text).with_context(|| t!("cli-not-a-signer-key", path = key.display().to_string()))?;
+    let player = PublicKey::from_hex(&player).filter(|k| k.verifying_key().is_some()).with_context(|| t!("cli-organiser-bad-player", player = format!("{player:?}")))?;
     if let Some(why) = horizon::ledger::entry::label_problem("event id", &event) {
         bail!("{why}");
     }
     let day = (super::now_ms() / 86_400_000) as u32;
     let grant = Grant::sign(&organiser.signing_key, valley.trim(), &event, player, day)?;
     let file = GrantFile { format: GRANT_FORMAT.into(), event: event.clone(), player: player.to_hex(), grant: B64.encode(grant.to_bytes()) };
-    horizon::ledger::files::write_atomically(&out, serde_json::to_string_pretty(&file)?.as_bytes()).with_context(|| format!("writing {}", out.display()))?;
-    println!("granted event {event} to player {} (organiser {}): {}", player.fingerprint(), organiser.public_key().fingerprint(), out.display());
+    horizon::ledger::files::write_atomically(&out, serde_json::to_string_pretty(&file)?.as_bytes()).with_context(|| t!("cli-writing", path = out.display().to_string()))?;
+    println!(
+        "{}",
+        t!(
+            "cli-organiser-granted",
+            event = event.as_str(),
+            player = player.fingerprint(),
+            organiser = organiser.public_key().fingerprint(),
+            path = out.display().to_string()
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 /// The grant in a grant file, or what is wrong with it.
 pub fn parse_grant_file(path: &Path, text: &str) -> Result<Grant> {
-    let file: GrantFile = serde_json::from_str(text).with_context(|| format!("{}: not a grant file", path.display()))?;
+    let file: GrantFile = serde_json::from_str(text).with_context(|| t!("cli-grant-not-a-file", path = path.display().to_string()))?;
     if file.format != GRANT_FORMAT {
-        bail!("{}: format is {:?}, not {GRANT_FORMAT:?}", path.display(), file.format);
+        bail!(t!("cli-grant-bad-format", path = path.display().to_string(), format = format!("{:?}", file.format), expected = format!("{GRANT_FORMAT:?}")));
     }
-    let bytes = B64.decode(file.grant.trim()).map_err(|_| anyhow::anyhow!("{}: the grant is not base64", path.display()))?;
-    Grant::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("{}: the grant is not a signed grant: {e}", path.display()))
+    let bytes = B64.decode(file.grant.trim()).map_err(|_| anyhow::anyhow!(t!("cli-grant-not-base64", path = path.display().to_string())))?;
+    Grant::from_bytes(&bytes).map_err(|e| anyhow::anyhow!(t!("cli-grant-not-signed", path = path.display().to_string(), error = e.to_string())))
 }

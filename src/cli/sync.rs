@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use horizon::ledger::{Body, Role, Scope, VerifierKey};
 use horizon::profile::{DataDir, load_or_create_key};
+use horizon::t;
 use horizon::telemetry::{LocalZone, TripHistory, TripSummary, TripsRead, Verdict, chain_over_accepted, check_trips, format_time, read_trip_file};
 use horizon::valley::embedded::system_clock;
 use horizon::client::http::{HttpValley, describe_import, saved_server, sync_dir};
@@ -58,7 +59,7 @@ pub struct ServeLimits {
 impl ServeLimits {
     fn options(&self) -> Result<ServeOptions> {
         let seconds = |s: f64, what: &str| {
-            if s.is_finite() && s > 0.0 && s <= 3600.0 { Ok(std::time::Duration::from_secs_f64(s)) } else { bail!("--{what} must be more than 0 and at most 3600 seconds") }
+            if s.is_finite() && s > 0.0 && s <= 3600.0 { Ok(std::time::Duration::from_secs_f64(s)) } else { bail!(t!("cli-serve-bad-seconds", flag = what)) }
         };
         Ok(ServeOptions {
             header_timeout: seconds(self.header_timeout, "header-timeout")?,
@@ -95,8 +96,8 @@ impl ServeTrust {
         let mut trust = if self.trust_demo_maker { ServerTrust::demo() } else { ServerTrust::default() };
         trust.origin = self.origin.clone();
         let named = |flag: &str, m: &str| -> Result<(horizon::ledger::PublicKey, String)> {
-            let Some((name, key)) = m.split_once('=') else { bail!("--{flag} {m:?}: expected NAME=KEY") };
-            let key = horizon::ledger::PublicKey::from_hex(key).filter(|k| k.verifying_key().is_some()).with_context(|| format!("--{flag} {m:?}: the key is not an Ed25519 public key (64 hex digits)"))?;
+            let Some((name, key)) = m.split_once('=') else { bail!(t!("cli-serve-expected-name-key", flag = flag, value = format!("{m:?}"))) };
+            let key = horizon::ledger::PublicKey::from_hex(key).filter(|k| k.verifying_key().is_some()).with_context(|| t!("cli-serve-bad-key", flag = flag, value = format!("{m:?}")))?;
             Ok((key, name.trim().to_string()))
         };
         for m in &self.makers {
@@ -114,16 +115,20 @@ pub fn serve(data: &DataDir, addr: &str, limits: &ServeLimits, trust: &ServeTrus
     let server = ValleyServer::open(data, system_clock, &trust.trust()?)?;
     let makers = &server.valley().ledger().state().makers;
     if makers.is_empty() {
-        eprintln!("warning: no car maker is trusted (--maker NAME=KEY): no trip can mint stones here");
+        eprintln!("{}", t!("cli-serve-no-maker"));
     }
     for (key, name) in makers {
-        eprintln!("trusted car maker: {name} ({key})");
+        eprintln!("{}", t!("cli-serve-trusted-maker", name = name.as_str(), key = key.to_string()));
     }
-    eprintln!("valley server: ledger {} with {} entries, verifier key {}", data.ledger().display(), server.valley().ledger().size(), server.valley().ledger().verifier_key().text);
+    let ledger = server.valley().ledger();
+    eprintln!(
+        "{}",
+        t!("cli-serve-ledger", path = data.ledger().display().to_string(), entries = ledger.size().to_string(), key = ledger.verifier_key().text.as_str())
+    );
     if limits.web.join("index.html").is_file() {
-        eprintln!("browser game: {} at /", limits.web.display());
+        eprintln!("{}", t!("cli-serve-web", dir = limits.web.display().to_string()));
     } else {
-        eprintln!("no browser game in {} (build it with scripts/web.sh, or pass --web DIR): / says so", limits.web.display());
+        eprintln!("{}", t!("cli-serve-no-web", dir = limits.web.display().to_string()));
     }
     runtime().block_on(serve_http(addr, server, options))?;
     Ok(ExitCode::SUCCESS)
@@ -144,7 +149,7 @@ async fn flush_waiting_when_busy(valley: &mut HttpValley) -> Result<horizon::cli
                 return Ok(all);
             }
             Err(ValleyError::Busy { retry_after_s, .. }) if waited + retry_after_s <= 60 => {
-                eprintln!("the server asks to wait {retry_after_s} s; then sending the rest of the queue");
+                eprintln!("{}", t!("cli-sync-busy", seconds = retry_after_s.to_string()));
                 tokio::time::sleep(std::time::Duration::from_secs(retry_after_s)).await;
                 waited += retry_after_s;
             }
@@ -169,7 +174,7 @@ pub struct SyncArgs {
 
 pub fn sync(data: &DataDir, args: SyncArgs) -> Result<ExitCode> {
     let Some(mut valley) = client(data, args.server.as_deref())? else {
-        bail!("this profile has no server yet: run `horizon sync --server URL` (for example http://127.0.0.1:8080)")
+        bail!(t!("cli-sync-no-server"))
     };
     let pinned = args.server_key.as_deref().map(|k| VerifierKey::parse(k).with_context(|| format!("--server-key {k:?}"))).transpose()?;
     let rt = runtime();
@@ -186,10 +191,19 @@ pub fn sync(data: &DataDir, args: SyncArgs) -> Result<ExitCode> {
             println!("  {a}");
         }
         for (id, reason) in &report.refused {
-            println!("  refused ({id}): {reason}");
+            println!("  {}", t!("cli-sync-refused-intent", id = id.to_string(), reason = reason.to_string()));
         }
         let synced = valley.sync_replica().await?;
-        println!("synced with {}: {} entries verified ({} new), {} intents sent", valley.base(), synced.size, synced.new_entries, report.sent);
+        println!(
+            "{}",
+            t!(
+                "cli-sync-synced",
+                server = valley.base(),
+                entries = synced.size.to_string(),
+                new = synced.new_entries.to_string(),
+                sent = report.sent.to_string()
+            )
+        );
         if let Ok(view) = valley.view(&me) {
             print_player(&view);
         }
@@ -199,7 +213,7 @@ pub fn sync(data: &DataDir, args: SyncArgs) -> Result<ExitCode> {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) if e.is_retryable() => {
             println!("{e}");
-            println!("{} intents are queued in {} and will be sent by the next `horizon sync`", valley.queue.items().len(), sync_dir(data).display());
+            println!("{}", t!("cli-sync-queued", intents = valley.queue.items().len().to_string(), dir = sync_dir(data).display().to_string()));
             Ok(ExitCode::from(2))
         }
         Err(e) => Err(e.into()),
@@ -209,18 +223,22 @@ pub fn sync(data: &DataDir, args: SyncArgs) -> Result<ExitCode> {
 fn print_player(view: &horizon::valley::PlayerView) {
     let s = &view.state;
     let role = match &s.role {
-        Role::Owner { vehicle } => format!("owner of {}", horizon::ledger::entry::printable(vehicle)),
-        Role::Guest => "guest".into(),
+        Role::Owner { vehicle } => t!("cli-player-owner", vehicle = horizon::ledger::entry::printable(vehicle)),
+        Role::Guest => t!("cli-player-guest"),
     };
     println!(
-        "player {} ({}, {role}): {} stones, {} waiting in the valley, {} crystals, {} fragments, level {}",
-        horizon::ledger::entry::printable(&s.name),
-        view.key.fingerprint(),
-        horizon::economy::format_stones(s.stones_milli),
-        horizon::economy::format_stones(s.unmined_milli()),
-        s.crystals,
-        s.fragments,
-        view.stats.level
+        "{}",
+        t!(
+            "cli-player",
+            name = horizon::ledger::entry::printable(&s.name),
+            key = view.key.fingerprint(),
+            role = role,
+            stones = horizon::economy::format_stones(s.stones_milli),
+            waiting = horizon::economy::format_stones(s.unmined_milli()),
+            crystals = s.crystals.to_string(),
+            fragments = s.fragments.to_string(),
+            level = view.stats.level.to_string()
+        )
     );
 }
 
@@ -247,14 +265,10 @@ impl From<ScopeArg> for Scope {
     }
 }
 
-const SCOPES: [(Scope, &str); 2] = [
-    (Scope::Mileage, "trip start and end, odometer readings and energy, by the car's pseudonym (earns stones)"),
-    (Scope::Behaviour, "counts of hard braking and acceleration per trip (shapes the handling stat)"),
-];
-
 fn print_scopes(granted: impl Fn(Scope) -> bool) {
-    for (scope, what) in SCOPES {
-        println!("{:<10} {:<8} {what}", format!("{scope:?}").to_lowercase(), if granted(scope) { "granted" } else { "off" });
+    for (scope, what) in [(Scope::Mileage, t!("cli-scope-mileage")), (Scope::Behaviour, t!("cli-scope-behaviour"))] {
+        let state = if granted(scope) { t!("cli-scope-granted") } else { t!("cli-scope-off") };
+        println!("{:<10} {state:<8} {what}", format!("{scope:?}").to_lowercase());
     }
 }
 
@@ -267,13 +281,18 @@ pub fn consent(data: &DataDir, command: Option<ConsentCommand>) -> Result<ExitCo
         if let Some((scope, granted)) = change {
             let entry = valley.sign(Body::Consent { scope, granted })?;
             valley.enqueue(Intent::Submit(SubmitRequest::new(&entry)))?;
-            println!("{} {scope:?}: signed and queued for {}", if granted { "granted" } else { "revoked" }, valley.base());
+            let scope_name = format!("{scope:?}");
+            if granted {
+                println!("{}", t!("cli-consent-granted-queued", scope = scope_name, server = valley.base()));
+            } else {
+                println!("{}", t!("cli-consent-revoked-queued", scope = scope_name, server = valley.base()));
+            }
             match runtime().block_on(async {
                 valley.flush().await?;
                 valley.sync_replica().await
             }) {
-                Ok(_) => println!("sent"),
-                Err(e) if e.is_retryable() => println!("{e}; it will be sent by the next `horizon sync`"),
+                Ok(_) => println!("{}", t!("cli-consent-sent")),
+                Err(e) if e.is_retryable() => println!("{}", t!("cli-consent-retry", error = e.to_string())),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -285,7 +304,12 @@ pub fn consent(data: &DataDir, command: Option<ConsentCommand>) -> Result<ExitCo
     if let Some((scope, granted)) = change {
         let entry = valley.sign_for(&player, Body::Consent { scope, granted })?;
         let index = block_on_ready(valley.submit(entry))?;
-        println!("{} {scope:?}: ledger entry {index}", if granted { "granted" } else { "revoked" });
+        let (scope_name, entry) = (format!("{scope:?}"), index.to_string());
+        if granted {
+            println!("{}", t!("cli-consent-granted-entry", scope = scope_name, entry = entry));
+        } else {
+            println!("{}", t!("cli-consent-revoked-entry", scope = scope_name, entry = entry));
+        }
     }
     let view = block_on_ready(valley.player(&key))?;
     print_scopes(|scope| view.state.consented(scope));
@@ -295,8 +319,8 @@ pub fn consent(data: &DataDir, command: Option<ConsentCommand>) -> Result<ExitCo
 /// Whether `voucher` can be redeemed by `state`'s player, or why not.
 fn redeemable(state: Option<&horizon::ledger::PlayerState>, voucher: &str) -> Result<()> {
     match state.and_then(|p| p.vouchers.iter().find(|v| v.id == voucher)) {
-        None => bail!("you hold no voucher {voucher:?} (see `horizon sync` or the garage for yours)"),
-        Some(v) if v.redeemed.is_some() => bail!("voucher {voucher} was already redeemed (entry {})", v.redeemed.unwrap_or_default()),
+        None => bail!(t!("cli-redeem-no-such-voucher", voucher = format!("{voucher:?}"))),
+        Some(v) if v.redeemed.is_some() => bail!(t!("cli-voucher-already-redeemed", voucher = voucher, entry = v.redeemed.unwrap_or_default().to_string())),
         Some(_) => Ok(()),
     }
 }
@@ -316,12 +340,12 @@ pub fn redeem(data: &DataDir, voucher: &str) -> Result<ExitCode> {
             Ok::<_, ValleyError>(report)
         }) {
             Ok(report) if report.refused.is_empty() => {
-                println!("voucher {voucher} redeemed: signed by you and recorded at {}", valley.base());
+                println!("{}", t!("cli-redeem-recorded-at", voucher = voucher, server = valley.base()));
                 Ok(ExitCode::SUCCESS)
             }
-            Ok(report) => bail!("the valley refused: {}", report.refused.iter().map(|(_, r)| r.as_str()).collect::<Vec<_>>().join("; ")),
+            Ok(report) => bail!(t!("cli-redeem-refused", reasons = report.refused.iter().map(|(_, r)| r.as_str()).collect::<Vec<_>>().join("; "))),
             Err(e) if e.is_retryable() => {
-                println!("{e}; the redemption is queued and sent by the next `horizon sync`");
+                println!("{}", t!("cli-redeem-retry", error = e.to_string()));
                 Ok(ExitCode::from(2))
             }
             Err(e) => Err(e.into()),
@@ -331,7 +355,7 @@ pub fn redeem(data: &DataDir, voucher: &str) -> Result<ExitCode> {
     redeemable(valley.ledger().state().player(&player.public_key()), voucher)?;
     let entry = valley.sign_for(&player, Body::Redeem { voucher: voucher.into() })?;
     let index = block_on_ready(valley.submit(entry))?;
-    println!("voucher {voucher} redeemed: ledger entry {index}");
+    println!("{}", t!("cli-redeem-recorded", voucher = voucher, entry = index.to_string()));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -347,9 +371,16 @@ fn print_checked(checked: &[horizon::telemetry::CheckedTrip]) {
         let when = &when[..16.min(when.len())];
         match &c.verdict {
             Verdict::Accepted { minable_km, note } => {
-                println!("  accepted  {when}  {:>7.1} km  {minable_km} km minable{}", c.trip.distance_km(), note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default())
+                let km = format!("{:>7.1}", c.trip.distance_km());
+                let line = match note {
+                    Some(note) => t!("cli-trip-accepted-note", when = when, km = km, minable = minable_km.to_string(), note = note.as_str()),
+                    None => t!("cli-trip-accepted", when = when, km = km, minable = minable_km.to_string()),
+                };
+                println!("  {line}");
             }
-            Verdict::Rejected { reason } => println!("  REJECTED  {when}  {:>7.1} km  {reason}", c.trip.distance_km()),
+            Verdict::Rejected { reason } => {
+                println!("  {}", t!("cli-trip-rejected", when = when, km = format!("{:>7.1}", c.trip.distance_km()), reason = reason.as_str()))
+            }
         }
     }
 }
@@ -367,9 +398,9 @@ fn read_and_say(file: &Path, bytes: &[u8], vehicle: &str, accepted: &[TripSummar
     let mut read = read_trip_file(&file.display().to_string(), bytes, vehicle, odometer, zone)?;
     chain_over_accepted(accepted, vehicle, &mut read);
     let n = read.trips.len();
-    println!("{}: read as {}: {n} {}", file.display(), read.family, if n == 1 { "trip" } else { "trips" });
+    println!("{}", t!("cli-import-read-as", file = file.display().to_string(), family = read.family.as_str(), count = n));
     for note in &read.notes {
-        println!("  note: {note}");
+        println!("  {}", t!("cli-note", note = note.as_str()));
     }
     Ok(read)
 }
@@ -378,7 +409,7 @@ fn read_and_say(file: &Path, bytes: &[u8], vehicle: &str, accepted: &[TripSummar
 /// trip, against this profile's accepted trips; nothing is written or sent.
 fn dry_run_import(data: &DataDir, file: &Path, content: ImportFile, zone: &LocalZone) -> Result<ExitCode> {
     let ImportFile::SelfReported(bytes) = content else {
-        println!("{}: a car's or an organiser's signed file; a dry run shows self-reported trip files only", file.display());
+        println!("{}", t!("cli-dry-run-signed-file", file = file.display().to_string()));
         return Ok(ExitCode::SUCCESS);
     };
     // What this device knows of the car, read without opening (or creating) anything.
@@ -398,9 +429,9 @@ fn dry_run_import(data: &DataDir, file: &Path, content: ImportFile, zone: &Local
     let read = read_and_say(file, &bytes, &vehicle, &accepted, zone)?;
     let checked = check_trips(&mut TripHistory::of(&accepted), &vehicle, read.trips);
     let accepted = checked.iter().filter(|c| matches!(c.verdict, Verdict::Accepted { .. })).count();
-    println!("{}: {accepted} of {} would be accepted:", file.display(), checked.len());
+    println!("{}", t!("cli-dry-run-would-accept", file = file.display().to_string(), accepted = accepted.to_string(), trips = checked.len().to_string()));
     print_checked(&checked);
-    println!("(a dry run: nothing was imported; the checks are this device's, the valley's own decide)");
+    println!("{}", t!("cli-dry-run-note"));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -413,7 +444,7 @@ enum ImportFile {
 }
 
 fn read_import_file(file: &Path) -> Result<ImportFile> {
-    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let bytes = std::fs::read(file).with_context(|| t!("cli-reading", path = file.display().to_string()))?;
     let name = file.display().to_string();
     let head = &bytes[..bytes.len().min(512)];
     let grant_format = super::organiser::GRANT_FORMAT.as_bytes();
@@ -444,12 +475,12 @@ fn flush_and_report(valley: &mut HttpValley, file: &Path, rt: &tokio::runtime::R
                 println!("{a}");
             }
             for (_, reason) in &report.refused {
-                println!("  refused: {reason}");
+                println!("  {}", t!("cli-import-refused", reason = reason.to_string()));
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) if e.is_retryable() => {
-            println!("{e}; it stays queued and is sent by the next `horizon sync`");
+            println!("{}", t!("cli-import-retry", error = e.to_string()));
             Ok(ExitCode::from(2))
         }
         Err(e) => Err(e.into()),
@@ -458,7 +489,7 @@ fn flush_and_report(valley: &mut HttpValley, file: &Path, rt: &tokio::runtime::R
 
 fn refuse_counts_without_consent(trips: &[horizon::ledger::car::SignedTrip], behaviour: bool) -> Result<()> {
     if !behaviour && trips.iter().any(|t| t.details.hard_brakes != 0 || t.details.hard_accelerations != 0) {
-        bail!("the car signed hard-event counts, but the behaviour scope is off: grant it (`horizon consent grant behaviour`) or have the car sign the trips without them");
+        bail!(t!("cli-import-counts-without-consent"));
     }
     Ok(())
 }
@@ -481,32 +512,32 @@ pub fn import(data: &DataDir, file: &Path, timezone: Option<&str>, dry_run: bool
         let _ = rt.block_on(valley.sync_replica());
         let role = match valley.replica.state().player(&me).map(|p| p.role.clone()) {
             Some(role) => role,
-            None => bail!("this profile is not enrolled at {} yet: run `horizon sync` first", valley.base()),
+            None => bail!(t!("cli-import-not-enrolled", server = valley.base())),
         };
         let queued = match content {
             ImportFile::Grant(grant) => {
                 let event = grant.event.clone();
                 valley.enqueue(Intent::Grant(horizon::valley::wire::GrantRequest::new(&grant)))?;
-                format!("the grant for event {event}")
+                t!("cli-import-queued-grant", event = event)
             }
             ImportFile::Pairing(pairing) => {
                 let vehicle = pairing.binding.vehicle.clone();
                 valley.enqueue(Intent::Pair(PairRequest::new(&pairing)))?;
-                format!("the pairing with car {vehicle}")
+                t!("cli-import-queued-pairing", vehicle = vehicle)
             }
             ImportFile::CarTrips(trips) => {
                 if !valley.consented(Scope::Mileage) {
-                    bail!("importing trips needs the mileage consent; grant it with `horizon consent grant mileage`");
+                    bail!(t!("cli-import-needs-mileage-consent"));
                 }
                 refuse_counts_without_consent(&trips, valley.consented(Scope::Behaviour))?;
                 let n = trips.len();
                 valley.enqueue(Intent::CarTrips(CarTripsRequest::new(&trips)))?;
-                format!("{n} car-signed trips")
+                t!("cli-import-queued-car-trips", trips = n.to_string())
             }
             ImportFile::SelfReported(bytes) => {
-                let Role::Owner { vehicle } = role else { bail!("guests have no car: pair a car first (`horizon import PAIRING.json`)") };
+                let Role::Owner { vehicle } = role else { bail!(t!("cli-import-guest-has-no-car")) };
                 if !valley.consented(Scope::Mileage) {
-                    bail!("importing trips needs the mileage consent; grant it with `horizon consent grant mileage`");
+                    bail!(t!("cli-import-needs-mileage-consent"));
                 }
                 let mut trips = read_self_reported(file, &bytes, &vehicle, valley.accepted_trips(), &zone)?;
                 if !valley.consented(Scope::Behaviour) {
@@ -518,10 +549,10 @@ pub fn import(data: &DataDir, file: &Path, timezone: Option<&str>, dry_run: bool
                 }
                 let n = trips.len();
                 valley.enqueue(Intent::Trips(TripsRequest { trips }))?;
-                format!("{n} self-reported trip summaries")
+                t!("cli-import-queued-self-reported", trips = n.to_string())
             }
         };
-        println!("{queued} from {} queued for {}", file.display(), valley.base());
+        println!("{}", t!("cli-import-queued", what = queued, file = file.display().to_string(), server = valley.base()));
         return flush_and_report(&mut valley, file, &rt);
     }
     let (mut valley, player) = EmbeddedValley::open_with_player(data, system_clock)?;
@@ -530,13 +561,13 @@ pub fn import(data: &DataDir, file: &Path, timezone: Option<&str>, dry_run: bool
         ImportFile::Grant(grant) => {
             let event = grant.event.clone();
             let crystals = block_on_ready(valley.claim_grant(&key, grant))?;
-            println!("granted: {crystals} crystals for event {event}");
+            println!("{}", t!("cli-import-granted", crystals = crystals.to_string(), event = event));
             return Ok(ExitCode::SUCCESS);
         }
         ImportFile::Pairing(pairing) => {
             let vehicle = pairing.binding.vehicle.clone();
             let index = valley.pair(&key, pairing)?;
-            println!("paired with car {vehicle}: you are its owner (ledger entry {index})");
+            println!("{}", t!("cli-import-paired", vehicle = vehicle, entry = index.to_string()));
             return Ok(ExitCode::SUCCESS);
         }
         ImportFile::CarTrips(trips) => {
@@ -547,7 +578,7 @@ pub fn import(data: &DataDir, file: &Path, timezone: Option<&str>, dry_run: bool
         ImportFile::SelfReported(bytes) => {
             let vehicle = match valley.ledger().state().player(&key).map(|p| p.role.clone()) {
                 Some(Role::Owner { vehicle }) => vehicle,
-                _ => bail!("guests have no car: pair a car first (`horizon import PAIRING.json`)"),
+                _ => bail!(t!("cli-import-guest-has-no-car")),
             };
             let trips = read_self_reported(file, &bytes, &vehicle, valley.accepted_trips(&key), &zone)?;
             block_on_ready(valley.import_trips(&key, trips))?
@@ -602,8 +633,8 @@ pub fn export(data: &DataDir, out: Option<PathBuf>) -> Result<ExitCode> {
     let text = serde_json::to_string_pretty(&doc)?;
     match out {
         Some(path) if path.as_os_str() != "-" => {
-            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-            println!("wrote everything held about player {} to {}", me.fingerprint(), path.display());
+            std::fs::write(&path, text).with_context(|| t!("cli-writing", path = path.display().to_string()))?;
+            println!("{}", t!("cli-export-wrote", player = me.fingerprint(), path = path.display().to_string()));
         }
         _ => println!("{text}"),
     }
@@ -624,21 +655,21 @@ pub fn forget(data: &DataDir, yes: bool) -> Result<ExitCode> {
         sync_dir(data),
     ];
     if !yes {
-        println!("this deletes the player's key and personal data on this device:");
+        println!("{}", t!("cli-forget-will-delete"));
         for t in &targets {
             println!("  {}", t.display());
         }
-        println!("the ledger keeps its entries (pseudonyms only). Run again with --yes to delete.");
+        println!("{}", t!("cli-forget-ask-yes"));
         return Ok(ExitCode::from(2));
     }
     for t in &targets {
         let removed = if t.is_dir() { std::fs::remove_dir_all(t) } else { std::fs::remove_file(t) };
         match removed {
-            Ok(()) => println!("deleted {}", t.display()),
+            Ok(()) => println!("{}", t!("cli-forget-deleted", path = t.display().to_string())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => bail!("could not delete {}: {e}", t.display()),
+            Err(e) => bail!(t!("cli-forget-could-not-delete", path = t.display().to_string(), error = e.to_string())),
         }
     }
-    println!("forgotten; the ledger's entries stay and name only pseudonyms");
+    println!("{}", t!("cli-forget-done"));
     Ok(ExitCode::SUCCESS)
 }

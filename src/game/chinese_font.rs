@@ -1,32 +1,35 @@
 //! Chinese in egui: its bundled fonts have no CJK glyphs, so Chinese text would paint as
-//! empty boxes. Natively the system's Noto Sans CJK (Debian's `fonts-noto-cjk`, its
-//! Simplified Chinese face) is read before the app starts — never in a frame: it is 19 MB —
-//! and added as every family's fallback on the first egui pass. `HORIZON_CJK_FONT=FILE`
-//! names another font file (face 0).
+//! empty boxes. Every build carries the game's own cut of Noto Sans CJK SC
+//! (assets/fonts/NotoSansSC-Game.otf, scripts/cjk-font.sh: the characters of the Chinese
+//! catalogue), tried after egui's fonts; natively the system's whole Noto Sans CJK (Debian's
+//! `fonts-noto-cjk`, 19 MB, read before the app starts, never in a frame) comes after it, for
+//! names players write. `HORIZON_CJK_FONT=FILE` names another font file (face 0).
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-/// A font file's bytes and the face to use.
+/// The game's cut of Noto Sans CJK SC.
+const BUNDLED: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-Game.otf");
+
+/// The font files' bytes and the faces to use, first tried first.
 #[derive(Resource)]
 pub struct ChineseFont {
     /// Kept for the process's life: every egui context (the screen's, a stream's) shares it.
-    bytes: &'static [u8],
-    face: u32,
+    fonts: Vec<(&'static str, &'static [u8], u32)>,
     added: bool,
 }
 
 impl ChineseFont {
-    /// Reads the font (start-up only). None, with a warning, when the machine has none.
-    pub fn read() -> Option<ChineseFont> {
+    /// The bundled font, and the system's where it has one (start-up only).
+    pub fn read() -> ChineseFont {
+        let mut fonts = vec![("Noto Sans SC (game)", BUNDLED, 0)];
         #[cfg(not(target_arch = "wasm32"))]
         match crate::platform::cjk_font::read_cjk_font() {
-            Some(Ok((bytes, face))) => return Some(ChineseFont { bytes: Box::leak(bytes.into_boxed_slice()), face, added: false }),
+            Some(Ok((bytes, face))) => fonts.push(("Noto Sans CJK SC", Box::leak(bytes.into_boxed_slice()), face)),
             Some(Err(e)) => warn!("{e}"),
-            None => {}
+            None => info!("no system Chinese font (fonts-noto-cjk): Chinese beyond the game's own words shows as boxes"),
         }
-        warn!("no Chinese font found (install fonts-noto-cjk, or set HORIZON_CJK_FONT=FILE): Chinese text shows as boxes");
-        None
+        ChineseFont { fonts, added: false }
     }
 }
 
@@ -44,10 +47,12 @@ fn add_font(mut contexts: EguiContexts, mut font: ResMut<ChineseFont>) -> Result
 }
 
 impl ChineseFont {
-    /// Adds the font to a context as every family's fallback.
+    /// Adds the fonts to a context as every family's fallbacks, in order.
     pub fn add_to(&self, ctx: &egui::Context) {
-        let data = egui::FontData { index: self.face, ..egui::FontData::from_static(self.bytes) };
-        let families = [egui::FontFamily::Proportional, egui::FontFamily::Monospace].map(|family| egui::epaint::text::InsertFontFamily { family, priority: egui::epaint::text::FontPriority::Lowest }).to_vec();
-        ctx.add_font(egui::epaint::text::FontInsert { name: "Noto Sans CJK SC".into(), data, families });
+        for (name, bytes, face) in &self.fonts {
+            let data = egui::FontData { index: *face, ..egui::FontData::from_static(bytes) };
+            let families = [egui::FontFamily::Proportional, egui::FontFamily::Monospace].map(|family| egui::epaint::text::InsertFontFamily { family, priority: egui::epaint::text::FontPriority::Lowest }).to_vec();
+            ctx.add_font(egui::epaint::text::FontInsert { name: (*name).into(), data, families });
+        }
     }
 }

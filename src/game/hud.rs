@@ -11,6 +11,10 @@ use super::screens::{Profile, Screen};
 use super::world::CurrentLevel;
 use super::authority::{GameTables, Intent, Outcome};
 use crate::economy::{format_stones, format_stones_grouped};
+use crate::economy::tables::Category;
+use crate::i18n::named;
+use crate::ledger::Scope;
+use crate::t;
 
 pub fn plugin(app: &mut App) {
     app.init_resource::<Notices>()
@@ -42,25 +46,31 @@ fn collect_notices(time: Res<Time>, tables: Res<GameTables>, mut notices: ResMut
     let good = egui::Color32::from_rgb(160, 230, 255);
     for outcome in outcomes.read() {
         let (text, colour) = match outcome {
-            Outcome::Mined(d) => (format!("+{} stone mined (km {})", format_stones(d.amount_milli), d.km_index), good),
+            Outcome::Mined(d) => (t!("game-notice-mined", stones = format_stones(d.amount_milli), km = d.km_index.to_string()), good),
             Outcome::TaskDone { task, crystals } => {
-                let name = tables.task(task).map_or(task.as_str(), |t| t.name.as_str());
-                (format!("Task done: {name}  +{crystals} crystals"), egui::Color32::from_rgb(230, 180, 255))
+                let name = tables.task(task).map_or(task.clone(), |t| named("task", &t.id, &t.name));
+                (t!("game-notice-task-done", task = name, crystals = crystals.to_string()), egui::Color32::from_rgb(230, 180, 255))
             }
             Outcome::Bought { item } => {
-                let name = tables.upgrade(item).map_or(item.as_str(), |u| u.name.as_str());
-                (format!("Bought {name}: signed and on the ledger"), good)
+                let name = tables.upgrade(item).map_or(item.clone(), |u| named(if u.category == Category::Cosmetic { "cosmetic" } else { "upgrade" }, &u.id, &u.name));
+                (t!("game-notice-bought", item = name), good)
             }
-            Outcome::ConsentSet { scope, granted } => (format!("{scope:?} consent {}", if *granted { "granted" } else { "revoked" }), good),
-            Outcome::Combined { fragments } => (format!("Combined {fragments} fragments into stones"), good),
+            Outcome::ConsentSet { scope, granted } => {
+                let scope = match scope {
+                    Scope::Mileage => t!("game-scope-mileage"),
+                    Scope::Behaviour => t!("game-scope-behaviour"),
+                };
+                (if *granted { t!("game-notice-consent-granted", scope = scope) } else { t!("game-notice-consent-revoked", scope = scope) }, good)
+            }
+            Outcome::Combined { fragments } => (t!("game-notice-combined", fragments = fragments.to_string()), good),
             // What the drive's evidence was refused for shows when a task is refused for it.
             Outcome::Refused { intent: Intent::StartDrive { .. } | Intent::ReportDrive { .. }, .. } => continue,
-            Outcome::Refused { reason, .. } => (format!("Refused: {reason}"), egui::Color32::from_rgb(255, 150, 120)),
+            Outcome::Refused { reason, .. } => (t!("game-notice-refused", reason = reason), egui::Color32::from_rgb(255, 150, 120)),
             Outcome::MerchOrdered { item, voucher } => {
-                let name = tables.merch_item(item).map_or(item.as_str(), |m| m.name.as_str());
-                (format!("Ordered {name}: voucher {voucher} (redeem it in the shop)"), good)
+                let name = tables.merch_item(item).map_or(item.clone(), |m| named("merch", &m.id, &m.name));
+                (t!("game-notice-merch-ordered", item = name, voucher = voucher), good)
             }
-            Outcome::MerchRedeemed { voucher } => (format!("Voucher {voucher} redeemed: your address went to the shop, not the ledger"), good),
+            Outcome::MerchRedeemed { voucher } => (t!("game-notice-merch-redeemed", voucher = voucher), good),
             Outcome::BoxCommitted(_) | Outcome::BoxOpened(_) | Outcome::DriveStarted | Outcome::DriveReported(_) | Outcome::CardIssued(_) | Outcome::ShareReady(_) => continue,
         };
         notices.0.push((text, colour, 0.0));
@@ -122,9 +132,9 @@ fn hud(
         egui::Frame::new().fill(egui::Color32::from_black_alpha(150)).corner_radius(8.0).inner_margin(12.0).show(ui, |ui| {
             ui.set_min_width(190.0);
             ui.label(egui::RichText::new(format!("{:>3.0} km/h", speed.0.abs() * 3.6)).size(34.0).strong().color(egui::Color32::WHITE));
-            ui.label(egui::RichText::new(format!("level {}", p.stats.level)).color(egui::Color32::LIGHT_GRAY));
-            ui.label(egui::RichText::new(format!("{} stones", format_stones_grouped(shown.stones_milli.round() as u64))).color(egui::Color32::from_rgb(160, 220, 255)));
-            ui.label(egui::RichText::new(format!("{} crystals", shown.crystals.round() as u64)).color(egui::Color32::from_rgb(230, 180, 255)));
+            ui.label(egui::RichText::new(t!("game-hud-level", level = p.stats.level.to_string())).color(egui::Color32::LIGHT_GRAY));
+            ui.label(egui::RichText::new(t!("game-hud-stones", stones = format_stones_grouped(shown.stones_milli.round() as u64))).color(egui::Color32::from_rgb(160, 220, 255)));
+            ui.label(egui::RichText::new(t!("game-hud-crystals", crystals = (shown.crystals.round() as u64).to_string())).color(egui::Color32::from_rgb(230, 180, 255)));
         });
     });
     // Compass: the car's heading at the centre; landmarks where they lie.
@@ -140,7 +150,7 @@ fn hud(
             let rel = relative(bearing);
             (rel.abs() <= COMPASS_SPAN_DEG / 2.0).then(|| rect.center().x + rel / COMPASS_SPAN_DEG * rect.width())
         };
-        for (name, bearing) in [("N", 0.0), ("E", 90.0), ("S", 180.0), ("W", 270.0)] {
+        for (name, bearing) in [(t!("game-compass-north"), 0.0), (t!("game-compass-east"), 90.0), (t!("game-compass-south"), 180.0), (t!("game-compass-west"), 270.0)] {
             if let Some(x) = place(bearing) {
                 painter.text(egui::pos2(x, rect.top() + 12.0), egui::Align2::CENTER_CENTER, name, egui::FontId::proportional(16.0), egui::Color32::WHITE);
             }
@@ -150,7 +160,7 @@ fn hud(
             let bearing = dx.atan2(-dz).to_degrees();
             if let Some(x) = place(bearing) {
                 painter.circle_filled(egui::pos2(x, rect.bottom() - 12.0), 4.0, egui::Color32::from_rgb(255, 120, 80));
-                painter.text(egui::pos2(x, rect.bottom() - 4.0), egui::Align2::CENTER_BOTTOM, &l.name, egui::FontId::proportional(10.0), egui::Color32::LIGHT_GRAY);
+                painter.text(egui::pos2(x, rect.bottom() - 4.0), egui::Align2::CENTER_BOTTOM, named("landmark", &l.id, &l.name), egui::FontId::proportional(10.0), egui::Color32::LIGHT_GRAY);
             }
         }
         // The nearest stones: where to drive next.
@@ -166,7 +176,7 @@ fn hud(
             let cyan = egui::Color32::from_rgb(120, 230, 255);
             let diamond = vec![c + egui::vec2(0.0, -8.0), c + egui::vec2(6.0, 0.0), c + egui::vec2(0.0, 8.0), c + egui::vec2(-6.0, 0.0)];
             painter.add(egui::Shape::convex_polygon(diamond, cyan, egui::Stroke::NONE));
-            painter.text(c + egui::vec2(10.0, 0.0), egui::Align2::LEFT_CENTER, format!("stones {:.0} m", to.length()), egui::FontId::proportional(12.0), cyan);
+            painter.text(c + egui::vec2(10.0, 0.0), egui::Align2::LEFT_CENTER, t!("game-hud-nearest-stones", metres = format!("{:.0}", to.length())), egui::FontId::proportional(12.0), cyan);
         }
         painter.line_segment([egui::pos2(rect.center().x, rect.top()), egui::pos2(rect.center().x, rect.top() + 6.0)], egui::Stroke::new(2.0, egui::Color32::YELLOW));
     });

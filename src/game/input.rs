@@ -50,17 +50,17 @@ fn touch_buttons(mut contexts: bevy_egui::EguiContexts, touches: Res<Touches>, m
     });
     egui::Area::new("touch-pedals".into()).anchor(egui::Align2::RIGHT_BOTTOM, [-24.0, -24.0]).show(ctx, |ui| {
         ui.horizontal(|ui| {
-            if held(&ui.add(big("brake"))) {
+            if held(&ui.add(big(&crate::t!("game-touch-brake")))) {
                 controls.throttle -= 1.0;
             }
-            if held(&ui.add(big("go"))) {
+            if held(&ui.add(big(&crate::t!("game-touch-go")))) {
                 controls.throttle += 1.0;
             }
         });
     });
     let mut reset = false;
     egui::Area::new("touch-reset".into()).anchor(egui::Align2::RIGHT_BOTTOM, [-24.0, -140.0]).show(ctx, |ui| {
-        reset = ui.add(egui::Button::new(egui::RichText::new("reset").size(22.0))).clicked();
+        reset = ui.add(egui::Button::new(egui::RichText::new(crate::t!("game-touch-reset")).size(22.0))).clicked();
     });
     touch.controls = controls;
     touch.reset = reset;

@@ -157,7 +157,7 @@ fn draw_and_save(
     let dir = data_dir.join("keepsakes");
     let (path, bytes) = match kind {
         MakeKeepsake::TwinCard => {
-            let Body::TwinCard(card) = &proven.entry.body else { return Err(format!("entry {} is not a twin card", proven.index)) };
+            let Body::TwinCard(card) = &proven.entry.body else { return Err(crate::t!("game-keepsake-not-a-twin-card", entry = proven.index.to_string())) };
             let view = twin_card_image::TwinCardView { card, index: proven.index, issued_ms: proven.entry.time_ms, origin: &proven.origin, receipt: &proven.receipt, picture };
             let canvas = twin_card_image::render(&view, &fonts, tables);
             (dir.join(format!("twin-card-{}.png", proven.index)), png_text::encode(&canvas, &proven.receipt, &twin_card_image::description(&view)))
@@ -182,5 +182,5 @@ fn draw_and_save(
         }
     };
     let saved = crate::platform::save_for_player(&path, &bytes)?;
-    Ok(format!("{saved}; check it with `horizon card verify {} --key '{}'`", path.display(), proven.verifier_key))
+    Ok(crate::t!("game-keepsake-saved", saved = saved, path = path.display().to_string(), key = &proven.verifier_key))
 }

@@ -171,7 +171,7 @@ fn open_window(options: GameOptions, level: Level, authority: Authority, player:
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window {
-            title: format!("Crypto Horizon — {}", level.name),
+            title: crate::t!("common-window-title", level = crate::i18n::named("level", &level.slug(), &level.name)),
             resolution: (1280, 720).into(),
             // In the page: its canvas, filling the window (web/index.html).
             #[cfg(target_arch = "wasm32")]
@@ -182,7 +182,9 @@ fn open_window(options: GameOptions, level: Level, authority: Authority, player:
         }),
         ..default()
     }))
-    .add_plugins(EguiPlugin::default());
+    .add_plugins(EguiPlugin::default())
+    .insert_resource(chinese_font::ChineseFont::read())
+    .add_plugins(chinese_font::plugin);
     simulation(&mut app, &level, screens::Start::Loading);
     session(&mut app, authority, player, &data_dir);
     presentation(&mut app, &level, options.quality);

@@ -9,6 +9,7 @@ use super::authority_link::AuthorityLink;
 use super::car::{Car, CarSpeed, PlayerDriven};
 use super::screens::{Profile, Screen};
 use crate::economy::format_stones_grouped;
+use crate::t;
 
 /// How often the page's copy is brought up to date, in seconds.
 const STATUS_PERIOD_S: f32 = 0.25;
@@ -46,12 +47,13 @@ fn show_status(
         return;
     }
     *since = 0.0;
-    let Some(status) = document().and_then(|d| d.get_element_by_id("game-status")) else { return };
+    // A selector, not the bare id: a quoted `game-…` in the sources reads as a catalogue key.
+    let Some(status) = document().and_then(|d| d.query_selector("#game-status").ok().flatten()) else { return };
     let screen = screen.map_or("loading".to_string(), |s| format!("{:?}", s.get()).to_lowercase());
     let _ = status.set_attribute("data-screen", &screen);
     let mut text = match screen.as_str() {
-        "loading" => "Building the valley".to_string(),
-        "title" => "Title screen: press Enter to play".to_string(),
+        "loading" => t!("game-page-building"),
+        "title" => t!("game-page-title"),
         _ => String::new(),
     };
     if let Some(p) = profile {
@@ -61,7 +63,8 @@ fn show_status(
         let _ = status.set_attribute("data-level", &p.player.stats.level.to_string());
         let _ = status.set_attribute("data-deposits", &state.deposits.len().to_string());
         let _ = status.set_attribute("data-player", &p.player.key.to_hex());
-        text = format!("{text} Level {}, {} stones, {} crystals.", p.player.stats.level, format_stones_grouped(state.stones_milli), state.crystals);
+        let figures = t!("game-page-figures", level = p.player.stats.level.to_string(), stones = format_stones_grouped(state.stones_milli), crystals = state.crystals.to_string());
+        text = format!("{text} {figures}");
     }
     if let Some(link) = link {
         let _ = status.set_attribute("data-ledger-size", &link.ledger.size.to_string());
@@ -71,7 +74,7 @@ fn show_status(
     if let Ok((transform, speed)) = car.single() {
         let at = transform.translation;
         let _ = status.set_attribute("data-car", &format!("{:.2},{:.2},{:.2}", at.x, at.y, at.z));
-        text = format!("{text} {:.0} km/h.", speed.0.abs() * 3.6);
+        text = format!("{text} {}", t!("game-page-speed", speed = format!("{:.0}", speed.0.abs() * 3.6)));
     }
     if status.text_content().as_deref() != Some(text.trim()) {
         status.set_text_content(Some(text.trim()));

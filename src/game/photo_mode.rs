@@ -150,10 +150,10 @@ fn leave(mut commands: Commands, cameras: Query<Entity, With<GameCamera>>, mut p
 
 fn hint(mut contexts: EguiContexts, photo: Res<PhotoMode>) -> Result {
     let ctx = contexts.ctx_mut()?;
-    let saved = photo.saved.as_ref().map(|p| format!(" · saved {}", p.display())).unwrap_or_default();
+    let saved = photo.saved.as_ref().map(|p| format!(" · {}", crate::t!("game-photo-saved", path = p.display().to_string()))).unwrap_or_default();
     egui::Area::new(egui::Id::new("photo hint")).anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -16.0)).show(ctx, |ui| {
         egui::Frame::new().fill(egui::Color32::from_black_alpha(150)).corner_radius(8.0).inner_margin(8.0).show(ui, |ui| {
-            ui.label(egui::RichText::new(format!("Photo mode: drag or arrows to turn, wheel or +/- to zoom, Enter saves a PNG, P returns{saved}")).color(egui::Color32::WHITE).size(15.0));
+            ui.label(egui::RichText::new(format!("{}{saved}", crate::t!("game-photo-hint"))).color(egui::Color32::WHITE).size(15.0));
         });
     });
     Ok(())

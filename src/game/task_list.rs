@@ -8,6 +8,8 @@ use super::authority_link::AuthorityLink;
 use super::screens::{Play, Profile};
 use super::tasks::{TaskProgress, is_done, progress_text, today};
 use super::world::CurrentLevel;
+use crate::i18n::named;
+use crate::t;
 
 pub fn plugin(app: &mut App) {
     // A screen open over the valley (the valley paused) covers the list.
@@ -27,15 +29,15 @@ fn task_list(
     egui::Area::new("tasks".into()).anchor(egui::Align2::RIGHT_TOP, [-16.0, 16.0]).show(ctx, |ui| {
         egui::Frame::new().fill(egui::Color32::from_black_alpha(150)).corner_radius(8.0).inner_margin(10.0).show(ui, |ui| {
             ui.set_width(350.0);
-            ui.label(egui::RichText::new("Tasks").strong().size(16.0).color(egui::Color32::WHITE));
+            ui.label(egui::RichText::new(t!("game-tasks-title")).strong().size(16.0).color(egui::Color32::WHITE));
             for task in &tables.tasks {
                 let done = is_done(task, profile.player.state.tasks.get(&task.id), today);
                 let (mark, colour) = if done { ("✔", egui::Color32::from_rgb(120, 220, 140)) } else { ("○", egui::Color32::WHITE) };
                 ui.horizontal(|ui| {
                     ui.label(egui::RichText::new(mark).color(colour));
-                    ui.label(egui::RichText::new(&task.name).color(colour).size(13.0));
+                    ui.label(egui::RichText::new(named("task", &task.id, &task.name)).color(colour).size(13.0));
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.label(egui::RichText::new(format!("+{} crystals", task.crystals)).color(egui::Color32::from_rgb(230, 180, 255)).size(12.0));
+                        ui.label(egui::RichText::new(t!("game-tasks-reward", crystals = task.crystals.to_string())).color(egui::Color32::from_rgb(230, 180, 255)).size(12.0));
                     });
                 });
                 if !done {

@@ -231,17 +231,18 @@ fn hear_outcomes(mut outcomes: MessageReader<Outcome>, mut progress: ResMut<Task
 /// A line of progress for a task not yet done.
 pub fn progress_text(task: &Task, progress: &TaskProgress, current: &CurrentLevel, today: u32) -> String {
     match &task.kind {
-        TaskKind::VisitLandmark { landmark } => {
-            current.level.landmarks.iter().find(|l| &l.id == landmark).map_or("not in this valley".into(), |l| format!("drive to {}", l.name))
-        }
-        TaskKind::DriveDistance { km } => format!("{:.1} of {km} km today", progress.km_today.min(f64::from(*km))),
-        TaskKind::LapTime { route, .. } if !current.level.routes.iter().any(|r| &r.id == route) => "not in this valley".into(),
+        TaskKind::VisitLandmark { landmark } => current.level.landmarks.iter().find(|l| &l.id == landmark).map_or_else(
+            || crate::t!("game-task-not-in-valley"),
+            |l| crate::t!("game-task-drive-to", landmark = crate::i18n::named("landmark", &l.id, &l.name)),
+        ),
+        TaskKind::DriveDistance { km } => crate::t!("game-task-km-today", driven = format!("{:.1}", progress.km_today.min(f64::from(*km))), km = km.to_string()),
+        TaskKind::LapTime { route, .. } if !current.level.routes.iter().any(|r| &r.id == route) => crate::t!("game-task-not-in-valley"),
         TaskKind::LapTime { route, seconds } => {
-            let best = progress.best_laps.get(route).map_or("no lap yet".to_string(), |b| format!("best {}", format_lap(*b)));
-            format!("under {}; {best}", format_lap(*seconds as f32))
+            let best = progress.best_laps.get(route).map_or_else(|| crate::t!("game-task-no-lap"), |b| crate::t!("game-task-best-lap", time = format_lap(*b)));
+            crate::t!("game-task-lap", time = format_lap(*seconds as f32), best = best)
         }
-        TaskKind::DailyStreak { days } => format!("{} of {days} days in a row", progress.streak(today).min(*days)),
-        TaskKind::CoCreation => "at co-creation events".into(),
+        TaskKind::DailyStreak { days } => crate::t!("game-task-streak", played = progress.streak(today).min(*days).to_string(), days = days.to_string()),
+        TaskKind::CoCreation => crate::t!("game-task-co-creation"),
     }
 }
 

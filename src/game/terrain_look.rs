@@ -45,12 +45,9 @@ fn to_mesh(data: MeshData) -> Mesh {
         .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, data.normals)
         .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, data.colors)
         .with_inserted_indices(Indices::U32(data.indices));
-    #[cfg(not(target_arch = "wasm32"))]
-    let mesh = mesh.with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, data.rock_sand).with_inserted_attribute(Mesh::ATTRIBUTE_UV_1, data.snow);
-    mesh
+    mesh.with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, data.rock_sand).with_inserted_attribute(Mesh::ATTRIBUTE_UV_1, data.snow)
 }
 
-#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 fn ground_image() -> Image {
     let size = Extent3d { width: SIDE, height: SIDE, depth_or_array_layers: LAYERS };
     let mut image = Image::new_uninit(size, TextureDimension::D2, TextureFormat::Rgba8UnormSrgb, RenderAssetUsages::RENDER_WORLD);
@@ -68,7 +65,6 @@ fn ground_image() -> Image {
     image
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 fn spawn_terrain_chunks(mut commands: Commands, current: Res<CurrentLevel>, mut meshes: ResMut<Assets<Mesh>>, mut images: ResMut<Assets<Image>>, mut materials: ResMut<Assets<TerrainMaterial>>) {
     let material = materials.add(ExtendedMaterial {
         base: StandardMaterial { base_color: Color::WHITE, perceptual_roughness: 0.95, ..default() },
@@ -77,16 +73,7 @@ fn spawn_terrain_chunks(mut commands: Commands, current: Res<CurrentLevel>, mut 
     spawn_chunks(&mut commands, &current, &mut meshes, material);
 }
 
-/// In the browser the level's colours alone for now: WebGL2 refused a pipeline of this
-/// stop's materials ("shader requirements" of the vertex stage) and there was no time left
-/// to find which binding; the textures follow once it is found.
-#[cfg(target_arch = "wasm32")]
-fn spawn_terrain_chunks(mut commands: Commands, current: Res<CurrentLevel>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
-    let material = materials.add(StandardMaterial { base_color: Color::WHITE, perceptual_roughness: 0.95, ..default() });
-    spawn_chunks(&mut commands, &current, &mut meshes, material);
-}
-
-fn spawn_chunks<M: Material>(commands: &mut Commands, current: &CurrentLevel, meshes: &mut Assets<Mesh>, material: Handle<M>) {
+fn spawn_chunks(commands: &mut Commands, current: &CurrentLevel, meshes: &mut Assets<Mesh>, material: Handle<TerrainMaterial>) {
     let per_side = chunks_per_side(&current.field);
     for cz in 0..per_side {
         for cx in 0..per_side {

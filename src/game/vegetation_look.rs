@@ -124,8 +124,9 @@ fn dress_plants(mut commands: Commands, look: Option<Res<PlantLook>>, plants: Qu
 const TILE_M: f32 = 128.0;
 
 /// In the browser each kind's simple mesh, merged per 128 m tile: WebGL2 draws every
-/// entity on its own (thousands of draws a frame halved SwiftShader's frame rate), and it
-/// refused the pipeline with VisibilityRange's dithering in the vertex stage (stop 37).
+/// entity on its own (thousands of draws a frame halved SwiftShader's frame rate), and
+/// VisibilityRange fails there: Bevy binds its ranges as a 16-byte buffer on WebGL2 while
+/// the shader wants 1,024 (bevy#21309, still open in 0.19).
 /// The tiles are still culled by the frustum.
 #[cfg(target_arch = "wasm32")]
 fn dress_plants(mut commands: Commands, look: Option<Res<PlantLook>>, mut meshes: ResMut<Assets<Mesh>>, plants: Query<(&PlantBody, &Transform), Added<PlantBody>>) {

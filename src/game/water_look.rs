@@ -9,7 +9,6 @@ use bevy::prelude::*;
 use bevy::render::render_resource::AsBindGroup;
 use bevy::shader::ShaderRef;
 
-#[cfg(not(target_arch = "wasm32"))]
 use super::sky_dome::sky_palette;
 use super::world::CurrentLevel;
 
@@ -50,15 +49,6 @@ fn water_sheet(current: &CurrentLevel, meshes: &mut Assets<Mesh>) -> (Name, Mesh
     (Name::new("water"), Mesh3d(meshes.add(Plane3d::default().mesh().size(spec.size_m, spec.size_m))), Transform::from_xyz(0.0, spec.water_level_m, 0.0))
 }
 
-/// In the browser the plain standard material for now (see terrain_look's note).
-#[cfg(target_arch = "wasm32")]
-fn spawn_water(mut commands: Commands, current: Res<CurrentLevel>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<StandardMaterial>>) {
-    if has_water(&current) {
-        commands.spawn((water_sheet(&current, &mut meshes), MeshMaterial3d(materials.add(water_base()))));
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
 fn spawn_water(mut commands: Commands, current: Res<CurrentLevel>, mut meshes: ResMut<Assets<Mesh>>, mut materials: ResMut<Assets<WaterMaterial>>) {
     if !has_water(&current) {
         return;

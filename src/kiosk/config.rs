@@ -20,6 +20,15 @@ pub enum Language {
     English,
 }
 
+impl Language {
+    pub fn lang(self) -> crate::i18n::Lang {
+        match self {
+            Language::Chinese => crate::i18n::Lang::ZhCn,
+            Language::English => crate::i18n::Lang::En,
+        }
+    }
+}
+
 pub use crate::quality::Quality;
 
 /// Which valley the kiosk's drives are recorded in.

@@ -123,6 +123,12 @@ impl fmt::Display for LevelError {
 impl std::error::Error for LevelError {}
 
 impl Level {
+    /// The name as catalogue keys take it ("Stone Valley" → "stone-valley"), for
+    /// `i18n::named("level", …)`.
+    pub fn slug(&self) -> String {
+        self.name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect::<Vec<_>>().join("-")
+    }
+
     /// Reads and validates a level file.
     pub fn load(path: &Path) -> Result<Level, LevelError> {
         let text = std::fs::read_to_string(path).map_err(|e| LevelError {

@@ -73,7 +73,7 @@ fn clamp_stat(v: f64) -> u32 {
 fn with_upgrades(base: u32, bonus: i32, mut explanation: String) -> Stat {
     let value = (i64::from(base) + i64::from(bonus)).clamp(0, 100) as u32;
     if bonus != 0 {
-        explanation.push_str(&format!("; upgrades {bonus:+}"));
+        explanation.push_str(&crate::t!("game-twin-upgrades", bonus = format!("{bonus:+}")));
     }
     Stat { value, explanation }
 }
@@ -105,22 +105,22 @@ pub fn twin_stats_with(tables: &EconomyTables, inputs: TwinInputs) -> TwinStats 
     }
 
     let power = 30.0 + 70.0 * km / (km + POWER_HALF_KM);
-    let power = with_upgrades(clamp_stat(power), bonus.power, format!("power {}: {} real km (half the growth at 4,000 km)", clamp_stat(power), thousands(km)));
+    let power = with_upgrades(clamp_stat(power), bonus.power, crate::t!("game-twin-power", value = clamp_stat(power).to_string(), km = thousands(km)));
 
     let handling = if km < 1.0 {
-        with_upgrades(50, bonus.handling, "handling 50: no trips yet".into())
+        with_upgrades(50, bonus.handling, crate::t!("game-twin-handling-no-trips"))
     } else if !inputs.behaviour_consent {
-        with_upgrades(50, bonus.handling, "handling 50: share driving behaviour to rate it".into())
+        with_upgrades(50, bonus.handling, crate::t!("game-twin-handling-no-consent"))
     } else {
         let rate = events as f64 * 100.0 / km;
         let v = clamp_stat(30.0 + 70.0 * 3.0 / (3.0 + rate));
-        with_upgrades(v, bonus.handling, format!("handling {v}: {rate:.1} hard events per 100 km over {} km", thousands(km)))
+        with_upgrades(v, bonus.handling, crate::t!("game-twin-handling", value = v.to_string(), rate = format!("{rate:.1}"), km = thousands(km)))
     };
 
     let (efficiency, range) = if metered_km < 1.0 {
         (
-            with_upgrades(50, bonus.efficiency, "efficiency 50: no trips with energy data yet".into()),
-            with_upgrades(50, bonus.range, "range 50: no trips with energy data yet".into()),
+            with_upgrades(50, bonus.efficiency, crate::t!("game-twin-efficiency-no-data")),
+            with_upgrades(50, bonus.range, crate::t!("game-twin-range-no-data")),
         )
     } else {
         let per_100 = kwh * 100.0 / metered_km;
@@ -128,8 +128,8 @@ pub fn twin_stats_with(tables: &EconomyTables, inputs: TwinInputs) -> TwinStats 
         let range_km = if per_100 > 0.0 { BASE_BATTERY_KWH * 100.0 / per_100 } else { 600.0 };
         let r = clamp_stat(range_km / 6.0);
         (
-            with_upgrades(e, bonus.efficiency, format!("efficiency {e}: {per_100:.1} kWh/100 km")),
-            with_upgrades(r, bonus.range, format!("range {r}: {range_km:.0} km on a {BASE_BATTERY_KWH:.0} kWh battery at {per_100:.1} kWh/100 km")),
+            with_upgrades(e, bonus.efficiency, crate::t!("game-twin-efficiency", value = e.to_string(), kwh = format!("{per_100:.1}"))),
+            with_upgrades(r, bonus.range, crate::t!("game-twin-range", value = r.to_string(), range = format!("{range_km:.0}"), battery = format!("{BASE_BATTERY_KWH:.0}"), kwh = format!("{per_100:.1}"))),
         )
     };
 

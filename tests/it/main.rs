@@ -10,6 +10,7 @@ mod crash;
 mod drive;
 mod economy;
 mod frames;
+mod i18n;
 mod joining;
 mod keepsakes;
 mod kiosk;

@@ -604,3 +604,45 @@ fn photo_mode_shows_the_twin_close_up_with_paint_glass_wheels_and_its_light_bar(
     // The light bar across the nose: near white, low on the car's front (bottom right).
     assert!(bar > 150, "the front light bar glows: {bar} white pixels");
 }
+
+/// Bright (text) pixels in a box of the screenshot.
+fn ink(img: &image::RgbaImage, x0: u32, x1: u32, y0: u32, y1: u32) -> usize {
+    (y0..y1).flat_map(|y| (x0..x1).map(move |x| (x, y))).filter(|&(x, y)| img.get_pixel(x, y).0[..3].iter().all(|c| *c > 170)).count()
+}
+
+/// `--lang zh-CN`: the title says 密境时空 and 原石谷 in the panel, drawn with the bundled
+/// font (strokes, not empty boxes: a Chinese heading has ink across its whole width), and
+/// none of the English title's words.
+#[test]
+fn the_title_screen_speaks_chinese_with_lang_zh_cn() {
+    let (img, painted) = play_and_capture_with("title-zh", &["--screen", "title", "--lang", "zh-CN"], 30, &[]);
+    let all: Vec<&str> = painted.iter().map(|p| p.text.as_str()).collect();
+    for word in ["密境时空", "原石谷", "开始驾驶", "语言"] {
+        assert!(painted.iter().any(|p| p.text.contains(word) && (200.0..1080.0).contains(&p.x) && (100.0..650.0).contains(&p.y)), "the title paints {word:?} in its panel: {all:?}");
+    }
+    for word in ["CRYPTO HORIZON", "the Stone Valley", "Play", "real km", "stones"] {
+        assert!(!painted.iter().any(|p| p.text.contains(word)), "no English {word:?} on the Chinese title: {all:?}");
+    }
+    let heading = painted.iter().find(|p| p.text == "密境时空").expect("the heading alone");
+    // A centred heading is placed by its middle; four characters of 36 px, each with strokes.
+    let (x, y) = (heading.x as u32 - 72, heading.y as u32);
+    for quarter in 0..4 {
+        let ink = ink(&img, x + quarter * 36, x + quarter * 36 + 36, y, y + 44);
+        assert!(ink > 120, "character {} of the heading is drawn: {ink} bright pixels", quarter + 1);
+    }
+}
+
+/// The garage in Chinese: its title, its sections and the signing note, and no English.
+#[test]
+fn the_garage_screen_speaks_chinese_with_lang_zh_cn() {
+    let (img, painted) = play_and_capture_with("garage-zh", &["--screen", "garage", "--lang", "zh-CN"], 40, &[]);
+    let all: Vec<&str> = painted.iter().map(|p| p.text.as_str()).collect();
+    for word in ["车库", "零部件", "每笔购买都由你的密钥签名并写入账本", "原石"] {
+        assert!(painted.iter().any(|p| p.text.contains(word)), "the garage paints {word:?}: {all:?}");
+    }
+    for word in ["Garage", "Parts", "Buy", "every purchase is signed", "stones"] {
+        assert!(!painted.iter().any(|p| p.text.contains(word)), "no English {word:?} in the Chinese garage: {all:?}");
+    }
+    let text = (200..560).flat_map(|y| (300..980).map(move |x| (x, y))).filter(|&(x, y)| img.get_pixel(x, y)[0] > 150).count();
+    assert!(text > 1500, "the garage's window has text on it: {text} bright pixels");
+}

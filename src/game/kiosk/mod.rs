@@ -83,9 +83,7 @@ pub fn run(options: KioskOptions) -> anyhow::Result<u8> {
     app.add_plugins((show_overlay::plugin, operator::plugin(combination), super::chinese_font::plugin));
     #[cfg(unix)]
     app.add_plugins(supervisor::plugin);
-    if let Some(font) = font {
-        app.insert_resource(font);
-    }
+    app.insert_resource(font);
     if let Some(stream) = &config.stream {
         app.add_plugins(stream_output::plugin(stream.clone(), options.data_dir.clone()));
     }

@@ -85,37 +85,52 @@ fn overlay(
 ) -> Result {
     let fps = diagnostics.get(&FrameTimeDiagnosticsPlugin::FPS).and_then(|d| d.smoothed());
     let up = started.0.elapsed().as_secs();
-    egui::Window::new("Operator").anchor(egui::Align2::LEFT_TOP, [16.0, 16.0]).resizable(false).collapsible(false).show(contexts.ctx_mut()?, |ui| {
+    egui::Window::new(crate::t!("kiosk-operator-title")).anchor(egui::Align2::LEFT_TOP, [16.0, 16.0]).resizable(false).collapsible(false).show(contexts.ctx_mut()?, |ui| {
         egui::Grid::new("operator-figures").num_columns(2).show(ui, |ui| {
-            let mut row = |name: &str, value: String| {
+            let mut row = |name: String, value: String| {
                 ui.label(name);
                 ui.monospace(value);
                 ui.end_row();
             };
-            row("frames per second", fps.map_or("…".into(), |f| format!("{f:.1}")));
-            row("uptime", format!("{}:{:02}:{:02}", up / 3600, up / 60 % 60, up % 60));
-            row("resident memory", resident_mib().map_or("unknown".into(), |m| format!("{m:.0} MiB")));
-            row("phase", format!("{:?}", floor.timeline.phase()));
-            row("visitors", format!("{} since start, {} today, {} waiting for the server", floor.visitors, floor.figures.visitors_today, floor.visitors_waiting));
-            row("ledger", format!("{} entries, {}", link.ledger.size, link.ledger.origin));
-            row("checkpoint root", floor.figures.root_hex.chars().take(16).collect());
-            row("last error", floor.last_error.clone().unwrap_or_else(|| "none".into()));
+            let none = || crate::t!("kiosk-operator-none");
+            row(crate::t!("kiosk-operator-fps"), fps.map_or("…".into(), |f| format!("{f:.1}")));
+            row(crate::t!("kiosk-operator-uptime"), format!("{}:{:02}:{:02}", up / 3600, up / 60 % 60, up % 60));
+            row(crate::t!("kiosk-operator-memory"), resident_mib().map_or_else(|| crate::t!("kiosk-operator-unknown"), |m| format!("{m:.0} MiB")));
+            row(crate::t!("kiosk-operator-phase"), format!("{:?}", floor.timeline.phase()));
+            row(
+                crate::t!("kiosk-operator-visitors"),
+                crate::t!("kiosk-operator-visitors-value", since_start = floor.visitors.to_string(), today = floor.figures.visitors_today.to_string(), waiting = floor.visitors_waiting.to_string()),
+            );
+            row(crate::t!("kiosk-operator-ledger"), crate::t!("kiosk-operator-ledger-value", entries = link.ledger.size.to_string(), origin = &link.ledger.origin));
+            row(crate::t!("kiosk-operator-checkpoint-root"), floor.figures.root_hex.chars().take(16).collect());
+            row(crate::t!("kiosk-operator-last-error"), floor.last_error.clone().unwrap_or_else(none));
             if let Some(feed) = &feed {
                 let s = feed.status();
-                row("stream", feed.description.clone());
-                row("stream frames", format!("{} sent ({} repeated), {} rendered, ffmpeg {} ({} starts)", s.frames_sent, s.frames_repeated, s.frames_offered, if s.running { "running" } else { "stopped" }, s.starts));
-                row("stream error", s.last_error.unwrap_or_else(|| "none".into()));
+                let ffmpeg = if s.running { crate::t!("kiosk-operator-ffmpeg-running") } else { crate::t!("kiosk-operator-ffmpeg-stopped") };
+                row(crate::t!("kiosk-operator-stream"), feed.description.clone());
+                row(
+                    crate::t!("kiosk-operator-stream-frames"),
+                    crate::t!(
+                        "kiosk-operator-stream-frames-value",
+                        sent = s.frames_sent.to_string(),
+                        repeated = s.frames_repeated.to_string(),
+                        rendered = s.frames_offered.to_string(),
+                        ffmpeg = ffmpeg,
+                        starts = s.starts.to_string(),
+                    ),
+                );
+                row(crate::t!("kiosk-operator-stream-error"), s.last_error.unwrap_or_else(none));
             }
         });
         ui.add_space(8.0);
         ui.horizontal(|ui| {
-            if ui.button("Restart").clicked() {
+            if ui.button(crate::t!("kiosk-operator-restart")).clicked() {
                 exit.write(AppExit::from_code(RESTART_STATUS));
             }
-            if ui.button("Quit").clicked() {
+            if ui.button(crate::t!("kiosk-operator-quit")).clicked() {
                 exit.write(AppExit::Success);
             }
-            if ui.button("Close").clicked() {
+            if ui.button(crate::t!("kiosk-operator-close")).clicked() {
                 commands.remove_resource::<OperatorOverlay>();
             }
         });

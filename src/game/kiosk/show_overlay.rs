@@ -11,6 +11,7 @@ use super::visitors::{ShowFloor, VisitLap};
 use crate::economy::format_stones;
 use crate::game::tasks::format_lap;
 use crate::game::world::CurrentLevel;
+use crate::i18n::Lang;
 use crate::kiosk::config::Language;
 use crate::kiosk::keepsake::QrModules;
 use crate::kiosk::{DriveEnd, Phase};
@@ -19,9 +20,9 @@ pub fn plugin(app: &mut App) {
     app.add_systems(EguiPrimaryContextPass, overlay.run_if(in_state(crate::game::screens::Screen::Valley)));
 }
 
-/// The text in each configured language, one line each.
-fn say(languages: &[Language], chinese: &str, english: &str) -> String {
-    languages.iter().map(|l| if *l == Language::Chinese { chinese } else { english }).collect::<Vec<_>>().join("\n")
+/// The message `key` in each configured language, one line each.
+pub(super) fn say(languages: &[Language], key: &str) -> String {
+    languages.iter().map(|l| crate::i18n::tr_in(l.lang(), key, &[])).collect::<Vec<_>>().join("\n")
 }
 
 /// A slow drift (pixels) that takes minutes to repeat: burn-in protection.
@@ -43,7 +44,7 @@ fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>, c
                 egui::Area::new("show-call".into()).anchor(egui::Align2::CENTER_BOTTOM, drift(now, 60.0) + egui::vec2(0.0, -120.0)).show(ctx, |ui| {
                     shade.show(ui, |ui| {
                         ui.vertical_centered(|ui| {
-                            ui.label(egui::RichText::new(say(langs, "触摸、按键或扣动扳机，开始驾驶", "Touch, press or pull a trigger to drive")).size(34.0).color(gold).strong());
+                            ui.label(egui::RichText::new(say(langs, "kiosk-call-to-drive")).size(34.0).color(gold).strong());
                         });
                     });
                 });
@@ -54,13 +55,13 @@ fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>, c
             let f = &floor.figures;
             egui::Area::new("show-figures".into()).anchor(egui::Align2::LEFT_TOP, drift(now + 900.0, 20.0) + egui::vec2(40.0, 90.0)).show(ctx, |ui| {
                 shade.show(ui, |ui| {
-                    let line = |ui: &mut egui::Ui, zh: &str, en: &str, value: String| {
-                        ui.label(egui::RichText::new(format!("{}  {value}", say(langs, zh, en).replace('\n', " · "))).size(18.0).color(egui::Color32::from_rgb(200, 230, 255)));
+                    let line = |ui: &mut egui::Ui, key: &str, value: String| {
+                        ui.label(egui::RichText::new(format!("{}  {value}", say(langs, key).replace('\n', " · "))).size(18.0).color(egui::Color32::from_rgb(200, 230, 255)));
                     };
-                    line(ui, "今日开采原石", "stones mined today", format_stones(f.stones_mined_today_milli));
-                    line(ui, "今日真实里程", "real km today", format!("{} km", f.km_today));
-                    line(ui, "今日访客", "visitors today", f.visitors_today.to_string());
-                    line(ui, "最新检查点", "latest checkpoint", format!("#{} · {}", f.size, f.root_hex.chars().take(12).collect::<String>()));
+                    line(ui, "kiosk-figures-stones-today", format_stones(f.stones_mined_today_milli));
+                    line(ui, "kiosk-figures-km-today", format!("{} km", f.km_today));
+                    line(ui, "kiosk-figures-visitors-today", f.visitors_today.to_string());
+                    line(ui, "kiosk-figures-checkpoint", format!("#{} · {}", f.size, f.root_hex.chars().take(12).collect::<String>()));
                 });
             });
             ticker(ctx, now, &floor);
@@ -81,7 +82,7 @@ fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>, c
         Phase::Driving { .. } => {
             let left = floor.timeline.session_left(now).unwrap_or(0.0).ceil() as u64;
             egui::Area::new("show-time-left".into()).anchor(egui::Align2::CENTER_TOP, [0.0, 62.0]).show(ctx, |ui| {
-                ui.label(egui::RichText::new(format!("{} {}:{:02}", say(langs, "剩余", "left").replace('\n', " / "), left / 60, left % 60)).size(22.0).color(egui::Color32::WHITE));
+                ui.label(egui::RichText::new(format!("{} {}:{:02}", say(langs, "kiosk-time-left").replace('\n', " / "), left / 60, left % 60)).size(22.0).color(egui::Color32::WHITE));
             });
         }
         Phase::StillThere { .. } => {
@@ -89,9 +90,9 @@ fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>, c
             egui::Area::new("show-still-there".into()).anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0]).show(ctx, |ui| {
                 shade.show(ui, |ui| {
                     ui.vertical_centered(|ui| {
-                        ui.label(egui::RichText::new(say(langs, "还在吗？", "Still there?")).size(44.0).color(egui::Color32::WHITE).strong());
+                        ui.label(egui::RichText::new(say(langs, "kiosk-still-there")).size(44.0).color(egui::Color32::WHITE).strong());
                         ui.label(egui::RichText::new(left.to_string()).size(72.0).color(egui::Color32::from_rgb(255, 214, 120)).strong());
-                        ui.label(egui::RichText::new(say(langs, "触摸任意按键继续驾驶", "Touch any control to keep driving")).size(22.0).color(egui::Color32::WHITE));
+                        ui.label(egui::RichText::new(say(langs, "kiosk-still-there-keep-driving")).size(22.0).color(egui::Color32::WHITE));
                     });
                 });
             });
@@ -100,9 +101,21 @@ fn overlay(mut contexts: EguiContexts, time: Res<Time>, floor: Res<ShowFloor>, c
     Ok(())
 }
 
-/// A route's name as the level gives it (its id where the level has no such route).
-fn route_name<'a>(current: &'a CurrentLevel, id: &'a str) -> &'a str {
-    current.level.routes.iter().find(|r| r.id == id).map_or(id, |r| r.name.as_str())
+/// A route's name in `lang` (its id where the level has no such route).
+fn route_name(current: &CurrentLevel, id: &str, lang: Lang) -> String {
+    current.level.routes.iter().find(|r| r.id == id).map_or_else(|| id.to_string(), |r| crate::i18n::named_in(lang, "route", &r.id, &r.name))
+}
+
+/// A route's name in each configured language, each different name once.
+fn route_names(langs: &[Language], current: &CurrentLevel, id: &str) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for lang in langs {
+        let name = route_name(current, id, lang.lang());
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names.join(" · ")
 }
 
 /// Today's board, top right: the fastest visitors' laps of each route driven today (the
@@ -119,16 +132,16 @@ fn best_laps(ctx: &egui::Context, now: f64, floor: &ShowFloor, current: &Current
     let first = current.level.routes.first().map(|r| r.id.as_str());
     egui::Area::new("show-best-laps".into()).anchor(egui::Align2::RIGHT_TOP, drift(now + 1700.0, 20.0) + egui::vec2(-40.0, 90.0)).show(ctx, |ui| {
         shade.show(ui, |ui| {
-            ui.label(egui::RichText::new(say(langs, "今日最佳圈速", "Best laps today").replace('\n', " · ")).size(20.0).color(egui::Color32::WHITE).strong());
+            ui.label(egui::RichText::new(say(langs, "kiosk-board-title").replace('\n', " · ")).size(20.0).color(egui::Color32::WHITE).strong());
             if routes.is_empty() {
                 if let Some(first) = first {
-                    ui.label(egui::RichText::new(route_name(current, first)).size(16.0).color(cyan));
+                    ui.label(egui::RichText::new(route_names(langs, current, first)).size(16.0).color(cyan));
                 }
-                ui.label(egui::RichText::new(say(langs, "今天还没有人跑完一圈，来做第一个吧", "No lap yet today: be the first")).size(16.0).color(cyan));
+                ui.label(egui::RichText::new(say(langs, "kiosk-board-no-lap-yet")).size(16.0).color(cyan));
             }
             for route in routes {
                 ui.add_space(4.0);
-                ui.label(egui::RichText::new(route_name(current, route)).size(16.0).color(cyan).strong());
+                ui.label(egui::RichText::new(route_names(langs, current, route)).size(16.0).color(cyan).strong());
                 for (place, lap) in floor.best_laps.route(route, &floor.today).enumerate() {
                     let line = format!("{}. {:>7}  {}  {}", place + 1, format_lap(lap.ms as f32 / 1000.0), lap.visitor, lap.clock);
                     ui.label(egui::RichText::new(line).size(16.0).monospace().color(cyan));
@@ -140,15 +153,16 @@ fn best_laps(ctx: &egui::Context, now: f64, floor: &ShowFloor, current: &Current
 
 /// What the result card says of a visitor's lap.
 fn lap_line(langs: &[Language], current: Option<&CurrentLevel>, lap: &VisitLap) -> String {
-    let route = current.map_or(lap.route.as_str(), |c| route_name(c, &lap.route));
     let time = format_lap(lap.ms as f32 / 1000.0);
     langs
         .iter()
-        .map(|l| match (l, lap.place) {
-            (Language::Chinese, Some(place)) => format!("圈速 {time} · 今日第 {place} 名"),
-            (Language::Chinese, None) => format!("圈速 {time}"),
-            (Language::English, Some(place)) => format!("lap {time} on {route}: #{place} today"),
-            (Language::English, None) => format!("lap {time} on {route}"),
+        .map(|l| {
+            let lang = l.lang();
+            let route = current.map_or_else(|| lap.route.clone(), |c| route_name(c, &lap.route, lang));
+            match lap.place {
+                Some(place) => crate::t_in!(lang, "kiosk-result-lap-placed", time = &time, route = route, place = place.to_string()),
+                None => crate::t_in!(lang, "kiosk-result-lap", time = &time, route = route),
+            }
         })
         .collect::<Vec<_>>()
         .join(" / ")
@@ -191,19 +205,19 @@ fn result_card(ctx: &egui::Context, floor: &ShowFloor, current: Option<&CurrentL
           ui.horizontal(|ui| {
             ui.vertical_centered(|ui| {
                 let title = match why {
-                    DriveEnd::TimeUp => say(langs, "时间到！感谢驾驶", "Time's up: thanks for driving"),
-                    DriveEnd::Idle => say(langs, "感谢驾驶", "Thanks for driving"),
+                    DriveEnd::TimeUp => say(langs, "kiosk-result-time-up"),
+                    DriveEnd::Idle => say(langs, "kiosk-result-thanks"),
                 };
                 ui.label(egui::RichText::new(title).size(34.0).color(egui::Color32::WHITE).strong());
                 if let Some(r) = &floor.result {
                     let big = |ui: &mut egui::Ui, text: String| ui.label(egui::RichText::new(text).size(24.0).color(egui::Color32::from_rgb(255, 214, 120)));
-                    big(ui, format!("{} {}", say(langs, "原石", "stones").replace('\n', " / "), format_stones(r.stones_milli)));
-                    big(ui, format!("{} {}", say(langs, "水晶", "crystals").replace('\n', " / "), r.crystals));
+                    big(ui, format!("{} {}", say(langs, "kiosk-result-stones").replace('\n', " / "), format_stones(r.stones_milli)));
+                    big(ui, format!("{} {}", say(langs, "kiosk-result-crystals").replace('\n', " / "), r.crystals));
                     big(ui, format!("{:.2} km", r.km));
                     if let Some(lap) = &r.lap {
                         big(ui, lap_line(langs, current, lap));
                     }
-                    ui.label(egui::RichText::new(format!("ledger entries #{}–#{} · visitor {}", r.first_entry, r.end_entry.saturating_sub(1), &r.key_hex[..16])).size(14.0).monospace().color(egui::Color32::LIGHT_GRAY));
+                    ui.label(egui::RichText::new(format!("{} #{}–#{} · {} {}", say(langs, "kiosk-result-entries").replace('\n', " / "), r.first_entry, r.end_entry.saturating_sub(1), say(langs, "kiosk-result-visitor").replace('\n', " / "), &r.key_hex[..16])).size(14.0).monospace().color(egui::Color32::LIGHT_GRAY));
                 }
             });
             if let (Some(texture), Some(k)) = (qr, floor.result.as_ref().and_then(|r| r.keepsake.as_ref())) {
@@ -213,7 +227,7 @@ fn result_card(ctx: &egui::Context, floor: &ShowFloor, current: Option<&CurrentL
                     let side = texture.size()[0] as f32;
                     let scale = ((ctx.content_rect().height() * 0.36) / side).floor().max(1.0);
                     ui.add(egui::Image::new((texture.id(), egui::vec2(side * scale, side * scale))));
-                    ui.label(egui::RichText::new(say(langs, "扫码保存你的收据", "Scan to keep your receipt")).size(18.0).color(egui::Color32::WHITE));
+                    ui.label(egui::RichText::new(say(langs, "kiosk-result-scan-receipt")).size(18.0).color(egui::Color32::WHITE));
                     ui.label(egui::RichText::new(format!("#{} · horizon ledger check-receipt FILE --key", k.index)).size(11.0).monospace().color(egui::Color32::LIGHT_GRAY));
                     ui.label(egui::RichText::new(&k.verifier_key).size(11.0).monospace().color(egui::Color32::LIGHT_GRAY));
                 });

@@ -124,8 +124,8 @@ fn finish_on_exit(mut exits: MessageReader<AppExit>, mut feed: ResMut<ProgramFee
     }
 }
 
-fn say(languages: &[Language], chinese: &str, english: &str) -> String {
-    languages.iter().map(|l| if *l == Language::Chinese { chinese } else { english }).collect::<Vec<_>>().join(" · ")
+fn say(languages: &[Language], key: &str) -> String {
+    super::show_overlay::say(languages, key).replace('\n', " · ")
 }
 
 /// For viewers: the show's name and a LIVE badge, what is happening on the floor, and the
@@ -153,20 +153,20 @@ fn broadcast_overlay(
         shade.show(ui, |ui| {
             ui.horizontal(|ui| {
                 let red = egui::Frame::NONE.fill(egui::Color32::from_rgb(210, 30, 40)).corner_radius(4.0).inner_margin(egui::Margin::symmetric(8, 2));
-                red.show(ui, |ui| ui.label(egui::RichText::new(say(langs, "直播", "LIVE")).size(16.0).color(egui::Color32::WHITE).strong()));
+                red.show(ui, |ui| ui.label(egui::RichText::new(say(langs, "kiosk-feed-live")).size(16.0).color(egui::Color32::WHITE).strong()));
                 ui.label(egui::RichText::new(&floor.config.branding).size(22.0).color(egui::Color32::from_rgb(235, 240, 250)).strong());
             });
         });
     });
     let happening = match floor.timeline.phase() {
-        Phase::Attract => say(langs, "欢迎到展台试驾", "Come to the stand and drive"),
+        Phase::Attract => say(langs, "kiosk-feed-come-and-drive"),
         Phase::Driving { .. } | Phase::StillThere { .. } => {
             let left = floor.timeline.session_left(now).unwrap_or(0.0).ceil() as u64;
-            format!("{}  {}:{:02}", say(langs, "访客驾驶中", "A visitor is driving"), left / 60, left % 60)
+            format!("{}  {}:{:02}", say(langs, "kiosk-feed-visitor-driving"), left / 60, left % 60)
         }
         Phase::Result { .. } => match &floor.result {
-            Some(r) => format!("{}  {}  ·  {:.2} km", say(langs, "访客开采", "The visitor mined"), format_stones(r.stones_milli), r.km),
-            None => say(langs, "感谢驾驶", "Thanks for driving"),
+            Some(r) => format!("{}  {}  ·  {:.2} km", say(langs, "kiosk-feed-visitor-mined"), format_stones(r.stones_milli), r.km),
+            None => say(langs, "kiosk-result-thanks"),
         },
     };
     let f = &floor.figures;
@@ -177,11 +177,11 @@ fn broadcast_overlay(
             ui.add(egui::Label::new(
                 egui::RichText::new(format!(
                     "{} {}  ·  {} {}  ·  {} #{}",
-                    say(langs, "今日原石", "stones today"),
+                    say(langs, "kiosk-feed-stones-today"),
                     format_stones(f.stones_mined_today_milli),
-                    say(langs, "访客", "visitors"),
+                    say(langs, "kiosk-feed-visitors"),
                     f.visitors_today,
-                    say(langs, "账本", "ledger"),
+                    say(langs, "kiosk-feed-ledger"),
                     f.size
                 ))
                 .size(15.0)

@@ -293,7 +293,7 @@ fn put_on_the_board(floor: &mut ShowFloor, link: &AuthorityLink, progress: &Task
             let saved = saved.and_then(|()| crate::ledger::store::write_atomically(&path, board.to_json().as_bytes()).map_err(|e| e.to_string()));
             saved.err().map(|e| -> WorldUpdate {
                 error!("the best laps were not saved: {e}");
-                Box::new(move |world: &mut World| world.resource_mut::<ShowFloor>().last_error = Some(format!("saving the best laps: {e}")))
+                Box::new(move |world: &mut World| world.resource_mut::<ShowFloor>().last_error = Some(crate::t!("kiosk-error-saving-board", error = &e)))
             })
         });
     }
@@ -322,7 +322,7 @@ async fn welcome(authority: &mut Authority, data: DataDir, first_entry: u64) -> 
         Err(e) => {
             // The visitor drives the show's own car; nothing is recorded for them.
             error!("could not welcome a visitor: {e}");
-            world.resource_mut::<ShowFloor>().last_error = Some(format!("welcoming a visitor: {e}"));
+            world.resource_mut::<ShowFloor>().last_error = Some(crate::t!("kiosk-error-welcoming", error = e.to_string()));
         }
     }))
 }
@@ -351,7 +351,7 @@ async fn farewell(authority: &mut Authority, data_dir: std::path::PathBuf, first
             }
             Some(Err(e)) => {
                 error!("no receipt for the visitor: {e}");
-                world.resource_mut::<ShowFloor>().last_error = Some(format!("a visitor's receipt: {e}"));
+                world.resource_mut::<ShowFloor>().last_error = Some(crate::t!("kiosk-error-receipt", error = e.to_string()));
                 None
             }
             _ => None,
@@ -374,7 +374,7 @@ fn farewell_done(world: &mut World, answer: Answer, data_dir: &std::path::Path) 
         }
         Err(e) => {
             error!("could not bring the show's player back: {e}");
-            world.resource_mut::<ShowFloor>().last_error = Some(format!("ending a visit: {e}"));
+            world.resource_mut::<ShowFloor>().last_error = Some(crate::t!("kiosk-error-ending-visit", error = e.to_string()));
         }
     }
 }
@@ -416,7 +416,7 @@ fn ask_for_figures(time: Res<Time>, mut floor: ResMut<ShowFloor>, link: Res<Auth
                 floor.figures = figures;
                 match waiting {
                     Ok(n) => floor.visitors_waiting = n,
-                    Err(e) => floor.last_error = Some(format!("sending visitors' queues: {e}")),
+                    Err(e) => floor.last_error = Some(crate::t!("kiosk-error-sending-queues", error = e.to_string())),
                 }
             }) as WorldUpdate)
         })

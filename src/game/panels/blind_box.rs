@@ -38,10 +38,11 @@ pub fn plugin(app: &mut App) {
 
 pub fn describe_prize(tables: &EconomyTables, prize: &Prize) -> String {
     match prize {
-        Prize::Stone { amount_milli } => format!("{} stone", format_stones(*amount_milli)),
-        Prize::Fragments { count } => format!("{count} stone fragment{}", if *count == 1 { "" } else { "s" }),
-        Prize::Crystals { count } => format!("{count} crystals"),
-        Prize::Gift { item } => tables.upgrade(item).map_or(item.clone(), |u| u.name.clone()),
+        Prize::Stone { amount_milli } => crate::t!("panels-box-prize-stone", amount = format_stones(*amount_milli)),
+        Prize::Fragments { count } => crate::t!("panels-box-prize-fragments", count = *count),
+        Prize::Crystals { count } => crate::t!("panels-box-prize-crystals", count = count.to_string()),
+        // A gift is a cosmetic: its box-item name, else its cosmetic name, else the data's.
+        Prize::Gift { item } => crate::i18n::named("box-item", item, &tables.upgrade(item).map_or(item.clone(), super::garage::upgrade_name)),
     }
 }
 
@@ -137,7 +138,9 @@ fn box_screen(mut contexts: EguiContexts, tables: Res<GameTables>, profile: Res<
     let open = screen_window(ctx, Panel::BlindBox, |ui| {
         ui.columns(2, |cols| {
             let ui = &mut cols[0];
-            ui.label(egui::RichText::new(format!("Odds for {} (box {} of the cycle)", if owner { "car owners" } else { "guests" }, state.pity + 1)).strong());
+            let cycle = (state.pity + 1).to_string();
+            let odds_title = if owner { crate::t!("panels-box-odds-owners", cycle = &cycle) } else { crate::t!("panels-box-odds-guests", cycle = &cycle) };
+            ui.label(egui::RichText::new(odds_title).strong());
             let pity_chance = odds.pity_chance(state.pity);
             let pity_prize = odds.pity_prize.to_prize();
             let base_pity = odds.outcomes.iter().find(|o| o.prize.to_prize() == pity_prize).map_or(0, |o| o.weight);
@@ -157,40 +160,40 @@ fn box_screen(mut contexts: EguiContexts, tables: Res<GameTables>, profile: Res<
             });
             ui.add_space(6.0);
             let to_go = odds.hard_pity.saturating_sub(state.pity);
-            ui.label(format!("Pity: {} boxes since the last {}.", state.pity, describe_prize(tables, &pity_prize)));
-            ui.add(egui::ProgressBar::new(state.pity as f32 / odds.hard_pity as f32).desired_width(330.0).text(format!("guaranteed within {to_go} more")));
-            ui.label(dim(format!(
-                "From box {} its chance rises by {:.0} % a box; box {} always holds it.",
-                odds.soft_pity_from,
-                f64::from(odds.soft_pity_step) / 100.0,
-                odds.hard_pity
+            ui.label(crate::t!("panels-box-pity", boxes = state.pity.to_string(), prize = describe_prize(tables, &pity_prize)));
+            ui.add(egui::ProgressBar::new(state.pity as f32 / odds.hard_pity as f32).desired_width(330.0).text(crate::t!("panels-box-guaranteed", left = to_go.to_string())));
+            ui.label(dim(crate::t!(
+                "panels-box-soft-pity",
+                from = odds.soft_pity_from.to_string(),
+                step = format!("{:.0}", f64::from(odds.soft_pity_step) / 100.0),
+                hard = odds.hard_pity.to_string()
             )));
 
             let ui = &mut cols[1];
             ui.vertical_centered(|ui| {
                 draw_box(ui, screen.opened_for, screen.opening.as_ref().map(|o| &o.prize));
-                ui.label(egui::RichText::new(format!("{} crystals · a box costs {price}", state.crystals)).color(crystals_colour()));
+                ui.label(egui::RichText::new(crate::t!("panels-box-purse", crystals = state.crystals.to_string(), price = price.to_string())).color(crystals_colour()));
                 match screen.commitment {
                     Some(c) => {
-                        ui.label(dim("The valley's commitment for your next box, SHA-256 of its seed:"));
+                        ui.label(dim(crate::t!("panels-box-commitment")));
                         ui.monospace(short_hex(&c));
                         let can = state.crystals >= price && !screen.waiting;
-                        let button = ui.add_enabled(can, egui::Button::new(egui::RichText::new(format!("  Open a box ({price} crystals)  ")).size(18.0)));
+                        let button = ui.add_enabled(can, egui::Button::new(egui::RichText::new(format!("  {}  ", crate::t!("panels-box-open", price = price.to_string()))).size(18.0)));
                         if button.clicked() {
                             screen.waiting = true;
                             screen.refused = None;
                             intents.write(Intent::OpenBox { commitment: c });
                         }
                         if state.crystals < price {
-                            ui.label(dim("Finish tasks in the valley to earn crystals."));
+                            ui.label(dim(crate::t!("panels-box-earn")));
                         }
                     }
                     None if state.crystals < price => {
-                        ui.label(dim("Finish tasks in the valley to earn crystals: once you can pay for a box,"));
-                        ui.label(dim("the valley commits to its seed on the ledger before you open it."));
+                        ui.label(dim(crate::t!("panels-box-earn-first")));
+                        ui.label(dim(crate::t!("panels-box-earn-then")));
                     }
                     None => {
-                        ui.label(dim("asking the valley for its commitment…"));
+                        ui.label(dim(crate::t!("panels-box-asking")));
                     }
                 }
                 if let Some(reason) = &screen.refused {
@@ -200,13 +203,19 @@ fn box_screen(mut contexts: EguiContexts, tables: Res<GameTables>, profile: Res<
             if let Some(o) = &screen.opening {
                 if screen.opened_for >= OPENING_S {
                     ui.add_space(4.0);
-                    ui.label(egui::RichText::new(format!("You got: {}", describe_prize(tables, &o.prize))).size(20.0).strong().color(prize_colour(&o.prize)));
-                    ui.monospace(format!("commitment  {}", short_hex(&o.commitment)));
-                    ui.monospace(format!("server seed {}", short_hex(&o.server_seed)));
-                    ui.monospace(format!("your seed   {}", short_hex(&o.client_seed)));
-                    ui.monospace(format!("draw #{} · pity {} → {} · ledger entry {}", o.draw, o.pity_before, o.pity_after, o.entry));
+                    ui.label(egui::RichText::new(crate::t!("panels-box-you-got", prize = describe_prize(tables, &o.prize))).size(20.0).strong().color(prize_colour(&o.prize)));
+                    ui.monospace(crate::t!("panels-box-commitment-hex", hex = short_hex(&o.commitment)));
+                    ui.monospace(crate::t!("panels-box-server-seed", hex = short_hex(&o.server_seed)));
+                    ui.monospace(crate::t!("panels-box-your-seed", hex = short_hex(&o.client_seed)));
+                    ui.monospace(crate::t!(
+                        "panels-box-draw",
+                        draw = o.draw.to_string(),
+                        before = o.pity_before.to_string(),
+                        after = o.pity_after.to_string(),
+                        entry = o.entry.to_string()
+                    ));
                     match check_opening(&tables.boxes, owner, o.pity_before, (&o.commitment, &o.server_seed, &o.client_seed), o.draw, &o.prize) {
-                        Ok(()) => ui.colored_label(egui::Color32::from_rgb(120, 220, 140), "✔ the revealed seed matches the commitment and gives this prize"),
+                        Ok(()) => ui.colored_label(egui::Color32::from_rgb(120, 220, 140), format!("✔ {}", crate::t!("panels-box-verified"))),
                         Err(e) => ui.colored_label(egui::Color32::from_rgb(255, 120, 100), format!("✘ {e}")),
                     };
                 }

@@ -16,31 +16,42 @@ pub fn plugin(app: &mut App) {
     app.add_systems(EguiPrimaryContextPass, garage_screen.run_if(in_state(Panel::Garage)));
 }
 
+/// An upgrade's name as the player reads it (the catalogue names cosmetics apart).
+pub fn upgrade_name(u: &Upgrade) -> String {
+    let kind = if u.category == Category::Cosmetic { "cosmetic" } else { "upgrade" };
+    crate::i18n::named(kind, &u.id, &u.name)
+}
+
 pub fn effects_text(e: &StatEffects) -> String {
-    let parts: Vec<String> = [("power", e.power), ("handling", e.handling), ("efficiency", e.efficiency), ("range", e.range)]
-        .into_iter()
-        .filter(|(_, v)| *v != 0)
-        .map(|(n, v)| format!("{v:+} {n}"))
-        .collect();
-    parts.join(", ")
+    let parts: Vec<String> = [
+        ("panels-garage-effect-power", e.power),
+        ("panels-garage-effect-handling", e.handling),
+        ("panels-garage-effect-efficiency", e.efficiency),
+        ("panels-garage-effect-range", e.range),
+    ]
+    .into_iter()
+    .filter(|(_, v)| *v != 0)
+    .map(|(key, v)| crate::i18n::tr(key, &[("value", ::fluent_bundle::FluentValue::from(format!("{v:+}")))]))
+    .collect();
+    parts.join(crate::t!("panels-garage-effects-joiner").as_str())
 }
 
 /// Why an item cannot be bought now, or None when it can.
 pub fn blocker(tables: &EconomyTables, u: &Upgrade, state: &PlayerState) -> Option<String> {
     if state.items.contains(&u.id) {
-        return Some("owned".into());
+        return Some(crate::t!("panels-garage-owned"));
     }
     if u.box_only {
-        return Some("only from blind boxes".into());
+        return Some(crate::t!("panels-garage-box-only"));
     }
     if let Some(req) = &u.requires {
         if !state.items.contains(req) {
-            let name = tables.upgrade(req).map_or(req.as_str(), |r| r.name.as_str());
-            return Some(format!("needs {name}"));
+            let name = tables.upgrade(req).map_or(req.clone(), upgrade_name);
+            return Some(crate::t!("panels-garage-needs", name = name));
         }
     }
     if state.stones_milli < u.price_milli {
-        return Some(format!("{} more stones", format_stones(u.price_milli - state.stones_milli)));
+        return Some(crate::t!("panels-more-stones", stones = format_stones(u.price_milli - state.stones_milli)));
     }
     None
 }
@@ -50,41 +61,41 @@ fn garage_screen(mut contexts: EguiContexts, tables: Res<GameTables>, profile: R
     let state = &profile.player.state;
     let open = screen_window(ctx, Panel::Garage, |ui| {
         ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(format!("{} stones", format_stones_grouped(state.stones_milli))).size(18.0).color(stones_colour()));
-            ui.label(egui::RichText::new(format!("{} crystals", state.crystals)).size(18.0).color(crystals_colour()));
-            ui.label(dim("· every purchase is signed with your key and written to the ledger"));
+            ui.label(egui::RichText::new(crate::t!("panels-stones", stones = format_stones_grouped(state.stones_milli))).size(18.0).color(stones_colour()));
+            ui.label(egui::RichText::new(crate::t!("panels-crystals", crystals = state.crystals.to_string())).size(18.0).color(crystals_colour()));
+            ui.label(dim(crate::t!("panels-garage-signed")));
         });
         ui.add_space(6.0);
         egui::ScrollArea::vertical().max_height(440.0).show(ui, |ui| {
             let sections = [
-                ("Parts", &[Category::Motor, Category::Battery, Category::Tyres, Category::Aero, Category::Suspension][..]),
-                ("Cosmetics", &[Category::Cosmetic][..]),
-                ("For your real car", &[Category::Entitlement][..]),
+                ("parts", crate::t!("panels-garage-parts"), &[Category::Motor, Category::Battery, Category::Tyres, Category::Aero, Category::Suspension][..]),
+                ("cosmetics", crate::t!("panels-garage-cosmetics"), &[Category::Cosmetic][..]),
+                ("real-car", crate::t!("panels-garage-real-car"), &[Category::Entitlement][..]),
             ];
-            for (title, categories) in sections {
+            for (id, title, categories) in sections {
                 ui.label(egui::RichText::new(title).size(17.0).strong());
-                egui::Grid::new(title).num_columns(4).striped(true).spacing([16.0, 6.0]).min_col_width(90.0).show(ui, |ui| {
+                egui::Grid::new(id).num_columns(4).striped(true).spacing([16.0, 6.0]).min_col_width(90.0).show(ui, |ui| {
                     for u in tables.upgrades.iter().filter(|u| categories.contains(&u.category)) {
-                        ui.label(egui::RichText::new(&u.name).size(14.0));
+                        ui.label(egui::RichText::new(upgrade_name(u)).size(14.0));
                         let what = match (&u.voucher, u.category) {
                             (Some(v), _) => v.clone(),
                             (None, c) if c.is_part() => effects_text(&u.effects),
-                            _ => "looks only".into(),
+                            _ => crate::t!("panels-garage-looks-only"),
                         };
                         ui.label(dim(what));
-                        ui.label(egui::RichText::new(if u.box_only { "–".into() } else { format!("{} stones", format_stones(u.price_milli)) }).color(stones_colour()));
+                        ui.label(egui::RichText::new(if u.box_only { "–".into() } else { crate::t!("panels-stones", stones = format_stones(u.price_milli)) }).color(stones_colour()));
                         match blocker(&tables, u, state) {
                             None => {
-                                if ui.button(egui::RichText::new("Buy").strong()).clicked() {
+                                if ui.button(egui::RichText::new(crate::t!("panels-garage-buy")).strong()).clicked() {
                                     intents.write(Intent::Buy { item: u.id.clone() });
                                 }
                             }
-                            Some(why) if why == "owned" => {
+                            Some(_) if state.items.contains(&u.id) => {
                                 let voucher = state.vouchers.iter().find(|v| v.item == u.id);
                                 match voucher {
-                                    Some(v) if v.redeemed.is_some() => ui.label(egui::RichText::new(format!("✔ voucher {} redeemed", v.id)).color(egui::Color32::from_rgb(120, 220, 140))),
-                                    Some(v) => ui.label(egui::RichText::new(format!("✔ voucher {} (redeem: horizon redeem {})", v.id, v.id)).color(egui::Color32::from_rgb(120, 220, 140))),
-                                    None => ui.label(egui::RichText::new("✔ owned").color(egui::Color32::from_rgb(120, 220, 140))),
+                                    Some(v) if v.redeemed.is_some() => ui.label(egui::RichText::new(format!("✔ {}", crate::t!("panels-garage-voucher-redeemed", id = &v.id))).color(egui::Color32::from_rgb(120, 220, 140))),
+                                    Some(v) => ui.label(egui::RichText::new(format!("✔ {}", crate::t!("panels-garage-voucher", id = &v.id))).color(egui::Color32::from_rgb(120, 220, 140))),
+                                    None => ui.label(egui::RichText::new(format!("✔ {}", crate::t!("panels-garage-owned"))).color(egui::Color32::from_rgb(120, 220, 140))),
                                 };
                             }
                             Some(why) => {

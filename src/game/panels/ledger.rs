@@ -59,7 +59,7 @@ fn read_entries(authority: Res<AuthorityLink>, mut explorer: ResMut<Explorer>) {
             let mut explorer = world.resource_mut::<Explorer>();
             match read {
                 Ok(rows) => explorer.rows = rows,
-                Err(e) => explorer.message = Some((false, format!("could not read the ledger: {e}"))),
+                Err(e) => explorer.message = Some((false, crate::t!("panels-ledger-read-failed", error = e.to_string()))),
             }
         }))
     });
@@ -102,11 +102,15 @@ fn save_receipt(authority: &AuthorityLink, index: u64, path: std::path::PathBuf)
     authority.send(move |authority| {
         let written = authority.receipt(index).and_then(|r| crate::platform::save_for_player(&path, r.to_text().as_bytes()));
         let message = match written {
-            Ok(whereto) => (true, format!("the receipt of entry {index} is {whereto} (check it with `horizon ledger check-receipt`)")),
-            Err(e) => (false, format!("could not save the receipt of entry {index}: {e}")),
+            Ok(whereto) => (true, crate::t!("panels-ledger-receipt-saved", index = index.to_string(), whereto = whereto)),
+            Err(e) => (false, crate::t!("panels-ledger-receipt-failed", index = index.to_string(), error = e.to_string())),
         };
         Some(Box::new(move |world: &mut World| world.resource_mut::<Explorer>().message = Some(message)))
     });
+}
+
+fn kind_name(kind: Kind) -> String {
+    crate::t!("panels-ledger-kind", kind = kind.name())
 }
 
 fn gist(entry: &Entry) -> String {
@@ -122,20 +126,20 @@ fn ledger_screen(mut contexts: EguiContexts, authority: Res<AuthorityLink>, prof
     let info = &authority.ledger;
     let open = screen_window(ctx, Panel::Ledger, |ui| {
         ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(format!("{} entries in the ledger, {} of them yours", info.size, explorer.rows.len())).strong());
-            ui.label(dim(format!("log {} · {}", info.origin, info.source)));
+            ui.label(egui::RichText::new(crate::t!("panels-ledger-count", size = info.size.to_string(), mine = explorer.rows.len().to_string())).strong());
+            ui.label(dim(crate::t!("panels-ledger-log", origin = &info.origin, source = &info.source)));
         });
         ui.horizontal(|ui| {
-            let label = explorer.filter.map_or("all kinds".to_string(), |k| k.name().to_string());
-            egui::ComboBox::from_label("show").selected_text(label).show_ui(ui, |ui| {
-                ui.selectable_value(&mut explorer.filter, None, "all kinds");
+            let label = explorer.filter.map_or_else(|| crate::t!("panels-ledger-all-kinds"), kind_name);
+            egui::ComboBox::new("kind-filter", crate::t!("panels-ledger-show")).selected_text(label).show_ui(ui, |ui| {
+                ui.selectable_value(&mut explorer.filter, None, crate::t!("panels-ledger-all-kinds"));
                 for k in Kind::ALL {
-                    ui.selectable_value(&mut explorer.filter, Some(k), k.name());
+                    ui.selectable_value(&mut explorer.filter, Some(k), kind_name(k));
                 }
             });
             let verifying = explorer.verify.is_some();
-            if ui.add_enabled(!verifying, egui::Button::new("Verify the whole ledger")).clicked() {
-                explorer.message = Some((true, "verifying…".into()));
+            if ui.add_enabled(!verifying, egui::Button::new(crate::t!("panels-ledger-verify"))).clicked() {
+                explorer.message = Some((true, crate::t!("panels-ledger-verifying")));
                 ask_for_verification(&authority);
             }
             if let Some(v) = &explorer.verify {
@@ -147,12 +151,12 @@ fn ledger_screen(mut contexts: EguiContexts, authority: Res<AuthorityLink>, prof
             let colour = if *ok { egui::Color32::from_rgb(120, 220, 140) } else { egui::Color32::from_rgb(255, 130, 110) };
             ui.colored_label(colour, text);
         }
-        ui.label(dim(format!("verifier key {}", info.verifier_key)));
+        ui.label(dim(crate::t!("panels-ledger-verifier-key", key = &info.verifier_key)));
         ui.separator();
         let mut save = None;
         egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
             egui::Grid::new("entries").num_columns(5).striped(true).spacing([12.0, 4.0]).show(ui, |ui| {
-                for h in ["#", "time (UTC)", "kind", "what", ""] {
+                for h in ["#".to_string(), crate::t!("panels-ledger-time"), crate::t!("panels-ledger-kind-heading"), crate::t!("panels-ledger-what"), String::new()] {
                     ui.label(dim(h));
                 }
                 ui.end_row();
@@ -160,9 +164,9 @@ fn ledger_screen(mut contexts: EguiContexts, authority: Res<AuthorityLink>, prof
                 for (index, entry) in shown {
                     ui.label(index.to_string());
                     ui.label(format_time((entry.time_ms / 1000) as i64).replace('T', " ").trim_end_matches('Z').to_string());
-                    ui.label(entry.kind().name());
+                    ui.label(kind_name(entry.kind()));
                     ui.label(gist(entry));
-                    if ui.small_button("save receipt").clicked() {
+                    if ui.small_button(crate::t!("panels-ledger-save-receipt")).clicked() {
                         save = Some(*index);
                     }
                     ui.end_row();

@@ -32,15 +32,15 @@ pub enum Panel {
 impl Panel {
     pub const ALL: [Panel; 6] = [Panel::Twin, Panel::Garage, Panel::BlindBox, Panel::Ledger, Panel::Profile, Panel::Shop];
 
-    pub fn title(self) -> &'static str {
+    pub fn title(self) -> String {
         match self {
-            Panel::None => "",
-            Panel::Twin => "Twin",
-            Panel::Garage => "Garage",
-            Panel::BlindBox => "Blind box",
-            Panel::Ledger => "Ledger",
-            Panel::Profile => "Profile",
-            Panel::Shop => "Shop",
+            Panel::None => String::new(),
+            Panel::Twin => crate::t!("panels-title-twin"),
+            Panel::Garage => crate::t!("panels-title-garage"),
+            Panel::BlindBox => crate::t!("panels-title-blind-box"),
+            Panel::Ledger => crate::t!("panels-title-ledger"),
+            Panel::Profile => crate::t!("panels-title-profile"),
+            Panel::Shop => crate::t!("panels-title-shop"),
         }
     }
 
@@ -155,7 +155,7 @@ fn menu_bar(mut contexts: EguiContexts, panel: Res<State<Panel>>, mut next: ResM
 pub fn screen_window(ctx: &egui::Context, panel: Panel, add: impl FnOnce(&mut egui::Ui)) -> bool {
     let mut open = true;
     egui::Window::new(egui::RichText::new(panel.title()).size(20.0).strong())
-        .id(egui::Id::new(("screen", panel.title())))
+        .id(egui::Id::new(("screen", panel)))
         .open(&mut open)
         .collapsible(false)
         .resizable(false)

@@ -18,16 +18,10 @@ pub fn plugin(app: &mut App) {
 }
 
 /// What each scope lets the game read, in the words the player sees.
-pub fn scope_text(scope: Scope) -> (&'static str, &'static str) {
+pub fn scope_text(scope: Scope) -> (String, String) {
     match scope {
-        Scope::Mileage => (
-            "Mileage",
-            "Per trip: start and end time, odometer readings and energy used, by your car's pseudonym. No places, no routes, no VIN. Needed to earn stones from real kilometres.",
-        ),
-        Scope::Behaviour => (
-            "Driving behaviour",
-            "Per trip: how many times you braked or accelerated hard. Shapes the handling stat; without it handling stays at its base.",
-        ),
+        Scope::Mileage => (crate::t!("panels-profile-mileage"), crate::t!("panels-profile-mileage-about")),
+        Scope::Behaviour => (crate::t!("panels-profile-behaviour"), crate::t!("panels-profile-behaviour-about")),
     }
 }
 
@@ -44,41 +38,42 @@ fn profile_screen(
     let p = &profile.player;
     let open = screen_window(ctx, Panel::Profile, |ui| {
         egui::Grid::new("who").num_columns(2).spacing([20.0, 6.0]).show(ui, |ui| {
-            ui.label(dim("name"));
+            ui.label(dim(crate::t!("panels-profile-name")));
             ui.label(egui::RichText::new(&p.state.name).strong());
             ui.end_row();
-            ui.label(dim("role"));
+            ui.label(dim(crate::t!("panels-profile-role")));
             match &p.state.role {
-                Role::Owner { vehicle } => ui.label(format!("car owner · vehicle pseudonym {vehicle}")),
-                Role::Guest => ui.label("guest (no real car: cosmetics and crystals only)"),
+                Role::Owner { vehicle } => ui.label(crate::t!("panels-profile-owner", vehicle = vehicle)),
+                Role::Guest => ui.label(crate::t!("panels-profile-guest")),
             };
             ui.end_row();
-            ui.label(dim("key fingerprint"));
+            ui.label(dim(crate::t!("panels-profile-fingerprint")));
             ui.monospace(p.key.fingerprint());
             ui.end_row();
-            ui.label(dim("public key"));
+            ui.label(dim(crate::t!("panels-profile-public-key")));
             ui.monospace(p.key.to_hex());
             ui.end_row();
-            ui.label(dim("data"));
+            ui.label(dim(crate::t!("panels-profile-data")));
             ui.label(profile.data_dir.display().to_string());
             ui.end_row();
-            ui.label(dim("valley"));
+            ui.label(dim(crate::t!("panels-profile-valley")));
             let info = &authority.ledger;
             ui.label(format!("{} ({})", info.origin, info.source));
             ui.end_row();
         });
+        crate::game::title::language_switch(ui, &profile.data_dir);
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             // A share card of this profile: stones, level and best lap beside the twin, the
             // receipt of the newest entry as its QR code (as in the shop).
-            if ui.add_enabled(!keepsakes.busy(), egui::Button::new("Share my stones (share card)")).clicked() {
+            if ui.add_enabled(!keepsakes.busy(), egui::Button::new(crate::t!("panels-profile-share"))).clicked() {
                 make.write(MakeKeepsake::ShareCard);
             }
-            ui.label(dim("saved under keepsakes/ in the data folder; anyone can check it with the valley's key"));
+            ui.label(dim(crate::t!("panels-profile-share-where")));
         });
         ui.add_space(10.0);
-        ui.label(egui::RichText::new("Consent").size(17.0).strong());
-        ui.label(dim("Only trip summaries ever leave your car's data; each change is itself a signed ledger entry."));
+        ui.label(egui::RichText::new(crate::t!("panels-profile-consent")).size(17.0).strong());
+        ui.label(dim(crate::t!("panels-profile-consent-about")));
         for scope in [Scope::Mileage, Scope::Behaviour] {
             let (name, what) = scope_text(scope);
             let granted = p.state.consented(scope);
@@ -87,16 +82,17 @@ fn profile_screen(
                 if ui.checkbox(&mut on, egui::RichText::new(name).size(15.0).strong()).changed() {
                     intents.write(Intent::SetConsent { scope, granted: on });
                 }
-                ui.label(if granted { egui::RichText::new("on").color(egui::Color32::from_rgb(120, 220, 140)) } else { dim("off") });
+                ui.label(if granted { egui::RichText::new(crate::t!("panels-profile-on")).color(egui::Color32::from_rgb(120, 220, 140)) } else { dim(crate::t!("panels-profile-off")) });
             });
             ui.label(dim(format!("    {what}")));
         }
         ui.add_space(10.0);
-        ui.label(egui::RichText::new("Fragments").size(17.0).strong());
+        ui.label(egui::RichText::new(crate::t!("panels-profile-fragments")).size(17.0).strong());
         ui.horizontal(|ui| {
-            ui.label(format!("{} fragments · {} stones", p.state.fragments, format_stones_grouped(p.state.stones_milli)));
+            ui.label(crate::t!("panels-profile-fragments-count", fragments = p.state.fragments.to_string(), stones = format_stones_grouped(p.state.stones_milli)));
             let can = p.state.fragments >= FRAGMENTS_PER_STONE;
-            let label = format!("Combine {} into {} stone(s)", p.state.fragments / FRAGMENTS_PER_STONE * FRAGMENTS_PER_STONE, p.state.fragments / FRAGMENTS_PER_STONE);
+            let combined = p.state.fragments / FRAGMENTS_PER_STONE;
+            let label = crate::t!("panels-profile-combine", fragments = (combined * FRAGMENTS_PER_STONE).to_string(), stones = combined.to_string());
             if ui.add_enabled(can, egui::Button::new(egui::RichText::new(label).color(stones_colour()))).clicked() {
                 intents.write(Intent::Combine);
             }

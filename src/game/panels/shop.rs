@@ -101,22 +101,22 @@ fn forget_sent(mut outcomes: MessageReader<Outcome>, mut form: ResMut<AddressFor
 /// Why an item cannot be ordered now, or None when it can.
 pub fn blocker(m: &MerchItem, state: &PlayerState, sold: u32) -> Option<String> {
     if sold >= m.stock {
-        return Some("sold out".into());
+        return Some(crate::t!("panels-shop-sold-out"));
     }
     if state.merch.get(&m.id).copied().unwrap_or(0) >= m.per_player {
-        return Some(format!("you have the most one player may ({})", m.per_player));
+        return Some(crate::t!("panels-shop-limit", limit = m.per_player.to_string()));
     }
     match m.price {
-        MerchPrice::Stones { milli } if state.stones_milli < milli => Some(format!("{} more stones", format_stones(milli - state.stones_milli))),
-        MerchPrice::Crystals { count } if state.crystals < count => Some(format!("{} more crystals", count - state.crystals)),
+        MerchPrice::Stones { milli } if state.stones_milli < milli => Some(crate::t!("panels-more-stones", stones = format_stones(milli - state.stones_milli))),
+        MerchPrice::Crystals { count } if state.crystals < count => Some(crate::t!("panels-more-crystals", crystals = (count - state.crystals).to_string())),
         _ => None,
     }
 }
 
 fn price_text(price: &MerchPrice) -> egui::RichText {
     match price {
-        MerchPrice::Stones { .. } => egui::RichText::new(price.describe()).color(stones_colour()),
-        MerchPrice::Crystals { .. } => egui::RichText::new(price.describe()).color(crystals_colour()),
+        MerchPrice::Stones { milli } => egui::RichText::new(crate::t!("panels-stones", stones = format_stones(*milli))).color(stones_colour()),
+        MerchPrice::Crystals { count } => egui::RichText::new(crate::t!("panels-crystals", crystals = count.to_string())).color(crystals_colour()),
     }
 }
 
@@ -135,22 +135,22 @@ fn shop_screen(
     let good = egui::Color32::from_rgb(120, 220, 140);
     let open = screen_window(ctx, Panel::Shop, |ui| {
         ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(format!("{} stones", format_stones_grouped(state.stones_milli))).size(18.0).color(stones_colour()));
-            ui.label(egui::RichText::new(format!("{} crystals", state.crystals)).size(18.0).color(crystals_colour()));
-            ui.label(dim("· every order is signed with your key and written to the ledger"));
+            ui.label(egui::RichText::new(crate::t!("panels-stones", stones = format_stones_grouped(state.stones_milli))).size(18.0).color(stones_colour()));
+            ui.label(egui::RichText::new(crate::t!("panels-crystals", crystals = state.crystals.to_string())).size(18.0).color(crystals_colour()));
+            ui.label(dim(crate::t!("panels-shop-signed")));
         });
         ui.add_space(6.0);
-        ui.label(egui::RichText::new("Keepsakes").size(17.0).strong());
+        ui.label(egui::RichText::new(crate::t!("panels-shop-keepsakes")).size(17.0).strong());
         ui.horizontal(|ui| {
             let idle = !keepsakes.busy();
-            if ui.add_enabled(idle, egui::Button::new(egui::RichText::new("Make my twin card").strong())).clicked() {
+            if ui.add_enabled(idle, egui::Button::new(egui::RichText::new(crate::t!("panels-shop-twin-card")).strong())).clicked() {
                 make.write(MakeKeepsake::TwinCard);
             }
-            if ui.add_enabled(idle, egui::Button::new("Make a share card")).clicked() {
+            if ui.add_enabled(idle, egui::Button::new(crate::t!("panels-shop-share-card"))).clicked() {
                 make.write(MakeKeepsake::ShareCard);
             }
-            let card = state.card.map_or("no card yet".to_string(), |i| format!("your card: ledger entry {i}"));
-            ui.label(dim(format!("{card} · the picture is taken from the valley; the PNG carries its proof")));
+            let card = state.card.map_or_else(|| crate::t!("panels-shop-no-card"), |i| crate::t!("panels-shop-your-card", entry = i.to_string()));
+            ui.label(dim(crate::t!("panels-shop-card-about", card = card)));
         });
         match &keepsakes.last {
             Some(Ok(saved)) => {
@@ -164,26 +164,26 @@ fn shop_screen(
         ui.add_space(8.0);
         let edition = tables.merch.in_force(crate::platform::now_ms());
         ui.horizontal(|ui| {
-            ui.label(egui::RichText::new("Merch shop").size(17.0).strong());
+            ui.label(egui::RichText::new(crate::t!("panels-shop-merch")).size(17.0).strong());
             if let Some(e) = edition {
-                ui.label(dim(format!("catalogue edition {} (from {})", e.short(), e.from)));
+                ui.label(dim(crate::t!("panels-shop-edition", edition = e.short(), from = &e.from)));
             }
         });
         let items = edition.map_or(&[][..], |e| e.items.as_slice());
         if items.is_empty() {
-            ui.label(dim("The shop has not opened yet."));
+            ui.label(dim(crate::t!("panels-shop-not-open")));
         }
         egui::ScrollArea::vertical().max_height(200.0).show(ui, |ui| {
             egui::Grid::new("merch").num_columns(5).striped(true).spacing([14.0, 6.0]).show(ui, |ui| {
                 for m in items {
                     let sold = profile.player.merch_sold.get(&m.id).copied().unwrap_or(0);
-                    ui.label(egui::RichText::new(&m.name).size(14.0));
+                    ui.label(egui::RichText::new(crate::i18n::named("merch", &m.id, &m.name)).size(14.0));
                     ui.label(dim(&m.about));
                     ui.label(price_text(&m.price));
-                    ui.label(dim(format!("{} of {} left", m.stock.saturating_sub(sold), m.stock)));
+                    ui.label(dim(crate::t!("panels-shop-left", left = m.stock.saturating_sub(sold).to_string(), stock = m.stock.to_string())));
                     match blocker(m, state, sold) {
                         None => {
-                            if ui.button(egui::RichText::new("Order").strong()).clicked() {
+                            if ui.button(egui::RichText::new(crate::t!("panels-shop-order")).strong()).clicked() {
                                 intents.write(Intent::OrderMerch { item: m.id.clone() });
                             }
                         }
@@ -198,20 +198,20 @@ fn shop_screen(
         let vouchers: Vec<_> = state.vouchers.iter().filter(|v| tables.merch_item(&v.item).is_some()).collect();
         if !vouchers.is_empty() {
             ui.add_space(8.0);
-            ui.label(egui::RichText::new("Your merch vouchers").size(17.0).strong());
+            ui.label(egui::RichText::new(crate::t!("panels-shop-vouchers")).size(17.0).strong());
             for v in vouchers {
-                let name = tables.merch_item(&v.item).map_or(v.item.as_str(), |m| m.name.as_str());
+                let name = tables.merch_item(&v.item).map_or(v.item.clone(), |m| crate::i18n::named("merch", &m.id, &m.name));
                 ui.horizontal(|ui| {
                     ui.label(format!("{name} · {}", v.id));
                     match v.redeemed {
                         Some(at) => {
-                            ui.label(egui::RichText::new(format!("✔ redeemed (entry {at}): on its way")).color(good));
+                            ui.label(egui::RichText::new(format!("✔ {}", crate::t!("panels-shop-redeemed", entry = at.to_string()))).color(good));
                         }
                         None if form.sent.as_deref() == Some(v.id.as_str()) => {
-                            ui.label(dim("sending…"));
+                            ui.label(dim(crate::t!("panels-shop-sending")));
                         }
                         None => {
-                            if ui.button("Redeem…").clicked() {
+                            if ui.button(crate::t!("panels-shop-redeem")).clicked() {
                                 form.voucher = Some(v.id.clone());
                                 form.problem = None;
                             }
@@ -233,24 +233,24 @@ fn shop_screen(
 fn address_form(ui: &mut egui::Ui, form: &mut AddressForm, voucher: &str, profile: &Profile) {
     ui.add_space(6.0);
     egui::Frame::new().fill(egui::Color32::from_black_alpha(90)).corner_radius(8.0).inner_margin(8.0).show(ui, |ui| {
-        ui.label(egui::RichText::new(format!("Ship voucher {voucher} to")).strong());
+        ui.label(egui::RichText::new(crate::t!("panels-shop-ship-to", voucher = voucher)).strong());
         egui::Grid::new("address").num_columns(2).spacing([10.0, 4.0]).show(ui, |ui| {
             for (label, field) in [
-                ("Recipient", &mut form.address.name),
-                ("Phone", &mut form.address.phone),
-                ("Province, city, district", &mut form.address.region),
-                ("Street, building, flat", &mut form.address.street),
-                ("Postcode", &mut form.address.postcode),
+                (crate::t!("panels-shop-recipient"), &mut form.address.name),
+                (crate::t!("panels-shop-phone"), &mut form.address.phone),
+                (crate::t!("panels-shop-region"), &mut form.address.region),
+                (crate::t!("panels-shop-street"), &mut form.address.street),
+                (crate::t!("panels-shop-postcode"), &mut form.address.postcode),
             ] {
                 ui.label(label);
                 ui.add(egui::TextEdit::singleline(field).desired_width(420.0));
                 ui.end_row();
             }
         });
-        ui.label(dim("The address stays on this device and goes only to the valley's shipping list with this redemption; the ledger records the voucher alone."));
+        ui.label(dim(crate::t!("panels-shop-address-about")));
         ui.horizontal(|ui| {
             let idle = form.io.is_none();
-            if ui.add_enabled(idle, egui::Button::new(egui::RichText::new("Redeem and ship").strong())).clicked() {
+            if ui.add_enabled(idle, egui::Button::new(egui::RichText::new(crate::t!("panels-shop-redeem-ship")).strong())).clicked() {
                 if let Some(problem) = form.address.problem() {
                     form.problem = Some(problem);
                 } else {
@@ -261,7 +261,7 @@ fn address_form(ui: &mut egui::Ui, form: &mut AddressForm, voucher: &str, profil
                     }));
                 }
             }
-            if ui.button("Cancel").clicked() {
+            if ui.button(crate::t!("panels-shop-cancel")).clicked() {
                 form.voucher = None;
             }
         });

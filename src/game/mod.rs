@@ -10,7 +10,6 @@ pub mod car;
 mod car_decals;
 mod car_look;
 mod car_shape;
-#[cfg(not(target_arch = "wasm32"))]
 mod chinese_font;
 mod deposit_look;
 pub mod deposits;

@@ -215,3 +215,32 @@ fn a_simulated_car_signs_local_times_in_the_zone_it_is_given() {
     let (_, trips) = horizon::telemetry::car_signed::parse_car_trips("signed.json", &signed).unwrap();
     assert_eq!(horizon::telemetry::format_time(trips[0].details.start_s as i64), "2026-11-30T00:00:00Z");
 }
+
+/// The language of the messages: `--lang` first, then the choice the game saved in the
+/// profile, then the system's; what scripts read (the verdict word) is the same in each.
+#[test]
+fn messages_come_in_the_chosen_language_then_the_saved_one_then_the_systems() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path().to_str().unwrap();
+    let run = |args: &[&str], system: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_horizon")).args(args).env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", system).output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        stdout(&out)
+    };
+    let created = run(&["keys", "--data-dir", d], "zh_CN.UTF-8");
+    assert!(created.contains("已创建新的玩家密钥"), "the system's Chinese: {created}");
+    // The first run opens the valley (its sample car's entries), so there is a ledger.
+    assert!(run(&["consent", "--data-dir", d], "zh_CN.UTF-8").contains("已授权"));
+    let verified = run(&["ledger", "verify", "--data-dir", d], "zh_CN.UTF-8");
+    assert!(verified.starts_with("OK: ") && verified.contains("已校验"), "{verified}");
+    assert!(run(&["ledger", "verify", "--data-dir", d], "C.UTF-8").contains("entries verified in"), "English on a system of neither");
+
+    std::fs::write(data.path().join("language"), "en").unwrap();
+    assert!(run(&["ledger", "verify", "--data-dir", d], "zh_CN.UTF-8").contains("entries verified in"), "the saved choice beats the system's");
+    let asked = run(&["--lang", "zh-CN", "ledger", "verify", "--data-dir", d], "en_US.UTF-8");
+    assert!(asked.starts_with("OK: ") && asked.contains("已校验"), "--lang beats both: {asked}");
+
+    let wrong = horizon(&["--lang", "fr", "keys", "--data-dir", d]);
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("unknown language 'fr': say zh-CN or en"), "{wrong:?}");
+}

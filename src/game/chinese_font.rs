@@ -22,6 +22,7 @@ pub struct ChineseFont {
 impl ChineseFont {
     /// The bundled font, and the system's where it has one (start-up only).
     pub fn read() -> ChineseFont {
+        #[cfg_attr(target_arch = "wasm32", allow(unused_mut))]
         let mut fonts = vec![("Noto Sans SC (game)", BUNDLED, 0)];
         #[cfg(not(target_arch = "wasm32"))]
         match crate::platform::cjk_font::read_cjk_font() {

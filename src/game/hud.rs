@@ -49,7 +49,7 @@ fn collect_notices(time: Res<Time>, tables: Res<GameTables>, mut notices: ResMut
             Outcome::Mined(d) => (t!("game-notice-mined", stones = format_stones(d.amount_milli), km = d.km_index.to_string()), good),
             Outcome::TaskDone { task, crystals } => {
                 let name = tables.task(task).map_or(task.clone(), |t| named("task", &t.id, &t.name));
-                (t!("game-notice-task-done", task = name, crystals = crystals.to_string()), egui::Color32::from_rgb(230, 180, 255))
+                (t!("game-notice-task-done", task = name, crystals = crystals.to_string()), crate::game::ui_theme::palette::CRYSTALS)
             }
             Outcome::Bought { item } => {
                 let name = tables.upgrade(item).map_or(item.clone(), |u| named(if u.category == Category::Cosmetic { "cosmetic" } else { "upgrade" }, &u.id, &u.name));
@@ -65,7 +65,7 @@ fn collect_notices(time: Res<Time>, tables: Res<GameTables>, mut notices: ResMut
             Outcome::Combined { fragments } => (t!("game-notice-combined", fragments = fragments.to_string()), good),
             // What the drive's evidence was refused for shows when a task is refused for it.
             Outcome::Refused { intent: Intent::StartDrive { .. } | Intent::ReportDrive { .. }, .. } => continue,
-            Outcome::Refused { reason, .. } => (t!("game-notice-refused", reason = reason), egui::Color32::from_rgb(255, 150, 120)),
+            Outcome::Refused { reason, .. } => (t!("game-notice-refused", reason = reason), crate::game::ui_theme::palette::BAD),
             Outcome::MerchOrdered { item, voucher } => {
                 let name = tables.merch_item(item).map_or(item.clone(), |m| named("merch", &m.id, &m.name));
                 (t!("game-notice-merch-ordered", item = name, voucher = voucher), good)
@@ -133,8 +133,8 @@ fn hud(
             ui.set_min_width(190.0);
             ui.label(egui::RichText::new(format!("{:>3.0} km/h", speed.0.abs() * 3.6)).size(34.0).strong().color(egui::Color32::WHITE));
             ui.label(egui::RichText::new(t!("game-hud-level", level = p.stats.level.to_string())).color(egui::Color32::LIGHT_GRAY));
-            ui.label(egui::RichText::new(t!("game-hud-stones", stones = format_stones_grouped(shown.stones_milli.round() as u64))).color(egui::Color32::from_rgb(160, 220, 255)));
-            ui.label(egui::RichText::new(t!("game-hud-crystals", crystals = (shown.crystals.round() as u64).to_string())).color(egui::Color32::from_rgb(230, 180, 255)));
+            ui.label(egui::RichText::new(t!("game-hud-stones", stones = format_stones_grouped(shown.stones_milli.round() as u64))).color(crate::game::ui_theme::palette::STONES));
+            ui.label(egui::RichText::new(t!("game-hud-crystals", crystals = (shown.crystals.round() as u64).to_string())).color(crate::game::ui_theme::palette::CRYSTALS));
         });
     });
     // Compass: the car's heading at the centre; landmarks where they lie.

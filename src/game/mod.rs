@@ -35,6 +35,7 @@ pub mod screens;
 mod task_list;
 pub mod tasks;
 mod title;
+pub mod ui_theme;
 pub mod world;
 
 use std::path::PathBuf;
@@ -226,7 +227,7 @@ fn session(app: &mut App, authority: Authority, player: crate::valley::PlayerVie
 /// effects, the camera, the HUD and screens, the title, and the controls.
 fn presentation(app: &mut App, level: &Level, quality: Option<crate::quality::Quality>) {
     app.add_plugins((scenery::plugin(level), terrain_look::plugin, vegetation_look::plugin, water_look::plugin, sky_dome::plugin, car_look::plugin, deposit_look::plugin, effects::plugin, camera::plugin, render_quality::plugin(quality)))
-        .add_plugins((hud::plugin, task_list::plugin, title::plugin, panels::plugin, input::plugin, keepsakes::plugin));
+        .add_plugins((hud::plugin, task_list::plugin, title::plugin, panels::plugin, input::plugin, keepsakes::plugin, ui_theme::plugin));
 }
 
 /// `horizon play --headless --frames N`: the play loop without a window, one fixed 1/60 s

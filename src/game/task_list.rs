@@ -32,12 +32,12 @@ fn task_list(
             ui.label(egui::RichText::new(t!("game-tasks-title")).strong().size(16.0).color(egui::Color32::WHITE));
             for task in &tables.tasks {
                 let done = is_done(task, profile.player.state.tasks.get(&task.id), today);
-                let (mark, colour) = if done { ("✔", egui::Color32::from_rgb(120, 220, 140)) } else { ("○", egui::Color32::WHITE) };
+                let (mark, colour) = if done { ("✔", crate::game::ui_theme::palette::GOOD) } else { ("○", egui::Color32::WHITE) };
                 ui.horizontal(|ui| {
                     ui.label(egui::RichText::new(mark).color(colour));
                     ui.label(egui::RichText::new(named("task", &task.id, &task.name)).color(colour).size(13.0));
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.label(egui::RichText::new(t!("game-tasks-reward", crystals = task.crystals.to_string())).color(egui::Color32::from_rgb(230, 180, 255)).size(12.0));
+                        ui.label(egui::RichText::new(t!("game-tasks-reward", crystals = task.crystals.to_string())).color(crate::game::ui_theme::palette::CRYSTALS).size(12.0));
                     });
                 });
                 if !done {

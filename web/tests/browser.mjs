@@ -172,7 +172,7 @@ async function run() {
   await waitFor('title screen (autopilot)', (s) => s.screen === 'title', 240);
   await page.locator('#game').click({ position: { x: 20, y: 20 } });
   await page.keyboard.press('Enter');
-  const mined = await waitFor('a mined deposit', (s) => Number(s.stonesMilli) > stonesBefore, 1200);
+  const mined = await waitFor('a mined deposit', (s) => Number(s.stonesMilli) > stonesBefore, 1800);
   log('the autopilot mined:', mined.text);
   await picture('mined');
 
@@ -226,7 +226,7 @@ async function run() {
   await waitFor('the shared valley (autopilot)', (s) => s.screen === 'title' && s.server === base, 240);
   await page.locator('#game').click({ position: { x: 20, y: 20 } });
   await page.keyboard.press('Enter');
-  const minedThere = await waitFor('a deposit mined in the shared valley', (s) => Number(s.stonesMilli) > 0, 1200);
+  const minedThere = await waitFor('a deposit mined in the shared valley', (s) => Number(s.stonesMilli) > 0, 1800);
   log('mined in the shared valley:', minedThere.text);
   const onServer = await (await fetch(`${base}/v1/player/${joined.player}`)).json();
   log('the server has the player as', JSON.stringify(onServer));

@@ -143,6 +143,7 @@ fn broadcast_overlay(
         if let Some(font) = &font {
             font.add_to(ctx);
         }
+        ctx.all_styles_mut(crate::game::ui_theme::theme);
         *font_added = true;
     }
     ctx.set_zoom_factor(feed.config.size.1 as f32 / 720.0);

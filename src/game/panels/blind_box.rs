@@ -50,8 +50,8 @@ fn prize_colour(prize: &Prize) -> egui::Color32 {
     match prize {
         Prize::Stone { .. } => egui::Color32::from_rgb(120, 230, 255),
         Prize::Fragments { .. } => egui::Color32::from_rgb(150, 200, 255),
-        Prize::Crystals { .. } => egui::Color32::from_rgb(230, 180, 255),
-        Prize::Gift { .. } => egui::Color32::from_rgb(255, 210, 120),
+        Prize::Crystals { .. } => crate::game::ui_theme::palette::CRYSTALS,
+        Prize::Gift { .. } => crate::game::ui_theme::palette::GIFT,
     }
 }
 
@@ -197,7 +197,7 @@ fn box_screen(mut contexts: EguiContexts, tables: Res<GameTables>, profile: Res<
                     }
                 }
                 if let Some(reason) = &screen.refused {
-                    ui.colored_label(egui::Color32::from_rgb(255, 140, 120), reason);
+                    ui.colored_label(crate::game::ui_theme::palette::BAD, reason);
                 }
             });
             if let Some(o) = &screen.opening {
@@ -215,8 +215,8 @@ fn box_screen(mut contexts: EguiContexts, tables: Res<GameTables>, profile: Res<
                         entry = o.entry.to_string()
                     ));
                     match check_opening(&tables.boxes, owner, o.pity_before, (&o.commitment, &o.server_seed, &o.client_seed), o.draw, &o.prize) {
-                        Ok(()) => ui.colored_label(egui::Color32::from_rgb(120, 220, 140), format!("✔ {}", crate::t!("panels-box-verified"))),
-                        Err(e) => ui.colored_label(egui::Color32::from_rgb(255, 120, 100), format!("✘ {e}")),
+                        Ok(()) => ui.colored_label(crate::game::ui_theme::palette::GOOD, format!("✔ {}", crate::t!("panels-box-verified"))),
+                        Err(e) => ui.colored_label(crate::game::ui_theme::palette::BAD, format!("✘ {e}")),
                     };
                 }
             }

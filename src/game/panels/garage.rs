@@ -82,7 +82,11 @@ fn garage_screen(mut contexts: EguiContexts, tables: Res<GameTables>, profile: R
                             (None, c) if c.is_part() => effects_text(&u.effects),
                             _ => crate::t!("panels-garage-looks-only"),
                         };
-                        ui.label(dim(what));
+                        // A voucher's description wraps: it would widen the window past its frame.
+                        ui.scope(|ui| {
+                            ui.set_max_width(300.0);
+                            ui.add(egui::Label::new(dim(what)).wrap());
+                        });
                         ui.label(egui::RichText::new(if u.box_only { "–".into() } else { crate::t!("panels-stones", stones = format_stones(u.price_milli)) }).color(stones_colour()));
                         match blocker(&tables, u, state) {
                             None => {
@@ -93,9 +97,9 @@ fn garage_screen(mut contexts: EguiContexts, tables: Res<GameTables>, profile: R
                             Some(_) if state.items.contains(&u.id) => {
                                 let voucher = state.vouchers.iter().find(|v| v.item == u.id);
                                 match voucher {
-                                    Some(v) if v.redeemed.is_some() => ui.label(egui::RichText::new(format!("✔ {}", crate::t!("panels-garage-voucher-redeemed", id = &v.id))).color(egui::Color32::from_rgb(120, 220, 140))),
-                                    Some(v) => ui.label(egui::RichText::new(format!("✔ {}", crate::t!("panels-garage-voucher", id = &v.id))).color(egui::Color32::from_rgb(120, 220, 140))),
-                                    None => ui.label(egui::RichText::new(format!("✔ {}", crate::t!("panels-garage-owned"))).color(egui::Color32::from_rgb(120, 220, 140))),
+                                    Some(v) if v.redeemed.is_some() => ui.label(egui::RichText::new(format!("✔ {}", crate::t!("panels-garage-voucher-redeemed", id = &v.id))).color(crate::game::ui_theme::palette::GOOD)),
+                                    Some(v) => ui.label(egui::RichText::new(format!("✔ {}", crate::t!("panels-garage-voucher", id = &v.id))).color(crate::game::ui_theme::palette::GOOD)),
+                                    None => ui.label(egui::RichText::new(format!("✔ {}", crate::t!("panels-garage-owned"))).color(crate::game::ui_theme::palette::GOOD)),
                                 };
                             }
                             Some(why) => {

@@ -148,7 +148,7 @@ fn ledger_screen(mut contexts: EguiContexts, authority: Res<AuthorityLink>, prof
             }
         });
         if let Some((ok, text)) = &explorer.message {
-            let colour = if *ok { egui::Color32::from_rgb(120, 220, 140) } else { egui::Color32::from_rgb(255, 130, 110) };
+            let colour = if *ok { crate::game::ui_theme::palette::GOOD } else { crate::game::ui_theme::palette::BAD };
             ui.colored_label(colour, text);
         }
         ui.label(dim(crate::t!("panels-ledger-verifier-key", key = &info.verifier_key)));

@@ -171,9 +171,9 @@ pub fn dim(text: impl Into<String>) -> egui::RichText {
 }
 
 pub fn stones_colour() -> egui::Color32 {
-    egui::Color32::from_rgb(160, 220, 255)
+    crate::game::ui_theme::palette::STONES
 }
 
 pub fn crystals_colour() -> egui::Color32 {
-    egui::Color32::from_rgb(230, 180, 255)
+    crate::game::ui_theme::palette::CRYSTALS
 }

@@ -82,7 +82,7 @@ fn profile_screen(
                 if ui.checkbox(&mut on, egui::RichText::new(name).size(15.0).strong()).changed() {
                     intents.write(Intent::SetConsent { scope, granted: on });
                 }
-                ui.label(if granted { egui::RichText::new(crate::t!("panels-profile-on")).color(egui::Color32::from_rgb(120, 220, 140)) } else { dim(crate::t!("panels-profile-off")) });
+                ui.label(if granted { egui::RichText::new(crate::t!("panels-profile-on")).color(crate::game::ui_theme::palette::GOOD) } else { dim(crate::t!("panels-profile-off")) });
             });
             ui.label(dim(format!("    {what}")));
         }

@@ -132,7 +132,7 @@ fn shop_screen(
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let state = &profile.player.state;
-    let good = egui::Color32::from_rgb(120, 220, 140);
+    let good = crate::game::ui_theme::palette::GOOD;
     let open = screen_window(ctx, Panel::Shop, |ui| {
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new(crate::t!("panels-stones", stones = format_stones_grouped(state.stones_milli))).size(18.0).color(stones_colour()));
@@ -157,7 +157,7 @@ fn shop_screen(
                 ui.label(egui::RichText::new(format!("✔ {saved}")).color(good));
             }
             Some(Err(e)) => {
-                ui.label(egui::RichText::new(format!("✘ {e}")).color(egui::Color32::from_rgb(255, 150, 120)));
+                ui.label(egui::RichText::new(format!("✘ {e}")).color(crate::game::ui_theme::palette::BAD));
             }
             None => {}
         }
@@ -178,7 +178,11 @@ fn shop_screen(
                 for m in items {
                     let sold = profile.player.merch_sold.get(&m.id).copied().unwrap_or(0);
                     ui.label(egui::RichText::new(crate::i18n::named("merch", &m.id, &m.name)).size(14.0));
-                    ui.label(dim(&m.about));
+                    // Wrapped: a long description would widen the window past its frame.
+                    ui.scope(|ui| {
+                        ui.set_max_width(330.0);
+                        ui.add(egui::Label::new(dim(&m.about)).wrap());
+                    });
                     ui.label(price_text(&m.price));
                     ui.label(dim(crate::t!("panels-shop-left", left = m.stock.saturating_sub(sold).to_string(), stock = m.stock.to_string())));
                     match blocker(m, state, sold) {
@@ -266,7 +270,7 @@ fn address_form(ui: &mut egui::Ui, form: &mut AddressForm, voucher: &str, profil
             }
         });
         if let Some(p) = &form.problem {
-            ui.label(egui::RichText::new(p).color(egui::Color32::from_rgb(255, 150, 120)));
+            ui.label(egui::RichText::new(p).color(crate::game::ui_theme::palette::BAD));
         }
     });
 }

@@ -15,7 +15,8 @@ trap 'rm -f "$text"' EXIT
 python3 - "$text" <<'PY'
 import glob, sys
 chars = {chr(c) for c in range(0x20, 0x7f)} | set("，。、：；！？（）《》「」“”‘’…—·￥％＋－")
-for path in sorted(glob.glob("assets/i18n/zh-CN/*.ftl")):
+# The catalogue, and the languages' own names on the switch (src/i18n/mod.rs).
+for path in sorted(glob.glob("assets/i18n/zh-CN/*.ftl")) + ["src/i18n/mod.rs"]:
     chars |= {c for c in open(path, encoding="utf-8").read() if ord(c) > 0x7f}
 open(sys.argv[1], "w", encoding="utf-8").write("".join(sorted(chars)))
 print(f"{len(chars)} characters")

@@ -95,6 +95,12 @@ pub fn saved_language(data: &DataDir) -> Option<crate::i18n::Lang> {
     fs::read_to_string(data.language()).ok().and_then(|s| s.trim().parse().ok())
 }
 
+/// The language to speak: the one asked for (`--lang`, `?lang=`), else the player's saved
+/// choice, else the system's.
+pub fn language_for(data: &DataDir, asked: Option<crate::i18n::Lang>) -> crate::i18n::Lang {
+    asked.or_else(|| saved_language(data)).unwrap_or_else(crate::i18n::system_lang)
+}
+
 /// Remembers the player's choice of language for the next start.
 pub fn save_language(data: &DataDir, lang: crate::i18n::Lang) -> std::io::Result<()> {
     fs::create_dir_all(&data.0)?;

@@ -20,7 +20,7 @@ pub fn main() {
     let flag = |name: &str| params.as_ref().and_then(|p| p.get(name)).is_some_and(|v| v != "0" && v != "false");
     let data = horizon::profile::DataDir(PathBuf::from(BROWSER_DATA_DIR));
     let asked = params.as_ref().and_then(|p| p.get("lang")).and_then(|tag| horizon::i18n::Lang::from_tag(&tag));
-    horizon::i18n::set_lang(asked.or_else(|| horizon::profile::saved_language(&data)).unwrap_or_else(horizon::i18n::system_lang));
+    horizon::i18n::set_lang(horizon::profile::language_for(&data, asked));
     let leave = flag("leave");
     if leave && let Err(e) = horizon::client::http::leave_server(&data) {
         show_failure(&e.to_string());

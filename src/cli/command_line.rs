@@ -119,7 +119,7 @@ pub fn main() -> ExitCode {
     }
     let args = Cli::parse();
     let data_dir = horizon::profile::DataDir(args.data_dir.unwrap_or_else(horizon::profile::default_data_dir));
-    horizon::i18n::set_lang(args.lang.or_else(|| horizon::profile::saved_language(&data_dir)).unwrap_or_else(horizon::i18n::system_lang));
+    horizon::i18n::set_lang(horizon::profile::language_for(&data_dir, args.lang));
     let result = match args.command.unwrap_or(Command::Play(cli::PlayArgs::default())) {
         Command::Play(play) => cli::play(&data_dir, play),
         Command::Kiosk(kiosk) => cli::kiosk(&data_dir, kiosk),

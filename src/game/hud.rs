@@ -11,7 +11,6 @@ use super::screens::{Profile, Screen};
 use super::world::CurrentLevel;
 use super::authority::{GameTables, Intent, Outcome};
 use crate::economy::{format_stones, format_stones_grouped};
-use crate::economy::tables::Category;
 use crate::i18n::named;
 use crate::ledger::Scope;
 use crate::t;
@@ -52,7 +51,7 @@ fn collect_notices(time: Res<Time>, tables: Res<GameTables>, mut notices: ResMut
                 (t!("game-notice-task-done", task = name, crystals = crystals.to_string()), crate::game::ui_theme::palette::CRYSTALS)
             }
             Outcome::Bought { item } => {
-                let name = tables.upgrade(item).map_or(item.clone(), |u| named(if u.category == Category::Cosmetic { "cosmetic" } else { "upgrade" }, &u.id, &u.name));
+                let name = tables.upgrade(item).map_or(item.clone(), super::panels::garage::upgrade_name);
                 (t!("game-notice-bought", item = name), good)
             }
             Outcome::ConsentSet { scope, granted } => {

@@ -70,9 +70,8 @@ fn title_panel(mut contexts: EguiContexts, profile: Res<Profile>, mut next: ResM
 /// The settings' language switch: takes effect at once (every text is made each frame) and
 /// is remembered in the profile for the next start.
 pub fn language_switch(ui: &mut egui::Ui, data_dir: &std::path::Path) {
-    // Centred as a whole: egui lays a row out from the left, so it is measured first.
-    let width = 260.0;
-    ui.allocate_ui_with_layout(egui::vec2(width, 22.0), egui::Layout::left_to_right(egui::Align::Center), |ui| {
+    // A row of fixed width, so that the title's centred column centres it as a whole.
+    ui.allocate_ui_with_layout(egui::vec2(260.0, 22.0), egui::Layout::left_to_right(egui::Align::Center), |ui| {
         ui.label(t!("common-language"));
         for lang in Lang::ALL {
             if ui.selectable_label(crate::i18n::lang() == lang, lang.own_name()).clicked() && crate::i18n::lang() != lang {

@@ -14,16 +14,15 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 pub mod catalogue_files;
 
 /// A language the game is written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {
     /// 简体中文.
-    #[serde(rename = "zh-CN")]
     ZhCn,
-    #[serde(rename = "en")]
     En,
 }
 
 impl Lang {
+    /// In the order of [`Lang::index`].
     pub const ALL: [Lang; 2] = [Lang::ZhCn, Lang::En];
 
     /// The BCP 47 tag `--lang` takes and the catalogue's folder is named by.
@@ -68,11 +67,7 @@ impl Lang {
 impl std::str::FromStr for Lang {
     type Err = String;
     fn from_str(s: &str) -> Result<Lang, String> {
-        match s {
-            "zh-CN" => Ok(Lang::ZhCn),
-            "en" => Ok(Lang::En),
-            other => Err(format!("unknown language '{other}': say zh-CN or en")),
-        }
+        Lang::ALL.into_iter().find(|l| l.tag() == s).ok_or_else(|| format!("unknown language '{s}': say zh-CN or en"))
     }
 }
 
@@ -86,7 +81,7 @@ impl std::fmt::Display for Lang {
 static CURRENT: AtomicU8 = AtomicU8::new(1);
 
 pub fn lang() -> Lang {
-    if CURRENT.load(Ordering::Relaxed) == 0 { Lang::ZhCn } else { Lang::En }
+    Lang::ALL[CURRENT.load(Ordering::Relaxed) as usize]
 }
 
 pub fn set_lang(lang: Lang) {
@@ -134,16 +129,19 @@ impl Catalogue {
 
     /// The message `key` with its arguments; the key itself when missing.
     pub fn format(&self, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
-        let Some(pattern) = self.bundle.get_message(key).and_then(|m| m.value()) else {
-            return key.to_string();
-        };
+        self.get(key, args).unwrap_or_else(|| key.to_string())
+    }
+
+    /// The message `key` with its arguments, if the catalogue has it.
+    pub fn get(&self, key: &str, args: &[(&str, FluentValue<'_>)]) -> Option<String> {
+        let pattern = self.bundle.get_message(key).and_then(|m| m.value())?;
         let mut fluent_args = FluentArgs::with_capacity(args.len());
         for (name, value) in args {
             fluent_args.set(*name, value.clone());
         }
         let mut errors = Vec::new();
         let text: Cow<str> = self.bundle.format_pattern(pattern, if args.is_empty() { None } else { Some(&fluent_args) }, &mut errors);
-        text.into_owned()
+        Some(text.into_owned())
     }
 }
 
@@ -170,9 +168,7 @@ pub fn named(kind: &str, id: &str, fallback: &str) -> String {
 }
 
 pub fn named_in(lang: Lang, kind: &str, id: &str, fallback: &str) -> String {
-    let key = format!("{kind}-{id}");
-    let catalogue = catalogue(lang);
-    if catalogue.has(&key) { catalogue.format(&key, &[]) } else { fallback.to_string() }
+    catalogue(lang).get(&format!("{kind}-{id}"), &[]).unwrap_or_else(|| fallback.to_string())
 }
 
 /// `t!("key")` or `t!("key", name = value, …)`: the message in the process's language.

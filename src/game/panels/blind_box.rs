@@ -41,8 +41,8 @@ pub fn describe_prize(tables: &EconomyTables, prize: &Prize) -> String {
         Prize::Stone { amount_milli } => crate::t!("panels-box-prize-stone", amount = format_stones(*amount_milli)),
         Prize::Fragments { count } => crate::t!("panels-box-prize-fragments", count = *count),
         Prize::Crystals { count } => crate::t!("panels-box-prize-crystals", count = count.to_string()),
-        // A gift is a cosmetic: its box-item name, else its cosmetic name, else the data's.
-        Prize::Gift { item } => crate::i18n::named("box-item", item, &tables.upgrade(item).map_or(item.clone(), super::garage::upgrade_name)),
+        // A gift is a cosmetic: its name as the garage shows it.
+        Prize::Gift { item } => tables.upgrade(item).map_or(item.clone(), super::garage::upgrade_name),
     }
 }
 

@@ -350,7 +350,9 @@ fn hear(socket: &std::os::unix::net::UnixDatagram, what: &str, within: std::time
 
 /// The kiosk under a supervisor (this test, standing in for systemd's notify socket): it says
 /// READY=1 in attract mode and feeds the watchdog; killed with SIGKILL and started again, as
-/// `Restart=always` does, it is back in attract within 5 s on the same valley.
+/// `Restart=always` does, it is back in attract within 5 s on the same valley. A lost render
+/// device (destroyed as a driver reset would) ends it with a failure, never a frozen screen
+/// that feeds the watchdog, and it is back in attract within 5 s of that too.
 #[test]
 fn a_killed_kiosk_is_back_in_attract_within_five_seconds() {
     let display = OwnDisplay::start();
@@ -360,9 +362,10 @@ fn a_killed_kiosk_is_back_in_attract_within_five_seconds() {
     let socket_path = dir.path().join("notify.sock");
     let socket = std::os::unix::net::UnixDatagram::bind(&socket_path).unwrap();
     let data = dir.path().join("data");
-    let start = || {
+    let start_with = |env: &[(&str, &str)]| {
         Command::new(env!("CARGO_BIN_EXE_horizon"))
             .args(["--data-dir", data.to_str().unwrap(), "kiosk", "--config", config.to_str().unwrap()])
+            .envs(env.iter().copied())
             .env("DISPLAY", &display.name)
             .env("WGPU_BACKEND", "vulkan")
             .env("NOTIFY_SOCKET", &socket_path)
@@ -372,6 +375,7 @@ fn a_killed_kiosk_is_back_in_attract_within_five_seconds() {
             .spawn()
             .unwrap()
     };
+    let start = || start_with(&[]);
     let mut kiosk = start();
     // The first start compiles the shaders into Mesa's cache.
     let heard = hear(&socket, "READY=1", std::time::Duration::from_secs(120), &mut kiosk);
@@ -391,6 +395,27 @@ fn a_killed_kiosk_is_back_in_attract_within_five_seconds() {
     again.kill().unwrap();
     again.wait().unwrap();
     assert!(back < std::time::Duration::from_secs(5), "back in attract after {back:?}");
+
+    let mut losing = start_with(&[(horizon::game::kiosk::LOSE_DEVICE_ENV, "30")]);
+    hear(&socket, "READY=1", std::time::Duration::from_secs(30), &mut losing);
+    // Software rendering draws about a frame a second here.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    let status = loop {
+        if let Some(status) = losing.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < until, "the kiosk ran on for 5 min after losing its render device at frame 30");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let lost = std::time::Instant::now();
+    assert!(!status.success(), "a lost render device ends the kiosk as a failure for the supervisor: {status}");
+    let mut recovered = start();
+    hear(&socket, "READY=1", std::time::Duration::from_secs(30), &mut recovered);
+    let back = lost.elapsed();
+    eprintln!("back in attract {:.2} s after the render device was lost ({status})", back.as_secs_f64());
+    recovered.kill().unwrap();
+    recovered.wait().unwrap();
+    assert!(back < std::time::Duration::from_secs(5), "back in attract {back:?} after the device was lost");
 }
 
 /// A visitor presses W at the kiosk (xdotool, on a display of the test's own): the show's

@@ -5,6 +5,7 @@
 //! configuration are the pure `crate::kiosk`; these plugins are their view.
 
 mod camera_director;
+mod device_loss;
 mod encoder;
 mod operator;
 mod show_overlay;
@@ -20,6 +21,7 @@ use std::path::PathBuf;
 use bevy::prelude::*;
 
 pub use camera_director::{CameraDirector, Shot};
+pub use device_loss::LOSE_DEVICE_ENV;
 pub use operator::RESTART_STATUS;
 use crate::kiosk::KioskConfig;
 use crate::kiosk::config::{Display, KioskValley};
@@ -80,7 +82,7 @@ pub fn run(options: KioskOptions) -> anyhow::Result<u8> {
     super::session(&mut app, authority, player, &options.data_dir);
     super::presentation(&mut app, &level, Some(config.quality));
     show(&mut app, config, &options.data_dir);
-    app.add_plugins((show_overlay::plugin, operator::plugin(combination), super::chinese_font::plugin));
+    app.add_plugins((show_overlay::plugin, operator::plugin(combination), super::chinese_font::plugin, device_loss::plugin));
     #[cfg(unix)]
     app.add_plugins(supervisor::plugin);
     app.insert_resource(font);

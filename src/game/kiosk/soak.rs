@@ -15,7 +15,7 @@ use crate::game::camera::GameCamera;
 use crate::kiosk::{KioskConfig, Phase};
 use crate::level::Level;
 
-/// One look at the soaking kiosk.
+/// One look at the soaking kiosk, taken in attract mode as soon as its hour has come.
 #[derive(Clone, Debug)]
 pub struct SoakSample {
     pub hour: f64,
@@ -89,19 +89,28 @@ pub fn soak(data_dir: &Path, config: &KioskConfig, hours: f64, mut report: impl 
     let mut visit_s = 0u32;
     let mut attract_s = 0u32;
     let mut answered = false;
-    for second in 0..=total_s {
-        if second % 3600 == 0 {
-            let sample = look(&mut app, second as f64 / 3600.0, data_dir);
-            report(&sample);
-            samples.push(sample);
-        }
-        if second == total_s {
-            break;
-        }
+    // Each hour's look waits for attract mode, so that every look sees the same scene (a
+    // visitor's deposits are fewer than the show's own).
+    let mut look_due: Option<u64> = None;
+    for second in 0.. {
         let (phase, visitors) = {
             let floor = app.world().resource::<ShowFloor>();
             (floor.timeline.phase(), floor.visitors)
         };
+        if second % 3600 == 0 && second <= total_s {
+            look_due = Some(second / 3600);
+        }
+        if let Some(hour) = look_due
+            && phase == Phase::Attract
+        {
+            let sample = look(&mut app, hour as f64, data_dir);
+            report(&sample);
+            samples.push(sample);
+            look_due = None;
+        }
+        if second >= total_s && look_due.is_none() {
+            break;
+        }
         match phase {
             Phase::Attract => {
                 visit_s = 0;

@@ -191,7 +191,7 @@ fn a_key_hands_the_car_to_a_fresh_guest_and_idling_gives_it_back_to_the_autopilo
     assert_ne!(visitor, host);
     let view = app.world().resource::<Profile>().player.clone();
     assert_eq!((view.state.role.clone(), view.state.stones_milli), (Role::Owner { vehicle: horizon::valley::embedded::sample_car_for(&visitor) }, 0));
-    assert!(view.state.unmined_milli() > 50_000, "the visitor's car week waits to be mined: {}", view.state.unmined_milli());
+    assert!(view.state.unmined_milli() > 5_000, "the visitor's car's last day waits to be mined: {}", view.state.unmined_milli());
     let deposits = app.world_mut().query::<&DepositCrystal>().iter(app.world()).count();
     assert_eq!(deposits, view.state.deposits.len(), "the crystals on screen are the visitor's");
     assert!(car_at(&mut app).distance(start) < 30.0, "the visitor starts at the start");
@@ -218,7 +218,7 @@ fn a_key_hands_the_car_to_a_fresh_guest_and_idling_gives_it_back_to_the_autopilo
         (first..end).map(|i| ledger.read_entry(i).unwrap().0).collect::<Vec<_>>()
     });
     assert!(theirs.iter().any(|e| matches!(&e.body, Body::Enrol { player, role: Role::Guest, .. } if *player == visitor)), "{} entries", theirs.len());
-    assert!(theirs.iter().filter(|e| matches!(e.body, Body::CarTrip { .. })).count() >= 5);
+    assert!(theirs.iter().any(|e| matches!(e.body, Body::CarTrip { .. })), "the car signed its day of trips");
     // Their keepsake: a receipt of one of their entries that checks with the show's key alone,
     // and a QR code that scans back to it.
     let floor = app.world().resource::<ShowFloor>();

@@ -242,7 +242,8 @@ impl EmbeddedValley {
         }
         let owner_of_sample = matches!(&valley.enrolled(&key)?.role, Role::Owner { vehicle } if vehicle == SAMPLE_VEHICLE);
         if owner_of_sample && state.km_attested == 0 && valley.accepted_trips(&key).is_empty() && valley.enrolled(&key)?.consented(Scope::Mileage) {
-            valley.drive_sample_week(&key, &car_dir)?;
+            let trips = sample_week_ending((valley.now() / 1000) as i64 - 3600);
+            valley.drive_sample(&key, &car_dir, &trips)?;
         }
         Ok((valley, player))
     }
@@ -264,9 +265,7 @@ impl EmbeddedValley {
         // A show's visitor drives minutes, not a week: the week's last day leaves them
         // plenty to mine, and what the valley keeps of each departed visitor (their
         // unmined deposits above all) stays a few kB instead of ≈ 15 kB.
-        let mut car = SimulatedCar::open(car_dir).map_err(|e| car_error(car_dir, e))?;
-        let signed = car.sign_trips(&sample_day_ending((self.now() / 1000) as i64 - 3600), true).map_err(|e| car_error(car_dir, e))?;
-        let report = self.import_car(&key, signed)?;
+        let report = self.drive_sample(&key, car_dir, &sample_day_ending((self.now() / 1000) as i64 - 3600))?;
         remove_files_in(car_dir)?;
         Ok(report.new_deposits.iter().map(|d| d.amount_milli).sum())
     }
@@ -281,11 +280,10 @@ impl EmbeddedValley {
         self.pair(&player, pairing)
     }
 
-    /// The car under `car_dir` signs the bundled sample week, ending an hour ago, for `player`.
-    fn drive_sample_week(&mut self, player: &PublicKey, car_dir: &std::path::Path) -> Result<ImportReport, ValleyError> {
+    /// The car under `car_dir` signs `trips` (from the bundled sample) for `player`.
+    fn drive_sample(&mut self, player: &PublicKey, car_dir: &std::path::Path, trips: &[TripSummary]) -> Result<ImportReport, ValleyError> {
         let mut car = SimulatedCar::open(car_dir).map_err(|e| car_error(car_dir, e))?;
-        let trips = sample_week_ending((self.now() / 1000) as i64 - 3600);
-        let signed = car.sign_trips(&trips, true).map_err(|e| car_error(car_dir, e))?;
+        let signed = car.sign_trips(trips, true).map_err(|e| car_error(car_dir, e))?;
         self.import_car(player, signed)
     }
 

@@ -348,6 +348,18 @@ fn hear(socket: &std::os::unix::net::UnixDatagram, what: &str, within: std::time
     }
 }
 
+/// Waits for `child` to end by itself; fails saying `otherwise` if it runs on past `within`.
+fn exit_within(child: &mut std::process::Child, within: std::time::Duration, otherwise: &str) -> std::process::ExitStatus {
+    let until = std::time::Instant::now() + within;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(std::time::Instant::now() < until, "{otherwise}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 /// The kiosk under a supervisor (this test, standing in for systemd's notify socket): it says
 /// READY=1 in attract mode and feeds the watchdog; killed with SIGKILL and started again, as
 /// `Restart=always` does, it is back in attract within 5 s on the same valley. A lost render
@@ -399,14 +411,7 @@ fn a_killed_kiosk_is_back_in_attract_within_five_seconds() {
     let mut losing = start_with(&[(horizon::game::kiosk::LOSE_DEVICE_ENV, "30")]);
     hear(&socket, "READY=1", std::time::Duration::from_secs(30), &mut losing);
     // Software rendering draws about a frame a second here.
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(300);
-    let status = loop {
-        if let Some(status) = losing.try_wait().unwrap() {
-            break status;
-        }
-        assert!(std::time::Instant::now() < until, "the kiosk ran on for 5 min after losing its render device at frame 30");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
+    let status = exit_within(&mut losing, std::time::Duration::from_secs(300), "the kiosk ran on for 5 min after losing its render device at frame 30");
     let lost = std::time::Instant::now();
     assert!(!status.success(), "a lost render device ends the kiosk as a failure for the supervisor: {status}");
     let mut recovered = start();
@@ -512,14 +517,7 @@ fn the_kiosk_streams_its_program_feed_as_hls_that_ffprobe_reads() {
         std::thread::sleep(std::time::Duration::from_millis(250));
     }
     unsafe { libc::kill(kiosk.id() as i32, libc::SIGTERM) };
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = kiosk.try_wait().unwrap() {
-            break status;
-        }
-        assert!(std::time::Instant::now() < until, "the kiosk did not end within 60 s of SIGTERM");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    };
+    let status = exit_within(&mut kiosk, std::time::Duration::from_secs(60), "the kiosk did not end within 60 s of SIGTERM");
     eprintln!("the kiosk ended ({status}) after SIGTERM: {}", said());
     let listed = std::fs::read_to_string(&playlist).unwrap();
     assert!(listed.contains("#EXT-X-ENDLIST"), "ffmpeg wrote the playlist's end:\n{listed}");
